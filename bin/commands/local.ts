@@ -1,0 +1,41 @@
+// `ferry local` (what `npm start` runs): starts the local stack and keeps it up until Ctrl-C.
+import type { Command } from 'commander';
+import { JavaMissingError } from '../../lambda/local/engines.ts';
+import { startLocalStack } from '../../lambda/local/local-stack.ts';
+
+export function registerLocalCommand(program: Command): void {
+  program
+    .command('local')
+    .description('start the local stack: DynamoDB Local, the fauxqs SQS emulator, the stream dispatcher and the HTTP API on 127.0.0.1')
+    .action(async () => {
+      const port = Number(process.env.FERRY_PORT ?? 4000);
+      const dataDir = process.env.FERRY_DATA_DIR ?? '.ferry';
+      let stack;
+      try {
+        stack = await startLocalStack({ port, dataDir });
+      } catch (error) {
+        if (error instanceof JavaMissingError) {
+          console.error(`ferry: ${error.message}`);
+          process.exit(1);
+        }
+        throw error;
+      }
+      console.log(`Ferry local stack is up (data in ${dataDir}/)`);
+      console.log(`  HTTP API   ${stack.apiUrl}/v1`);
+      console.log(`  health     ${stack.apiUrl}/v1/health`);
+      console.log(`  OpenAPI    ${stack.apiUrl}/v1/openapi.json`);
+      console.log(`  DynamoDB   ${stack.dynamoDbEndpoint}  (table ${stack.tableName})`);
+      console.log(`  SQS        ${stack.sqsEndpoint}`);
+      console.log('Press Ctrl-C to stop.');
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        console.log('\nferry: stopping');
+        await stack.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop());
+      process.on('SIGTERM', () => void stop());
+    });
+}

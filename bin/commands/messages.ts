@@ -1,0 +1,60 @@
+// `ferry send`, `ferry receive` and `ferry trace`: the HTTP API from a shell (FERRY_URL, default the local stack).
+import type { Command } from 'commander';
+import { FerryClient } from '../../lib/client.ts';
+
+const client = () => new FerryClient({ baseUrl: process.env.FERRY_URL ?? `http://127.0.0.1:${process.env.FERRY_PORT ?? 4000}` });
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function parseProperties(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`--property takes key=value, got '${pair}'`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+export function registerMessageCommands(program: Command): void {
+  program
+    .command('send <topic> <body>')
+    .description('publish one message')
+    .option('--tag <tag>')
+    .option('--key <key>', 'a lookup key (repeatable)', collect, [])
+    .option('--property <key=value>', 'a user property (repeatable)', collect, [])
+    .option('--group <messageGroup>', 'message group (FIFO topics)')
+    .option('--delay <seconds>', 'delay in seconds (DELAY topics)')
+    .option('--producer-group <name>', 'producer group (TRANSACTION topics)')
+    .action(async (topic: string, body: string, options: { tag?: string; key: string[]; property: string[]; group?: string; delay?: string; producerGroup?: string }) => {
+      const result = await client().publish(topic, {
+        body,
+        ...(options.tag === undefined ? {} : { tag: options.tag }),
+        ...(options.key.length === 0 ? {} : { keys: options.key }),
+        ...(options.property.length === 0 ? {} : { properties: parseProperties(options.property) }),
+        ...(options.group === undefined ? {} : { messageGroup: options.group }),
+        ...(options.delay === undefined ? {} : { delaySeconds: Number(options.delay) }),
+        ...(options.producerGroup === undefined ? {} : { producerGroup: options.producerGroup }),
+      });
+      console.log(JSON.stringify(result));
+    });
+
+  program
+    .command('receive <group>')
+    .description('receive messages of a consumer group, print them as JSON lines, and acknowledge them unless --no-ack')
+    .option('--max <n>', 'at most this many (1-32)', '10')
+    .option('--wait <seconds>', 'long-poll this long (0-20)', '5')
+    .option('--no-ack', 'leave them unacknowledged (they come back after their invisible time)')
+    .action(async (group: string, options: { max: string; wait: string; ack: boolean }) => {
+      const messages = await client().receive(group, { maxMessages: Number(options.max), waitSeconds: Number(options.wait) });
+      for (const message of messages) console.log(JSON.stringify(message));
+      if (options.ack && messages.length > 0) await client().ack(group, messages.map((message) => message.receiptHandle));
+    });
+
+  program
+    .command('trace <messageId>')
+    .description('show a message, its state and its trace events')
+    .action(async (messageId: string) => {
+      console.log(JSON.stringify(await client().getMessage(messageId), null, 2));
+    });
+}

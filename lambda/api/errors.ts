@@ -1,0 +1,29 @@
+// Turns every failure into the contract's JSON error: domain errors keep their status, anything else is a 500 (a bug).
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { FerryError } from '../core/errors.ts';
+
+export function errorResponse(c: Context, status: number, code: string, message: string): Response {
+  return c.json({ error: { code, message } }, status as 400);
+}
+
+export function describeZodError(error: ZodError, where: string): string {
+  return error.issues
+    .map((issue) => {
+      const path = [where, ...issue.path.map(String)].filter((part) => part !== '').join('.');
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export function handleError(error: unknown, c: Context): Response {
+  if (error instanceof FerryError) return errorResponse(c, error.status, error.code, error.message);
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than Ferry accepts');
+    if (error.status === 400) return errorResponse(c, 400, 'MALFORMED_JSON', 'the request body is not valid JSON');
+    return errorResponse(c, error.status, 'HTTP_ERROR', error.message);
+  }
+  console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }));
+  return errorResponse(c, 500, 'INTERNAL', 'Ferry failed on this request; it is logged and is a bug');
+}

@@ -1,0 +1,124 @@
+// Request and response schemas: they validate every request and generate the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+import { TOPIC_TYPES } from '../core/model.ts';
+import { NAME_PATTERN } from '../core/names.ts';
+import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';
+
+const name = (what: string) =>
+  z.string().regex(NAME_PATTERN, `a ${what} name is 1 to 64 of A-Z a-z 0-9 _ -`);
+
+export const TopicParams = z.object({ topic: name('topic').openapi({ param: { name: 'topic', in: 'path' }, example: 'orders' }) });
+export const GroupParams = z.object({ group: name('group').openapi({ param: { name: 'group', in: 'path' }, example: 'billing' }) });
+export const MessageParams = z.object({ messageId: z.string().min(1).max(64).openapi({ param: { name: 'messageId', in: 'path' } }) });
+
+export const TopicInput = z
+  .object({
+    messageType: z.enum(TOPIC_TYPES),
+    retentionHours: z.number().int().min(1).max(24 * 365).optional().openapi({ description: 'How long messages and trace are kept; default 72.' }),
+  })
+  .strict()
+  .openapi('TopicInput');
+
+export const Topic = z
+  .object({ name: z.string(), messageType: z.enum(TOPIC_TYPES), retentionHours: z.number(), createdAt: z.string() })
+  .openapi('Topic');
+
+export const Filter = z
+  .object({
+    type: z.enum(['TAG', 'SQL92']),
+    expression: z.string().min(1).max(4096),
+  })
+  .strict()
+  .openapi('Filter');
+
+export const GroupInput = z
+  .object({
+    subscriptions: z
+      .array(z.object({ topic: name('topic'), filter: Filter.optional() }).strict())
+      .min(1)
+      .max(32),
+    maxDeliveryAttempts: z.number().int().min(1).max(1000).optional().openapi({ description: 'Deliveries before a message goes to the dead-letter queue; default 16.' }),
+  })
+  .strict()
+  .openapi('GroupInput');
+
+export const Group = z
+  .object({
+    name: z.string(),
+    subscriptions: z.array(z.object({ topic: z.string(), filter: Filter.optional() })),
+    maxDeliveryAttempts: z.number(),
+    fifo: z.boolean(),
+    queueUrl: z.string(),
+    deadLetterQueueUrl: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    backlog: z.object({ visible: z.number(), inFlight: z.number(), delayed: z.number(), deadLetters: z.number() }),
+  })
+  .openapi('Group');
+
+/** Property names must be SQL92 identifiers so that filters can name them. */
+const propertyName = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$.]{0,127}$/, 'a property name is an identifier: a letter, _ or $, then letters, digits, _ $ .');
+
+export const PublishInput = z
+  .object({
+    body: z.string(),
+    bodyBase64: z.boolean().optional(),
+    tag: z.string().min(1).max(128).regex(/^[^|]+$/, 'a tag cannot contain |').optional(),
+    keys: z.array(z.string().min(1).max(128)).max(32).optional(),
+    properties: z
+      .record(propertyName, z.string().max(1024))
+      .refine((properties) => Object.keys(properties).length <= 64, 'at most 64 properties')
+      .optional(),
+    messageGroup: z.string().min(1).max(128).optional(),
+    deliverAt: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+    delaySeconds: z.number().int().nonnegative().optional(),
+    producerGroup: name('producer group').optional(),
+  })
+  .strict()
+  .openapi('PublishInput');
+
+export const PublishBatchInput = z
+  .object({ messages: z.array(z.unknown()).min(1).max(100).openapi({ description: 'Each item is a PublishInput, checked on its own.' }) })
+  .strict()
+  .openapi('PublishBatchInput');
+
+export const PublishResult = z.object({ messageId: z.string(), state: z.enum(['READY', 'SCHEDULED', 'PREPARED']) }).openapi('PublishResult');
+
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');
+
+export const DeliveredMessage = z
+  .object({
+    messageId: z.string(),
+    topic: z.string(),
+    body: z.string(),
+    bodyBase64: z.boolean().optional(),
+    tag: z.string().optional(),
+    keys: z.array(z.string()),
+    properties: z.record(z.string(), z.string()),
+    messageGroup: z.string().optional(),
+    bornAt: z.string(),
+  })
+  .openapi('DeliveredMessage');
+
+export const ReceivedMessage = DeliveredMessage.extend({ deliveryAttempt: z.number(), receiptHandle: z.string() }).openapi('ReceivedMessage');
+
+const seconds = (max: number) => z.number().int().min(0).max(max);
+
+export const ReceiveInput = z
+  .object({
+    maxMessages: z.number().int().min(1).max(32).optional(),
+    waitSeconds: seconds(20).optional(),
+    invisibleSeconds: seconds(MAX_VISIBILITY_SECONDS).optional(),
+  })
+  .strict()
+  .openapi('ReceiveInput');
+
+export const AckInput = z.object({ receiptHandles: z.array(z.string().min(1)).min(1).max(100) }).strict().openapi('AckInput');
+export const NackInput = z.object({ receiptHandle: z.string().min(1), retryAfterSeconds: seconds(MAX_VISIBILITY_SECONDS).optional() }).strict().openapi('NackInput');
+export const VisibilityInput = z.object({ receiptHandle: z.string().min(1), invisibleSeconds: seconds(MAX_VISIBILITY_SECONDS) }).strict().openapi('VisibilityInput');
+
+export const TraceEvent = z
+  .object({ type: z.string(), at: z.string(), groups: z.array(z.string()).optional(), detail: z.record(z.string(), z.union([z.string(), z.number()])).optional() })
+  .openapi('TraceEvent');
+
+export const MessageView = z.object({ message: DeliveredMessage, state: z.string(), events: z.array(TraceEvent) }).openapi('MessageView');

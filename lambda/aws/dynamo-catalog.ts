@@ -1,0 +1,138 @@
+// Topics, consumer groups and their routes in the DynamoDB table (catalog items; the dispatcher ignores them on the stream).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConsumerGroup, Topic } from '../core/model.ts';
+import type { CatalogStore, Route } from '../core/ports.ts';
+
+/** Topics and groups share one small partition so that they can be listed; hot reads are cached by callers. */
+const CATALOG = 'CATALOG';
+const topicKey = (name: string) => ({ pk: CATALOG, sk: `TOPIC#${name}` });
+const groupKey = (name: string) => ({ pk: CATALOG, sk: `GROUP#${name}` });
+/** The routes of one topic: what the dispatcher reads for every message of it. */
+const routeKey = (topic: string, group: string) => ({ pk: `ROUTES#${topic}`, sk: `GROUP#${group}` });
+
+export class DynamoCatalog implements CatalogStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getTopic(name: string): Promise<Topic | undefined> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: topicKey(name), ConsistentRead: true }));
+    return Item === undefined ? undefined : toTopic(Item);
+  }
+
+  async createTopic(topic: Topic): Promise<Topic> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...topicKey(topic.name), kind: 'TOPIC', ...topic },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return topic;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = await this.getTopic(topic.name);
+      // Deleted between the two calls: create again.
+      return stored ?? this.createTopic(topic);
+    }
+  }
+
+  async listTopics(): Promise<Topic[]> {
+    return (await this.queryCatalog('TOPIC#')).map(toTopic);
+  }
+
+  async deleteTopic(name: string): Promise<boolean> {
+    const { Attributes } = await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: topicKey(name), ReturnValues: 'ALL_OLD' }));
+    return Attributes !== undefined;
+  }
+
+  async getGroup(name: string): Promise<ConsumerGroup | undefined> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: groupKey(name), ConsistentRead: true }));
+    return Item === undefined ? undefined : toGroup(Item);
+  }
+
+  async putGroup(group: ConsumerGroup, previous: ConsumerGroup | undefined): Promise<void> {
+    const topics = new Set(group.subscriptions.map((subscription) => subscription.topic));
+    const dropped = (previous?.subscriptions ?? []).filter((subscription) => !topics.has(subscription.topic));
+    await this.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: { ...groupKey(group.name), kind: 'GROUP', ...group } } },
+          ...group.subscriptions.map((subscription) => {
+            const route: Route = { group: group.name, queueUrl: group.queueUrl, fifo: group.fifo };
+            if (subscription.filter !== undefined) route.filter = subscription.filter;
+            return { Put: { TableName: this.tableName, Item: { ...routeKey(subscription.topic, group.name), kind: 'ROUTE', ...route } } };
+          }),
+          ...dropped.map((subscription) => ({ Delete: { TableName: this.tableName, Key: routeKey(subscription.topic, group.name) } })),
+        ],
+      }),
+    );
+  }
+
+  async listGroups(): Promise<ConsumerGroup[]> {
+    return (await this.queryCatalog('GROUP#')).map(toGroup);
+  }
+
+  async deleteGroup(group: ConsumerGroup): Promise<void> {
+    await this.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.tableName, Key: groupKey(group.name) } },
+          ...group.subscriptions.map((subscription) => ({ Delete: { TableName: this.tableName, Key: routeKey(subscription.topic, group.name) } })),
+        ],
+      }),
+    );
+  }
+
+  async routesOf(topic: string): Promise<Route[]> {
+    const items = await this.queryAll({ pk: `ROUTES#${topic}` });
+    return items.map((item) => {
+      const route: Route = { group: String(item.group), queueUrl: String(item.queueUrl), fifo: item.fifo === true };
+      if (item.filter !== undefined) route.filter = item.filter as Route['filter'] & object;
+      return route;
+    });
+  }
+
+  private queryCatalog(prefix: string): Promise<Record<string, unknown>[]> {
+    return this.queryAll({ pk: CATALOG, prefix });
+  }
+
+  private async queryAll(key: { pk: string; prefix?: string }): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: key.prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: key.prefix === undefined ? { ':pk': key.pk } : { ':pk': key.pk, ':prefix': key.prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor !== undefined);
+    return items;
+  }
+}
+
+function toTopic(item: Record<string, unknown>): Topic {
+  return { name: String(item.name), messageType: item.messageType as Topic['messageType'], retentionHours: Number(item.retentionHours), createdAt: String(item.createdAt) };
+}
+
+function toGroup(item: Record<string, unknown>): ConsumerGroup {
+  return {
+    name: String(item.name),
+    subscriptions: item.subscriptions as ConsumerGroup['subscriptions'],
+    maxDeliveryAttempts: Number(item.maxDeliveryAttempts),
+    fifo: item.fifo === true,
+    queueUrl: String(item.queueUrl),
+    deadLetterQueueUrl: String(item.deadLetterQueueUrl),
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
+  };
+}

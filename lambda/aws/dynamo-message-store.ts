@@ -1,0 +1,86 @@
+// Messages and their trace events in DynamoDB: written once, read back by id with every event in order.
+import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Message, MessageId, TraceEvent } from '../core/model.ts';
+import type { MessageStore, TraceEntry } from '../core/ports.ts';
+import { fromMessageItem, fromTraceItem, messageSortKey, toMessageItem, toTraceItem } from './message-items.ts';
+
+/** BatchWriteItem's limit. */
+const BATCH_WRITE_MAX = 25;
+
+export class DynamoMessageStore implements MessageStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    /** Trace events of messages whose retention the caller does not know expire after this. */
+    private readonly defaultRetentionHours: number,
+  ) {}
+
+  async insert(messages: Message[]): Promise<void> {
+    if (messages.length === 1) {
+      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toMessageItem(messages[0]!), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return;
+    }
+    // Fresh ULIDs never collide, so the unconditional batch write cannot overwrite a message.
+    await this.batchWrite(messages.map((message) => ({ ...toMessageItem(message) })));
+  }
+
+  async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {
+    const items = await this.itemsOf(`M#${messageId}`, messageId);
+    if (items.length > 0) return split(items);
+    const partition = await this.partitionFromIndex(messageId);
+    return partition === undefined ? undefined : split(await this.itemsOf(partition, messageId));
+  }
+
+  async appendTrace(entries: TraceEntry[]): Promise<void> {
+    const expiresAt = (at: number) => Math.ceil(at / 1000 + this.defaultRetentionHours * 3600);
+    await this.batchWrite(entries.map((entry) => toTraceItem(entry.message, entry.event, entry.expiresAt ?? expiresAt(entry.event.at))));
+  }
+
+  private async itemsOf(partition: string, messageId: MessageId): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': partition, ':sk': messageSortKey(messageId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor !== undefined);
+    return items;
+  }
+
+  private async partitionFromIndex(messageId: MessageId): Promise<string | undefined> {
+    const { Items } = await this.documents.send(
+      new QueryCommand({ TableName: this.tableName, IndexName: 'byMessageId', KeyConditionExpression: 'gsi1pk = :id', ExpressionAttributeValues: { ':id': `MID#${messageId}` } }),
+    );
+    const pk = Items?.[0]?.pk;
+    return typeof pk === 'string' ? pk : undefined;
+  }
+
+  /** Writes every item, retrying what DynamoDB leaves unprocessed under load. */
+  private async batchWrite(items: Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < items.length; start += BATCH_WRITE_MAX) {
+      let requests = items.slice(start, start + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        if (attempt > 10) throw new Error(`DynamoDB left ${requests.length} writes unprocessed after ${attempt} attempts`);
+        const { UnprocessedItems } = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
+    }
+  }
+}
+
+function split(items: Record<string, unknown>[]): { message: Message; events: TraceEvent[] } | undefined {
+  const messageItem = items.find((item) => item.kind === 'MSG');
+  if (messageItem === undefined) return undefined;
+  return { message: fromMessageItem(messageItem), events: items.filter((item) => item.kind === 'EVT').map(fromTraceItem) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,52 @@
+// How messages and trace events are laid out as DynamoDB items; shared by the store and the stream dispatcher.
+import type { Message, MessageId, TraceEvent } from '../core/model.ts';
+import type { MessageRef } from '../core/ports.ts';
+
+/**
+ * Normal messages each get their own partition (no hot topic); the messages of one FIFO message group share
+ * one, because DynamoDB streams keep order per partition and that order is the group's order.
+ */
+export function messagePartition(ref: MessageRef): string {
+  return ref.messageGroup === undefined ? `M#${ref.messageId}` : `G#${ref.topic}#${ref.messageGroup}`;
+}
+
+export const messageSortKey = (messageId: MessageId) => `M#${messageId}`;
+
+export type MessageItem = Message & { pk: string; sk: string; kind: 'MSG'; gsi1pk?: string; gsi1sk?: string };
+
+export function toMessageItem(message: Message): MessageItem {
+  const item: MessageItem = { ...message, pk: messagePartition(message), sk: messageSortKey(message.messageId), kind: 'MSG' };
+  // Only messages whose partition cannot be derived from the id need the id index.
+  if (message.messageGroup !== undefined) {
+    item.gsi1pk = `MID#${message.messageId}`;
+    item.gsi1sk = 'M';
+  }
+  return item;
+}
+
+export function fromMessageItem(item: Record<string, unknown>): Message {
+  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...message } = item;
+  return message as unknown as Message;
+}
+
+let sequence = 0;
+
+export function toTraceItem(ref: MessageRef, event: TraceEvent, expiresAt: number): Record<string, unknown> {
+  // The time prefix sorts events; the sequence keeps two events of one millisecond apart.
+  sequence = (sequence + 1) % 1_000_000;
+  const unique = `${String(sequence).padStart(6, '0')}${Math.random().toString(36).slice(2, 6)}`;
+  return {
+    pk: messagePartition(ref),
+    sk: `${messageSortKey(ref.messageId)}#E#${String(event.at).padStart(13, '0')}#${unique}`,
+    kind: 'EVT',
+    ...event,
+    expiresAt,
+  };
+}
+
+export function fromTraceItem(item: Record<string, unknown>): TraceEvent {
+  const event: TraceEvent = { type: item.type as TraceEvent['type'], at: Number(item.at) };
+  if (item.groups !== undefined) event.groups = item.groups as string[];
+  if (item.detail !== undefined) event.detail = item.detail as Record<string, string | number>;
+  return event;
+}

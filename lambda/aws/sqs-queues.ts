@@ -1,0 +1,143 @@
+// Consumer-group queues in SQS: one queue and one dead-letter queue per group, named by Ferry's queue prefix.
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  QueueDoesNotExist,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
+import type { IncomingMessage, OutgoingMessage, QueueBacklog, QueueService } from '../core/ports.ts';
+
+/** SQS's batch limit for send and delete. */
+const SQS_BATCH_MAX = 10;
+/** SQS's longest retention: what waits in a queue is kept as long as SQS can. */
+const RETENTION_SECONDS = String(14 * 24 * 3600);
+/** Default invisible time of a received message, RocketMQ's 30 s. */
+const DEFAULT_VISIBILITY_SECONDS = '30';
+
+export class SqsQueues implements QueueService {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queuePrefix: string,
+  ) {}
+
+  async ensureGroupQueues(group: string, options: { fifo: boolean; maxDeliveryAttempts: number }): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
+    const deadLetterQueueUrl = await this.ensureQueue(deadLetterQueueName(this.queuePrefix, group, options.fifo), options.fifo, {});
+    const { Attributes } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
+    const redrivePolicy = JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: options.maxDeliveryAttempts });
+    const queueUrl = await this.ensureQueue(groupQueueName(this.queuePrefix, group, options.fifo), options.fifo, {
+      RedrivePolicy: redrivePolicy,
+      VisibilityTimeout: DEFAULT_VISIBILITY_SECONDS,
+    });
+    return { queueUrl, deadLetterQueueUrl };
+  }
+
+  async deleteGroupQueues(queueUrl: string, deadLetterQueueUrl: string): Promise<void> {
+    for (const url of [queueUrl, deadLetterQueueUrl]) {
+      try {
+        await this.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+      } catch (error) {
+        if (!(error instanceof QueueDoesNotExist)) throw error;
+      }
+    }
+  }
+
+  async send(queueUrl: string, messages: OutgoingMessage[]): Promise<{ failedIds: string[] }> {
+    const failedIds: string[] = [];
+    // Batches go one after another so that a FIFO queue receives them in order.
+    for (let start = 0; start < messages.length; start += SQS_BATCH_MAX) {
+      const batch = messages.slice(start, start + SQS_BATCH_MAX);
+      try {
+        const { Failed } = await this.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: batch.map((message) => ({
+              Id: message.id,
+              MessageBody: message.body,
+              DelaySeconds: message.delaySeconds,
+              MessageGroupId: message.messageGroupId,
+              MessageDeduplicationId: message.deduplicationId,
+            })),
+          }),
+        );
+        failedIds.push(...(Failed ?? []).map((failure) => failure.Id ?? ''));
+      } catch {
+        failedIds.push(...batch.map((message) => message.id));
+      }
+    }
+    return { failedIds };
+  }
+
+  async receive(queueUrl: string, options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number }): Promise<IncomingMessage[]> {
+    const { Messages } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: options.maxMessages,
+        WaitTimeSeconds: options.waitSeconds,
+        VisibilityTimeout: options.invisibleSeconds,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
+    return (Messages ?? []).map((message) => ({
+      body: message.Body ?? '',
+      queueHandle: message.ReceiptHandle ?? '',
+      receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1),
+    }));
+  }
+
+  async delete(queueUrl: string, queueHandles: string[]): Promise<{ failed: Array<{ queueHandle: string; reason: string }> }> {
+    const failed: Array<{ queueHandle: string; reason: string }> = [];
+    for (let start = 0; start < queueHandles.length; start += SQS_BATCH_MAX) {
+      const batch = queueHandles.slice(start, start + SQS_BATCH_MAX);
+      const { Failed } = await this.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((handle, index) => ({ Id: String(index), ReceiptHandle: handle })) }),
+      );
+      for (const failure of Failed ?? []) {
+        failed.push({ queueHandle: batch[Number(failure.Id)] ?? '', reason: failure.Message ?? failure.Code ?? 'the queue refused the acknowledgement' });
+      }
+    }
+    return { failed };
+  }
+
+  async changeVisibility(queueUrl: string, queueHandle: string, seconds: number): Promise<void> {
+    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: queueHandle, VisibilityTimeout: seconds }));
+  }
+
+  async backlog(queueUrl: string, deadLetterQueueUrl: string): Promise<QueueBacklog> {
+    const [main, dead] = await Promise.all([
+      this.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
+      ),
+      this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] })),
+    ]);
+    return {
+      visible: Number(main.Attributes?.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(main.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+      delayed: Number(main.Attributes?.ApproximateNumberOfMessagesDelayed ?? 0),
+      deadLetters: Number(dead.Attributes?.ApproximateNumberOfMessages ?? 0),
+    };
+  }
+
+  /** CreateQueue fails on an existing queue with other attributes, so only the FIFO-defining ones go there. */
+  private async ensureQueue(name: string, fifo: boolean, attributes: Record<string, string>): Promise<string> {
+    const creation: Record<string, string> = fifo ? { FifoQueue: 'true' } : {};
+    const { QueueUrl } = await this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation }));
+    if (QueueUrl === undefined) throw new Error(`SQS returned no URL for queue ${name}`);
+    const settings: Record<string, string> = { MessageRetentionPeriod: RETENTION_SECONDS, ...attributes };
+    if (fifo) {
+      // High-throughput FIFO: deduplication and throughput are per message group.
+      Object.assign(settings, { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+    }
+    await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: settings }));
+    return QueueUrl;
+  }
+}

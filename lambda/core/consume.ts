@@ -1,0 +1,103 @@
+// Consuming over HTTP: receive from a group's queue, then acknowledge, negatively acknowledge or extend.
+import { NotFoundError, ValidationError } from './errors.ts';
+import { refOf } from './message-ref.ts';
+import type { ConsumerGroup, DeliveredMessage } from './model.ts';
+import type { Clock, MessageStore, QueueService, TraceEntry } from './ports.ts';
+import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
+import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
+
+/** SQS hands out at most 10 messages per call. */
+const SQS_RECEIVE_MAX = 10;
+
+export type ReceivedMessage = DeliveredMessage & { deliveryAttempt: number; receiptHandle: string };
+
+export interface ReceiveOptions {
+  maxMessages?: number;
+  waitSeconds?: number;
+  invisibleSeconds?: number;
+}
+
+export interface AckResult {
+  acked: number;
+  failed: Array<{ receiptHandle: string; error: { code: string; message: string } }>;
+}
+
+export class Consumer {
+  constructor(
+    private readonly groups: (name: string) => Promise<ConsumerGroup | undefined>,
+    private readonly queues: QueueService,
+    private readonly store: MessageStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async receive(groupName: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
+    const group = await this.requireGroup(groupName);
+    const wanted = options.maxMessages ?? 1;
+    const received: ReceivedMessage[] = [];
+    // Only the first call waits: once messages flow, more calls fill the batch without waiting.
+    for (let call = 0; received.length < wanted; call++) {
+      const incoming = await this.queues.receive(group.queueUrl, {
+        maxMessages: Math.min(SQS_RECEIVE_MAX, wanted - received.length),
+        waitSeconds: call === 0 ? (options.waitSeconds ?? 0) : 0,
+        ...(options.invisibleSeconds === undefined ? {} : { invisibleSeconds: options.invisibleSeconds }),
+      });
+      for (const message of incoming) {
+        const delivered = JSON.parse(message.body) as DeliveredMessage;
+        const handle: ReceiptHandle = { queueHandle: message.queueHandle, messageId: delivered.messageId, topic: delivered.topic, deliveryAttempt: message.receiveCount };
+        if (delivered.messageGroup !== undefined) handle.messageGroup = delivered.messageGroup;
+        received.push({ ...delivered, deliveryAttempt: message.receiveCount, receiptHandle: encodeReceiptHandle(handle) });
+      }
+      if (incoming.length === 0) break;
+    }
+    await this.store.appendTrace(received.map((message) => this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt })));
+    return received;
+  }
+
+  async ack(groupName: string, receiptHandles: string[]): Promise<AckResult> {
+    const group = await this.requireGroup(groupName);
+    const handles = receiptHandles.map((encoded) => ({ encoded, handle: decodeReceiptHandle(encoded) }));
+    const { failed } = await this.queues.delete(group.queueUrl, handles.map(({ handle }) => handle.queueHandle));
+    const failedHandles = new Map(failed.map((failure) => [failure.queueHandle, failure.reason]));
+    const acked = handles.filter(({ handle }) => !failedHandles.has(handle.queueHandle));
+    await this.store.appendTrace(acked.map(({ handle }) => this.trace(handle, 'ACKED', group.name, { deliveryAttempt: handle.deliveryAttempt })));
+    return {
+      acked: acked.length,
+      failed: handles
+        .filter(({ handle }) => failedHandles.has(handle.queueHandle))
+        .map(({ encoded, handle }) => ({ receiptHandle: encoded, error: { code: 'ACK_FAILED', message: failedHandles.get(handle.queueHandle)! } })),
+    };
+  }
+
+  /** Deliver again later: after `retryAfterSeconds`, or after RocketMQ's backoff for this attempt. */
+  async nack(groupName: string, receiptHandle: string, retryAfterSeconds?: number): Promise<{ retryAfterSeconds: number }> {
+    const group = await this.requireGroup(groupName);
+    const handle = decodeReceiptHandle(receiptHandle);
+    const delay = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
+    checkVisibility(delay, 'retryAfterSeconds');
+    await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, delay);
+    await this.store.appendTrace([this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay })]);
+    return { retryAfterSeconds: delay };
+  }
+
+  async changeVisibility(groupName: string, receiptHandle: string, invisibleSeconds: number): Promise<void> {
+    const group = await this.requireGroup(groupName);
+    checkVisibility(invisibleSeconds, 'invisibleSeconds');
+    await this.queues.changeVisibility(group.queueUrl, decodeReceiptHandle(receiptHandle).queueHandle, invisibleSeconds);
+  }
+
+  private async requireGroup(name: string): Promise<ConsumerGroup> {
+    const group = await this.groups(name);
+    if (group === undefined) throw new NotFoundError('GROUP', name);
+    return group;
+  }
+
+  private trace(message: ReceiptHandle | ReceivedMessage, type: 'RECEIVED' | 'ACKED' | 'NACKED', group: string, detail: Record<string, number>): TraceEntry {
+    return { message: refOf(message), event: { type, at: this.clock.now(), groups: [group], detail } };
+  }
+}
+
+function checkVisibility(seconds: number, field: string): void {
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_VISIBILITY_SECONDS) {
+    throw new ValidationError(`${field} must be a whole number of seconds from 0 to ${MAX_VISIBILITY_SECONDS} (SQS's 12 hours)`, 'INVALID_VISIBILITY');
+  }
+}

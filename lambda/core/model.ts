@@ -1,0 +1,119 @@
+// Ferry's domain vocabulary (RocketMQ 5): topics, messages and their states, consumer groups, trace events.
+
+export const TOPIC_TYPES = ['NORMAL', 'FIFO', 'DELAY', 'TRANSACTION'] as const;
+export type TopicType = (typeof TOPIC_TYPES)[number];
+
+/**
+ * A message's life: PREPARED (half transaction) and SCHEDULED (long delay) wait in the table;
+ * READY is the one state the dispatcher hands to queues; ROLLED_BACK and CANCELLED are final.
+ */
+export type MessageState = 'PREPARED' | 'SCHEDULED' | 'READY' | 'ROLLED_BACK' | 'CANCELLED';
+
+/** The states a message can be published in. */
+export type InitialState = Extract<MessageState, 'PREPARED' | 'SCHEDULED' | 'READY'>;
+
+export type MessageId = string & { readonly __brand: 'MessageId' };
+
+export interface Topic {
+  name: string;
+  messageType: TopicType;
+  /** How long messages and their trace are kept (DynamoDB TTL). */
+  retentionHours: number;
+  createdAt: string;
+}
+
+export interface FilterExpression {
+  type: 'TAG' | 'SQL92';
+  expression: string;
+}
+
+export interface Subscription {
+  topic: string;
+  /** Absent: every message of the topic. */
+  filter?: FilterExpression;
+}
+
+export interface ConsumerGroup {
+  name: string;
+  subscriptions: Subscription[];
+  maxDeliveryAttempts: number;
+  /** FIFO when it subscribes to FIFO topics: then its queues are SQS FIFO queues. */
+  fifo: boolean;
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Message {
+  messageId: MessageId;
+  topic: string;
+  topicType: TopicType;
+  state: MessageState;
+  body: string;
+  /** True when body is base64 of binary content. */
+  bodyBase64?: boolean;
+  tag?: string;
+  keys: string[];
+  properties: Record<string, string>;
+  messageGroup?: string;
+  /** Epoch ms when the message should be delivered (DELAY topics). */
+  deliverAt?: number;
+  producerGroup?: string;
+  bornAt: number;
+  /** Epoch seconds when the message and its trace expire. */
+  expiresAt: number;
+}
+
+/** What a consumer receives, over HTTP or straight from the group's SQS queue. */
+export interface DeliveredMessage {
+  messageId: MessageId;
+  topic: string;
+  body: string;
+  bodyBase64?: boolean;
+  tag?: string;
+  keys: string[];
+  properties: Record<string, string>;
+  messageGroup?: string;
+  bornAt: string;
+}
+
+export type TraceEventType =
+  | 'PUBLISHED'
+  | 'PREPARED'
+  | 'COMMITTED'
+  | 'ROLLED_BACK'
+  | 'CHECKED'
+  | 'SCHEDULED'
+  | 'DUE'
+  | 'CANCELLED'
+  | 'DISPATCHED'
+  | 'RECEIVED'
+  | 'ACKED'
+  | 'NACKED'
+  | 'DEAD_LETTERED';
+
+export interface TraceEvent {
+  type: TraceEventType;
+  /** Epoch ms. */
+  at: number;
+  /** The consumer groups concerned (DISPATCHED lists every group of one dispatch). */
+  groups?: string[];
+  /** Free-form facts: delivery attempt, reason, check answer. */
+  detail?: Record<string, string | number>;
+}
+
+export function toDelivered(message: Message): DeliveredMessage {
+  const delivered: DeliveredMessage = {
+    messageId: message.messageId,
+    topic: message.topic,
+    body: message.body,
+    keys: message.keys,
+    properties: message.properties,
+    bornAt: new Date(message.bornAt).toISOString(),
+  };
+  if (message.bodyBase64) delivered.bodyBase64 = true;
+  if (message.tag !== undefined) delivered.tag = message.tag;
+  if (message.messageGroup !== undefined) delivered.messageGroup = message.messageGroup;
+  return delivered;
+}

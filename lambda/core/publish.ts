@@ -1,0 +1,150 @@
+// Publishing: checks a message against its topic's type, gives it an id and its first state, and writes it once.
+import { FerryError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.ts';
+import type { FerryConfig } from './config.ts';
+import { newMessageId } from './ids.ts';
+import type { InitialState, Message, MessageId, Topic } from './model.ts';
+import type { Clock, MessageStore } from './ports.ts';
+
+export interface PublishInput {
+  body: string;
+  bodyBase64?: boolean;
+  tag?: string;
+  keys?: string[];
+  properties?: Record<string, string>;
+  messageGroup?: string;
+  /** ISO 8601 or epoch milliseconds. */
+  deliverAt?: string | number;
+  delaySeconds?: number;
+  producerGroup?: string;
+}
+
+export interface PublishResult {
+  messageId: MessageId;
+  state: InitialState;
+}
+
+export interface PublishFailure {
+  error: { code: string; message: string };
+}
+
+export class Publisher {
+  constructor(
+    private readonly topics: (name: string) => Promise<Topic | undefined>,
+    private readonly store: MessageStore,
+    private readonly config: Pick<FerryConfig, 'maxBodyBytes' | 'directDelayLimitSeconds' | 'maxDelayDays'>,
+    private readonly clock: Clock,
+  ) {}
+
+  async publish(topicName: string, input: PublishInput): Promise<PublishResult> {
+    const topic = await this.requireTopic(topicName);
+    const message = this.build(topic, input);
+    await this.store.insert([message]);
+    return { messageId: message.messageId, state: message.state as InitialState };
+  }
+
+  /** Valid messages are written together; each invalid one gets its error, in request order. */
+  async publishBatch(topicName: string, inputs: PublishInput[]): Promise<Array<PublishResult | PublishFailure>> {
+    const topic = await this.requireTopic(topicName);
+    const built = inputs.map((input) => {
+      try {
+        return this.build(topic, input);
+      } catch (error) {
+        if (error instanceof FerryError) return { error: { code: error.code, message: error.message } };
+        throw error;
+      }
+    });
+    await this.store.insert(built.filter((entry): entry is Message => !('error' in entry)));
+    return built.map((entry) => ('error' in entry ? entry : { messageId: entry.messageId, state: entry.state as InitialState }));
+  }
+
+  private async requireTopic(name: string): Promise<Topic> {
+    const topic = await this.topics(name);
+    if (topic === undefined) throw new NotFoundError('TOPIC', name);
+    return topic;
+  }
+
+  private build(topic: Topic, input: PublishInput): Message {
+    const now = this.clock.now();
+    this.checkBody(input);
+    checkTypeRules(topic, input);
+    const deliverAt = this.deliveryTime(input, now);
+    const message: Message = {
+      messageId: newMessageId(now),
+      topic: topic.name,
+      topicType: topic.messageType,
+      state: initialState(topic, deliverAt, now, this.config.directDelayLimitSeconds),
+      body: input.body,
+      keys: input.keys ?? [],
+      properties: input.properties ?? {},
+      bornAt: now,
+      expiresAt: Math.ceil(now / 1000 + topic.retentionHours * 3600),
+    };
+    if (input.bodyBase64) message.bodyBase64 = true;
+    if (input.tag !== undefined) message.tag = input.tag;
+    if (input.messageGroup !== undefined) message.messageGroup = input.messageGroup;
+    if (input.producerGroup !== undefined) message.producerGroup = input.producerGroup;
+    if (deliverAt !== undefined) message.deliverAt = deliverAt;
+    return message;
+  }
+
+  private checkBody(input: PublishInput): void {
+    const bytes = Buffer.byteLength(input.body, 'utf8');
+    if (bytes > this.config.maxBodyBytes) {
+      throw new PayloadTooLargeError(`body is ${bytes} bytes; the limit is ${this.config.maxBodyBytes} bytes (FERRY_MAX_BODY_BYTES)`);
+    }
+    if (input.bodyBase64 && !/^[A-Za-z0-9+/]*={0,2}$/.test(input.body)) {
+      throw new ValidationError('bodyBase64 is true but body is not base64', 'INVALID_BODY');
+    }
+  }
+
+  private deliveryTime(input: PublishInput, now: number): number | undefined {
+    if (input.deliverAt === undefined && input.delaySeconds === undefined) return undefined;
+    const at = input.delaySeconds !== undefined ? now + input.delaySeconds * 1000 : parseTime(input.deliverAt!);
+    const limitMs = this.config.maxDelayDays * 86_400_000;
+    if (at - now > limitMs) {
+      throw new ValidationError(`delivery time is more than ${this.config.maxDelayDays} days ahead, the longest delay accepted (FERRY_MAX_DELAY_DAYS)`, 'DELAY_TOO_LONG');
+    }
+    return Math.max(at, now);
+  }
+}
+
+/** RocketMQ 5 ties each message kind to its topic type. */
+function checkTypeRules(topic: Topic, input: PublishInput): void {
+  const type = topic.messageType;
+  if (type === 'FIFO' && input.messageGroup === undefined) {
+    throw new ValidationError(`topic '${topic.name}' is FIFO: messageGroup is required`, 'MESSAGE_GROUP_REQUIRED');
+  }
+  if (type !== 'FIFO' && input.messageGroup !== undefined) {
+    throw new ValidationError(`messageGroup is only for FIFO topics; topic '${topic.name}' is ${type}`, 'MESSAGE_TYPE_MISMATCH');
+  }
+  const delayed = input.deliverAt !== undefined || input.delaySeconds !== undefined;
+  if (delayed && type !== 'DELAY') {
+    throw new ValidationError(`deliverAt and delaySeconds are only for DELAY topics; topic '${topic.name}' is ${type}`, 'MESSAGE_TYPE_MISMATCH');
+  }
+  if (input.deliverAt !== undefined && input.delaySeconds !== undefined) {
+    throw new ValidationError('give deliverAt or delaySeconds, not both', 'INVALID_DELIVERY_TIME');
+  }
+  if (type === 'DELAY' && !delayed) {
+    throw new ValidationError(`topic '${topic.name}' is DELAY: deliverAt or delaySeconds is required`, 'DELIVERY_TIME_REQUIRED');
+  }
+  if (type === 'TRANSACTION' && input.producerGroup === undefined) {
+    throw new ValidationError(`topic '${topic.name}' is TRANSACTION: producerGroup is required`, 'PRODUCER_GROUP_REQUIRED');
+  }
+  if (type !== 'TRANSACTION' && input.producerGroup !== undefined) {
+    throw new ValidationError(`producerGroup is only for TRANSACTION topics; topic '${topic.name}' is ${type}`, 'MESSAGE_TYPE_MISMATCH');
+  }
+}
+
+function initialState(topic: Topic, deliverAt: number | undefined, now: number, directDelayLimitSeconds: number): InitialState {
+  if (topic.messageType === 'TRANSACTION') return 'PREPARED';
+  if (deliverAt !== undefined && deliverAt - now > directDelayLimitSeconds * 1000) return 'SCHEDULED';
+  return 'READY';
+}
+
+function parseTime(value: string | number): number {
+  const at = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(at) || (typeof value === 'string' && !/^\d+$/.test(value) && !/^\d{4}-\d{2}-\d{2}T/.test(value))) {
+    throw new ValidationError(`deliverAt '${value}' is neither an ISO 8601 time (2026-11-25T10:00:00Z) nor epoch milliseconds`, 'INVALID_DELIVERY_TIME');
+  }
+  return at;
+}

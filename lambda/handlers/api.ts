@@ -1,0 +1,6 @@
+// Lambda entry for the HTTP API: API Gateway events into the Hono app.
+import { handle } from 'hono/aws-lambda';
+import { createApp } from '../api/app.ts';
+import { createAwsServices } from '../aws/services.ts';
+
+export const handler = handle(createApp(createAwsServices()));

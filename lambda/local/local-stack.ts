@@ -1,0 +1,104 @@
+// The local stack: the same handlers and SDK calls as in AWS, against DynamoDB Local and fauxqs, on 127.0.0.1.
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { createApp } from '../api/app.ts';
+import { createClients } from '../aws/clients.ts';
+import { createAwsPorts } from '../aws/services.ts';
+import { createServices, type FerryServices, type Ports } from '../core/services.ts';
+import { createDispatchHandler } from '../handlers/dispatcher.ts';
+import { startEngines, type Engines } from './engines.ts';
+import { StreamPoller } from './stream-poller.ts';
+import { ensureTable } from './table.ts';
+
+export interface LocalStackOptions {
+  /** HTTP port of the API; 0 picks a free one. */
+  port?: number;
+  /** Where DynamoDB Local, fauxqs and the stream checkpoints keep their files; omitted: in memory. */
+  dataDir?: string;
+  /** Engines already running (tests share one pair); omitted: started here and stopped with the stack. */
+  engines?: Pick<Engines, 'dynamoDbEndpoint' | 'sqsEndpoint'>;
+  /** Extra FERRY_* settings; the process environment fills the rest. */
+  env?: Record<string, string>;
+  /** Told of dispatcher failures (they are retried). */
+  onStreamError?: (error: unknown) => void;
+  /** Tests only: wraps the stores and queues, to inject faults that a real engine cannot produce. */
+  adjustPorts?: (ports: Ports) => Ports;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  sqsEndpoint: string;
+  tableName: string;
+  services: FerryServices;
+  poller: StreamPoller;
+  stop(): Promise<void>;
+}
+
+/** The settings every SDK client reads: endpoints of the local engines and credentials they accept. */
+export function localAwsEnv(engines: Pick<Engines, 'dynamoDbEndpoint' | 'sqsEndpoint'>): Record<string, string> {
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: engines.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: engines.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_SQS: engines.sqsEndpoint,
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const owned = options.engines === undefined ? await startEngines(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) : undefined;
+  const engines = options.engines ?? owned!;
+  const stops: Array<() => Promise<void>> = owned === undefined ? [] : [() => owned.stop()];
+  try {
+    const awsEnv = localAwsEnv(engines);
+    // The SDK's default credential and region chain reads these, as in Lambda.
+    Object.assign(process.env, { AWS_REGION: awsEnv.AWS_REGION, AWS_ACCESS_KEY_ID: awsEnv.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: awsEnv.AWS_SECRET_ACCESS_KEY });
+    const env = { ...process.env, ...awsEnv, ...options.env };
+    const clients = createClients(env);
+    const ports = createAwsPorts(env, clients);
+    const services = createServices(options.adjustPorts === undefined ? ports : options.adjustPorts(ports));
+    const tableName = services.config.tableName;
+    const streamArn = await ensureTable(clients.dynamoDb, tableName);
+
+    const streams = new DynamoDBStreamsClient({ endpoint: engines.dynamoDbEndpoint });
+    if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+    const poller = new StreamPoller({
+      streams,
+      streamArn,
+      handler: createDispatchHandler(services.dispatcher),
+      ...(options.dataDir === undefined ? {} : { checkpointFile: `${options.dataDir}/stream-checkpoints-${tableName}.json` }),
+      onError: options.onStreamError ?? ((error) => console.error(`ferry: dispatch will be retried: ${error instanceof Error ? error.message : String(error)}`)),
+    });
+    poller.start();
+    stops.unshift(() => poller.stop());
+
+    const server = await listen(createApp(services).fetch, options.port ?? 0);
+    stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    return {
+      apiUrl: `http://127.0.0.1:${port}`,
+      dynamoDbEndpoint: engines.dynamoDbEndpoint,
+      sqsEndpoint: engines.sqsEndpoint,
+      tableName,
+      services,
+      poller,
+      async stop() {
+        for (const stop of stops) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop();
+    throw error;
+  }
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,192 @@
+// The local stand-in for Lambda's DynamoDB stream event source: reads the stream in order and calls a handler with Lambda's event shape.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  DescribeStreamCommand,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type DynamoDBStreamsClient,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+export interface StreamPollerOptions {
+  streams: DynamoDBStreamsClient;
+  streamArn: string;
+  handler: StreamHandler;
+  /** Where the last handled sequence number of each shard is kept, so a restart resumes there; omitted: in memory. */
+  checkpointFile?: string;
+  /** Records per handler call, as the event source mapping's batch size. */
+  batchSize?: number;
+  /** Pause between polls when the stream has nothing new. */
+  idleMs?: number;
+  /** Told of each failed batch; it is retried (locally without limit, so that nothing is skipped). */
+  onError?: (error: unknown) => void;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+export class StreamPoller {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly checkpoints: Record<string, string>;
+  private readonly finished = new Set<string>();
+  private readonly iterators = new Map<string, string>();
+  private lastPollFoundNothing = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: StreamPollerOptions) {
+    const file = options.checkpointFile;
+    this.checkpoints = file !== undefined && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Resolves once a full pass over the stream found nothing new: everything written before the call was handled. */
+  async caughtUp(): Promise<void> {
+    this.lastPollFoundNothing = false;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let found = false;
+      try {
+        for (const shard of await this.readyShards()) {
+          if (!this.running) break;
+          found = (await this.pollShard(shard)) || found;
+        }
+      } catch (error) {
+        this.options.onError?.(error);
+        await sleep(500);
+      }
+      if (!found) {
+        if (this.lastPollFoundNothing) this.releaseIdleWaiters();
+        this.lastPollFoundNothing = true;
+        await sleep(this.options.idleMs ?? 100);
+      } else {
+        this.lastPollFoundNothing = false;
+      }
+    }
+    this.releaseIdleWaiters();
+  }
+
+  private releaseIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Open shards whose parent is done: a child shard's records come after its parent's. */
+  private async readyShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await this.options.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      );
+      shards.push(...(StreamDescription?.Shards ?? []));
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId !== undefined);
+    const known = new Set(shards.map((shard) => shard.ShardId));
+    return shards.filter((shard) => {
+      if (shard.ShardId === undefined || this.finished.has(shard.ShardId)) return false;
+      const parent = shard.ParentShardId;
+      return parent === undefined || !known.has(parent) || this.finished.has(parent);
+    });
+  }
+
+  /** Reads one page of a shard and hands it on; answers whether it found records. */
+  private async pollShard(shard: Shard): Promise<boolean> {
+    const shardId = shard.ShardId!;
+    let iterator = this.iterators.get(shardId) ?? (await this.iteratorFor(shardId));
+    let page;
+    try {
+      page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }));
+    } catch (error) {
+      if (!(error instanceof ExpiredIteratorException)) throw error;
+      iterator = await this.iteratorFor(shardId);
+      page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }));
+    }
+    const records = page.Records ?? [];
+    if (records.length > 0) await this.deliver(shardId, records);
+    if (page.NextShardIterator === undefined || page.NextShardIterator === null) {
+      this.finished.add(shardId);
+      this.iterators.delete(shardId);
+    } else {
+      this.iterators.set(shardId, page.NextShardIterator);
+    }
+    return records.length > 0;
+  }
+
+  private async iteratorFor(shardId: string): Promise<string> {
+    const after = this.checkpoints[shardId];
+    const { ShardIterator } = await this.options.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.options.streamArn,
+        ShardId: shardId,
+        ...(after === undefined ? { ShardIteratorType: 'TRIM_HORIZON' } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }),
+      }),
+    );
+    if (ShardIterator === undefined) throw new Error(`no iterator for shard ${shardId}`);
+    return ShardIterator;
+  }
+
+  /** Calls the handler until every record is handled, retrying from the first failure as Lambda does. */
+  private async deliver(shardId: string, records: StreamRecord[]): Promise<void> {
+    let pending = records;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt));
+      let failedAt = 0;
+      try {
+        const response = await this.options.handler({ Records: pending.map((record) => this.toLambdaRecord(record)) });
+        const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+        const index = pending.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
+        failedAt = index === -1 ? pending.length : index;
+        if (index !== -1) this.options.onError?.(new Error(`handler reported a failure at sequence number ${pending[index]!.dynamodb?.SequenceNumber}`));
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      if (failedAt > 0) this.checkpoint(shardId, pending[failedAt - 1]!);
+      pending = pending.slice(failedAt);
+      if (!this.running && pending.length > 0) return;
+    }
+  }
+
+  private checkpoint(shardId: string, record: StreamRecord): void {
+    const sequenceNumber = record.dynamodb?.SequenceNumber;
+    if (sequenceNumber === undefined) return;
+    this.checkpoints[shardId] = sequenceNumber;
+    if (this.options.checkpointFile !== undefined) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
+  }
+
+  private toLambdaRecord(record: StreamRecord): DynamoDBRecord {
+    const approximate = record.dynamodb?.ApproximateCreationDateTime;
+    return {
+      eventID: record.eventID,
+      eventName: record.eventName,
+      eventVersion: record.eventVersion,
+      eventSource: 'aws:dynamodb',
+      awsRegion: record.awsRegion,
+      eventSourceARN: this.options.streamArn,
+      dynamodb: {
+        ...(record.dynamodb as DynamoDBRecord['dynamodb']),
+        ApproximateCreationDateTime: approximate === undefined ? undefined : Math.floor(new Date(approximate).getTime() / 1000),
+      },
+    };
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

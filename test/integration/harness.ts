@@ -1,0 +1,45 @@
+// Builds an isolated Ferry stack (own table, own queue prefix) on the engines that global-setup started.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { FerryClient } from '../../lib/client.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lambda/local/local-stack.ts';
+
+export interface TestStack extends LocalStack {
+  client: FerryClient;
+  /** Resolves once the dispatcher has handled every write made before the call. */
+  dispatched(): Promise<void>;
+}
+
+export async function startTestStack(options: Pick<LocalStackOptions, 'env' | 'adjustPorts' | 'onStreamError'> = {}): Promise<TestStack> {
+  const id = randomBytes(3).toString('hex');
+  const stack = await startLocalStack({
+    engines: { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
+    env: { FERRY_TABLE_NAME: `ferry-test-${id}`, FERRY_QUEUE_PREFIX: `t${id}`, FERRY_CATALOG_CACHE_SECONDS: '0', ...options.env },
+    onStreamError: options.onStreamError ?? (() => undefined),
+    ...(options.adjustPorts === undefined ? {} : { adjustPorts: options.adjustPorts }),
+  });
+  return { ...stack, client: new FerryClient({ baseUrl: stack.apiUrl }), dispatched: () => stack.poller.caughtUp() };
+}
+
+/** Receives (and acknowledges) until `count` messages arrived or `timeoutMs` passed. */
+export async function drain(stack: TestStack, group: string, count: number, timeoutMs = 20_000) {
+  const received: Awaited<ReturnType<FerryClient['receive']>> = [];
+  const deadline = Date.now() + timeoutMs;
+  while (received.length < count && Date.now() < deadline) {
+    const batch = await stack.client.receive(group, { maxMessages: 32, waitSeconds: 1 });
+    if (batch.length > 0) await stack.client.ack(group, batch.map((message) => message.receiptHandle));
+    received.push(...batch);
+  }
+  return received;
+}
+
+/** Raw HTTP, for asserting on status codes and error bodies. */
+export async function request(stack: TestStack, method: string, path: string, body?: unknown | string): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+}

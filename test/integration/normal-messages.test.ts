@@ -1,0 +1,111 @@
+// Normal messages end to end on the local stack: publish, dispatch by the stream, receive, ack, nack, trace.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drain, startTestStack, type TestStack } from './harness.ts';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('normal messages', () => {
+  it('every one of 200 messages reaches both subscribed groups, and each trace shows the ack', async () => {
+    const { client } = stack;
+    await client.putTopic('orders', 'NORMAL');
+    await client.putGroup('billing', [{ topic: 'orders' }]);
+    await client.putGroup('shipping', [{ topic: 'orders' }]);
+
+    const published: string[] = [];
+    for (let start = 0; start < 100; start += 10) {
+      const singles = await Promise.all(Array.from({ length: 10 }, (_, i) => client.publish('orders', { body: `order ${start + i}` })));
+      published.push(...singles.map((result) => result.messageId));
+    }
+    const batch = await client.publishBatch('orders', Array.from({ length: 100 }, (_, i) => ({ body: `order ${100 + i}` })));
+    for (const result of batch.results) {
+      if ('error' in result) throw new Error(result.error.message);
+      published.push(result.messageId);
+    }
+    expect(new Set(published).size).toBe(200);
+
+    const [billing, shipping] = await Promise.all([drain(stack, 'billing', 200), drain(stack, 'shipping', 200)]);
+    for (const received of [billing, shipping]) {
+      expect(received).toHaveLength(200);
+      expect(new Set(received.map((message) => message.messageId))).toEqual(new Set(published));
+    }
+
+    const { state, events } = await client.getMessage(published[137]!);
+    expect(state).toBe('READY');
+    const types = events.map((event) => event.type);
+    expect(types[0]).toBe('PUBLISHED');
+    expect(events.find((event) => event.type === 'DISPATCHED')?.groups?.sort()).toEqual(['billing', 'shipping']);
+    expect(events.filter((event) => event.type === 'ACKED').flatMap((event) => event.groups).sort()).toEqual(['billing', 'shipping']);
+    expect(types.indexOf('RECEIVED')).toBeLessThan(types.indexOf('ACKED'));
+  });
+
+  it('a message arrives with the body, tag, keys and properties it was published with', async () => {
+    const { client } = stack;
+    await client.putTopic('profile', 'NORMAL');
+    await client.putGroup('profile-reader', [{ topic: 'profile' }]);
+    const { messageId, state } = await client.publish('profile', { body: 'héllo 🚢', tag: 'TagA', keys: ['user-7'], properties: { lane: 'gray', amount: '30' } });
+    expect(state).toBe('READY');
+    const [message] = await drain(stack, 'profile-reader', 1);
+    expect(message).toMatchObject({ messageId, topic: 'profile', body: 'héllo 🚢', tag: 'TagA', keys: ['user-7'], properties: { lane: 'gray', amount: '30' }, deliveryAttempt: 1 });
+  });
+
+  it('a nacked message comes back after retryAfterSeconds as the next delivery attempt', async () => {
+    const { client } = stack;
+    await client.putTopic('retry', 'NORMAL');
+    await client.putGroup('retrier', [{ topic: 'retry' }]);
+    const { messageId } = await client.publish('retry', { body: 'try me' });
+    const [first] = await client.receive('retrier', { waitSeconds: 10 });
+    expect(first?.messageId).toBe(messageId);
+    await client.nack('retrier', first!.receiptHandle, 1);
+    expect(await client.receive('retrier', { waitSeconds: 0 })).toHaveLength(0);
+    const again = await client.receive('retrier', { waitSeconds: 5 });
+    expect(again[0]).toMatchObject({ messageId, deliveryAttempt: 2 });
+    await client.ack('retrier', [again[0]!.receiptHandle]);
+    const types = (await client.getMessage(messageId)).events.map((event) => event.type);
+    expect(types).toEqual(['PUBLISHED', 'DISPATCHED', 'RECEIVED', 'NACKED', 'RECEIVED', 'ACKED']);
+  });
+
+  it('a message that is never acknowledged goes to the dead-letter queue after maxDeliveryAttempts', async () => {
+    const { client } = stack;
+    await client.putTopic('poison', 'NORMAL');
+    await client.putGroup('poison-eater', [{ topic: 'poison' }], 2);
+    await client.publish('poison', { body: 'poison' });
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const [message] = await client.receive('poison-eater', { waitSeconds: 10 });
+      expect(message?.deliveryAttempt).toBe(attempt);
+      await client.nack('poison-eater', message!.receiptHandle, 0);
+    }
+    expect(await client.receive('poison-eater', { waitSeconds: 1 })).toHaveLength(0);
+    expect((await client.getGroup('poison-eater')).backlog.deadLetters).toBe(1);
+  });
+
+  it('extending the invisible time keeps a received message from being delivered again', async () => {
+    const { client } = stack;
+    await client.putTopic('slow', 'NORMAL');
+    await client.putGroup('slow-worker', [{ topic: 'slow' }]);
+    await client.publish('slow', { body: 'long job' });
+    const [message] = await client.receive('slow-worker', { waitSeconds: 10, invisibleSeconds: 1 });
+    await client.call('POST', '/v1/groups/slow-worker/visibility', { receiptHandle: message!.receiptHandle, invisibleSeconds: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await client.receive('slow-worker', { waitSeconds: 0 })).toHaveLength(0);
+  });
+
+  it('a group only receives messages published after it subscribed, and none of other topics', async () => {
+    const { client } = stack;
+    await client.putTopic('early', 'NORMAL');
+    await client.putTopic('other', 'NORMAL');
+    await client.publish('early', { body: 'before the group' });
+    await stack.dispatched();
+    await client.putGroup('late', [{ topic: 'early' }]);
+    await client.publish('other', { body: 'other topic' });
+    const { messageId } = await client.publish('early', { body: 'after the group' });
+    const received = await drain(stack, 'late', 2, 3000);
+    expect(received.map((message) => message.messageId)).toEqual([messageId]);
+  });
+});
