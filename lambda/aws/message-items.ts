@@ -12,10 +12,22 @@ export function messagePartition(ref: MessageRef): string {
 
 export const messageSortKey = (messageId: MessageId) => `M#${messageId}`;
 
-export type MessageItem = Message & { pk: string; sk: string; kind: 'MSG'; gsi1pk?: string; gsi1sk?: string };
+export type MessageItem = Omit<Message, 'keys' | 'properties'> & {
+  keys?: string[];
+  properties?: Record<string, string>;
+  pk: string;
+  sk: string;
+  kind: 'MSG';
+  gsi1pk?: string;
+  gsi1sk?: string;
+};
 
 export function toMessageItem(message: Message): MessageItem {
-  const item: MessageItem = { ...message, pk: messagePartition(message), sk: messageSortKey(message.messageId), kind: 'MSG' };
+  const { keys, properties, ...rest } = message;
+  const item: MessageItem = { ...rest, pk: messagePartition(message), sk: messageSortKey(message.messageId), kind: 'MSG' };
+  // Empty lists and maps are left out: the Streams SDK reads an empty map back as a value-less attribute.
+  if (keys.length > 0) item.keys = keys;
+  if (Object.keys(properties).length > 0) item.properties = properties;
   // Only messages whose partition cannot be derived from the id need the id index.
   if (message.messageGroup !== undefined) {
     item.gsi1pk = `MID#${message.messageId}`;
@@ -25,8 +37,8 @@ export function toMessageItem(message: Message): MessageItem {
 }
 
 export function fromMessageItem(item: Record<string, unknown>): Message {
-  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...message } = item;
-  return message as unknown as Message;
+  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, keys, properties, ...message } = item;
+  return { ...(message as unknown as Omit<Message, 'keys' | 'properties'>), keys: (keys as string[] | undefined) ?? [], properties: (properties as Record<string, string> | undefined) ?? {} };
 }
 
 let sequence = 0;

@@ -12,10 +12,30 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
+import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import type { IncomingMessage, OutgoingMessage, QueueBacklog, QueueService } from '../core/ports.ts';
 
 /** SQS's batch limit for send and delete. */
 const SQS_BATCH_MAX = 10;
+
+/** Batches of at most 10 messages and 1 MiB together, SQS's two limits on one send. */
+function sendBatches(messages: OutgoingMessage[]): OutgoingMessage[][] {
+  const batches: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(message.body, 'utf8');
+    if (current.length === SQS_BATCH_MAX || (current.length > 0 && bytes + size > QUEUE_BODY_MAX_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
 /** SQS's longest retention: what waits in a queue is kept as long as SQS can. */
 const RETENTION_SECONDS = String(14 * 24 * 3600);
 /** Default invisible time of a received message, RocketMQ's 30 s. */
@@ -51,8 +71,7 @@ export class SqsQueues implements QueueService {
   async send(queueUrl: string, messages: OutgoingMessage[]): Promise<{ failedIds: string[] }> {
     const failedIds: string[] = [];
     // Batches go one after another so that a FIFO queue receives them in order.
-    for (let start = 0; start < messages.length; start += SQS_BATCH_MAX) {
-      const batch = messages.slice(start, start + SQS_BATCH_MAX);
+    for (const batch of sendBatches(messages)) {
       try {
         const { Failed } = await this.sqs.send(
           new SendMessageBatchCommand({

@@ -2,6 +2,7 @@
 import { cachedFilter } from './filter/index.ts';
 import { refOf } from './message-ref.ts';
 import { toDelivered, type Message } from './model.ts';
+import { encodeForQueue } from './queue-body.ts';
 import type { Clock, MessageStore, OutgoingMessage, QueueService, Route, TraceEntry } from './ports.ts';
 
 export interface DispatchOutcome {
@@ -44,7 +45,7 @@ export class Dispatcher {
   }
 
   private delivery(message: Message, index: number, route: Route): Delivery {
-    const outgoing: OutgoingMessage = { id: String(index), body: JSON.stringify(toDelivered(message)) };
+    const outgoing: OutgoingMessage = { id: String(index), body: encodeForQueue(toDelivered(message)) };
     if (route.fifo) {
       outgoing.messageGroupId = message.messageGroup ?? message.topic;
       // The message id as deduplication id: a re-dispatch within SQS's window is not delivered twice.

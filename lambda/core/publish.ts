@@ -2,7 +2,8 @@
 import { FerryError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.ts';
 import type { FerryConfig } from './config.ts';
 import { newMessageId } from './ids.ts';
-import type { InitialState, Message, MessageId, Topic } from './model.ts';
+import { toDelivered, type InitialState, type Message, type MessageId, type Topic } from './model.ts';
+import { encodeForQueue, QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import type { Clock, MessageStore } from './ports.ts';
 
 export interface PublishInput {
@@ -84,6 +85,7 @@ export class Publisher {
     if (input.messageGroup !== undefined) message.messageGroup = input.messageGroup;
     if (input.producerGroup !== undefined) message.producerGroup = input.producerGroup;
     if (deliverAt !== undefined) message.deliverAt = deliverAt;
+    checkQueueSize(message);
     return message;
   }
 
@@ -132,6 +134,14 @@ function checkTypeRules(topic: Topic, input: PublishInput): void {
   }
   if (type !== 'TRANSACTION' && input.producerGroup !== undefined) {
     throw new ValidationError(`producerGroup is only for TRANSACTION topics; topic '${topic.name}' is ${type}`, 'MESSAGE_TYPE_MISMATCH');
+  }
+}
+
+/** A message that no queue would take could never be delivered: refuse it before it is stored. */
+function checkQueueSize(message: Message): void {
+  const bytes = Buffer.byteLength(encodeForQueue(toDelivered(message)), 'utf8');
+  if (bytes > QUEUE_BODY_MAX_BYTES) {
+    throw new PayloadTooLargeError(`the message is ${bytes} bytes as JSON with its properties and escapes; a queue takes at most ${QUEUE_BODY_MAX_BYTES}`);
   }
 }
 

@@ -5,6 +5,7 @@ import {
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  TrimmedDataAccessException,
   type _Record as StreamRecord,
   type DynamoDBStreamsClient,
   type Shard,
@@ -116,7 +117,8 @@ export class StreamPoller {
     try {
       page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }));
     } catch (error) {
-      if (!(error instanceof ExpiredIteratorException)) throw error;
+      // An expired iterator, or one DynamoDB Local declares trimmed, is replaced by one from the checkpoint.
+      if (!(error instanceof ExpiredIteratorException) && !(error instanceof TrimmedDataAccessException)) throw error;
       iterator = await this.iteratorFor(shardId);
       page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }));
     }

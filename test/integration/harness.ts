@@ -15,7 +15,7 @@ export async function startTestStack(options: Pick<LocalStackOptions, 'env' | 'a
   const stack = await startLocalStack({
     engines: { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
     env: { FERRY_TABLE_NAME: `ferry-test-${id}`, FERRY_QUEUE_PREFIX: `t${id}`, FERRY_CATALOG_CACHE_SECONDS: '0', ...options.env },
-    onStreamError: options.onStreamError ?? (() => undefined),
+    onStreamError: options.onStreamError ?? ((error) => { if (process.env.FERRY_TEST_DEBUG) console.error('stream error', error); }),
     ...(options.adjustPorts === undefined ? {} : { adjustPorts: options.adjustPorts }),
   });
   return { ...stack, client: new FerryClient({ baseUrl: stack.apiUrl }), dispatched: () => stack.poller.caughtUp() };

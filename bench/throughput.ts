@@ -1,0 +1,94 @@
+// Benchmark: publish → receive → ack through Ferry on the local stack, beside the same DynamoDB and SQS calls made directly.
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { FerryClient } from '../lib/client.ts';
+import { itemWriteCounts, requestCounts } from '../lambda/aws/clients.ts';
+import type { LocalStack } from '../lambda/local/local-stack.ts';
+import { inParallel, percentile, round } from './stats.ts';
+
+const MESSAGES = 2000;
+const PUBLISHERS = 16;
+const CONSUMERS = 4;
+
+export interface ThroughputFigures {
+  messages: number;
+  ferry: { perSecond: number; p50Ms: number; p99Ms: number };
+  direct: { perSecond: number; p50Ms: number; p99Ms: number };
+  ratio: number;
+  requestsPerMessage: Record<string, number>;
+  itemWritesPerMessage: Record<string, number>;
+}
+
+/** Publishes with PUBLISHERS concurrent producers while CONSUMERS receive and ack; latency is publish call start to receipt. */
+async function runPipeline(publish: (index: number) => Promise<void>, consume: () => Promise<number[]>, sentAt: number[]): Promise<{ perSecond: number; latencies: number[] }> {
+  const started = performance.now();
+  const latencies: number[] = [];
+  const consumers = Array.from({ length: CONSUMERS }, async () => {
+    while (latencies.length < MESSAGES && performance.now() - started < 120_000) {
+      for (const index of await consume()) latencies.push(performance.now() - sentAt[index]!);
+    }
+  });
+  await inParallel(Array.from({ length: MESSAGES }, (_, index) => index), PUBLISHERS, publish);
+  await Promise.all(consumers);
+  if (latencies.length < MESSAGES) throw new Error(`only ${latencies.length} of ${MESSAGES} messages arrived`);
+  return { perSecond: MESSAGES / ((performance.now() - started) / 1000), latencies };
+}
+
+async function runFerry(stack: LocalStack): Promise<{ perSecond: number; latencies: number[] }> {
+  const client = new FerryClient({ baseUrl: stack.apiUrl });
+  await client.putTopic('bench', 'NORMAL');
+  await client.putGroup('bench-consumer', [{ topic: 'bench' }]);
+  const sentAt: number[] = [];
+  return runPipeline(
+    async (index) => {
+      sentAt[index] = performance.now();
+      await client.publish('bench', { body: JSON.stringify({ index, padding: 'x'.repeat(200) }) });
+    },
+    async () => {
+      const messages = await client.receive('bench-consumer', { maxMessages: 32, waitSeconds: 1 });
+      if (messages.length > 0) await client.ack('bench-consumer', messages.map((message) => message.receiptHandle));
+      return messages.map((message) => (JSON.parse(message.body) as { index: number }).index);
+    },
+    sentAt,
+  );
+}
+
+/** The ceiling: the item write, the queue send, receive and delete, with no HTTP, no stream and no trace. */
+async function runDirect(stack: LocalStack): Promise<{ perSecond: number; latencies: number[] }> {
+  const dynamoDb = new DynamoDBClient({ endpoint: stack.dynamoDbEndpoint });
+  const sqs = new SQSClient({ endpoint: stack.sqsEndpoint });
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-direct' }));
+  const sentAt: number[] = [];
+  return runPipeline(
+    async (index) => {
+      sentAt[index] = performance.now();
+      const body = JSON.stringify({ index, padding: 'x'.repeat(200) });
+      await dynamoDb.send(new PutItemCommand({ TableName: stack.tableName, Item: { pk: { S: `DIRECT#${index}` }, sk: { S: 'M' }, body: { S: body } } }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    },
+    async () => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      if (Messages.length > 0) {
+        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle }) ) }));
+      }
+      return Messages.map((message) => (JSON.parse(message.Body ?? '{}') as { index: number }).index);
+    },
+    sentAt,
+  );
+}
+
+function perMessage(counts: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort().map(([key, count]) => [key, round(count / MESSAGES, 3)]));
+}
+
+export async function runThroughputBenchmark(stack: LocalStack): Promise<ThroughputFigures> {
+  requestCounts.clear();
+  itemWriteCounts.clear();
+  const ferry = await runFerry(stack);
+  await stack.poller.caughtUp();
+  const requestsPerMessage = perMessage(requestCounts);
+  const itemWritesPerMessage = perMessage(itemWriteCounts);
+  const direct = await runDirect(stack);
+  const figures = (run: { perSecond: number; latencies: number[] }) => ({ perSecond: round(run.perSecond), p50Ms: round(percentile(run.latencies, 50)), p99Ms: round(percentile(run.latencies, 99)) });
+  return { messages: MESSAGES, ferry: figures(ferry), direct: figures(direct), ratio: round(ferry.perSecond / direct.perSecond, 2), requestsPerMessage, itemWritesPerMessage };
+}
