@@ -9,32 +9,51 @@ import { inParallel, percentile, round } from './stats.ts';
 const MESSAGES = 2000;
 const PUBLISHERS = 16;
 const CONSUMERS = 4;
+const PACED_RATE = 50;
+const PACED_MESSAGES = 500;
 
 export interface ThroughputFigures {
   messages: number;
   ferry: { perSecond: number; p50Ms: number; p99Ms: number };
+  /** Latency at a steady PACED_RATE messages/s, below saturation. */
+  paced: { ratePerSecond: number; messages: number; p50Ms: number; p99Ms: number };
   direct: { perSecond: number; p50Ms: number; p99Ms: number };
   ratio: number;
   requestsPerMessage: Record<string, number>;
   itemWritesPerMessage: Record<string, number>;
 }
 
-/** Publishes with PUBLISHERS concurrent producers while CONSUMERS receive and ack; latency is publish call start to receipt. */
-async function runPipeline(publish: (index: number) => Promise<void>, consume: () => Promise<number[]>, sentAt: number[]): Promise<{ perSecond: number; latencies: number[] }> {
+/**
+ * Publishes `count` messages while CONSUMERS receive and ack; latency is publish call start to receipt.
+ * Unpaced, PUBLISHERS producers go flat out (throughput); paced, one message leaves every 1000/rate ms (latency when not saturated).
+ */
+async function runPipeline(
+  publish: (index: number) => Promise<void>,
+  consume: () => Promise<number[]>,
+  sentAt: number[],
+  { count, ratePerSecond }: { count: number; ratePerSecond?: number },
+): Promise<{ perSecond: number; latencies: number[] }> {
   const started = performance.now();
   const latencies: number[] = [];
   const consumers = Array.from({ length: CONSUMERS }, async () => {
-    while (latencies.length < MESSAGES && performance.now() - started < 120_000) {
+    while (latencies.length < count && performance.now() - started < 120_000) {
       for (const index of await consume()) latencies.push(performance.now() - sentAt[index]!);
     }
   });
-  await inParallel(Array.from({ length: MESSAGES }, (_, index) => index), PUBLISHERS, publish);
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  if (ratePerSecond === undefined) {
+    await inParallel(indexes, PUBLISHERS, publish);
+  } else {
+    await Promise.all(indexes.map((index) => sleepUntil(started + (index * 1000) / ratePerSecond).then(() => publish(index))));
+  }
   await Promise.all(consumers);
-  if (latencies.length < MESSAGES) throw new Error(`only ${latencies.length} of ${MESSAGES} messages arrived`);
-  return { perSecond: MESSAGES / ((performance.now() - started) / 1000), latencies };
+  if (latencies.length < count) throw new Error(`only ${latencies.length} of ${count} messages arrived`);
+  return { perSecond: count / ((performance.now() - started) / 1000), latencies };
 }
 
-async function runFerry(stack: LocalStack): Promise<{ perSecond: number; latencies: number[] }> {
+const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
+
+async function runFerry(stack: LocalStack, run: { count: number; ratePerSecond?: number }): Promise<{ perSecond: number; latencies: number[] }> {
   const client = new FerryClient({ baseUrl: stack.apiUrl });
   await client.putTopic('bench', 'NORMAL');
   await client.putGroup('bench-consumer', [{ topic: 'bench' }]);
@@ -50,6 +69,7 @@ async function runFerry(stack: LocalStack): Promise<{ perSecond: number; latenci
       return messages.map((message) => (JSON.parse(message.body) as { index: number }).index);
     },
     sentAt,
+    run,
   );
 }
 
@@ -74,6 +94,7 @@ async function runDirect(stack: LocalStack): Promise<{ perSecond: number; latenc
       return Messages.map((message) => (JSON.parse(message.Body ?? '{}') as { index: number }).index);
     },
     sentAt,
+    { count: MESSAGES },
   );
 }
 
@@ -84,11 +105,13 @@ function perMessage(counts: Map<string, number>): Record<string, number> {
 export async function runThroughputBenchmark(stack: LocalStack): Promise<ThroughputFigures> {
   requestCounts.clear();
   itemWriteCounts.clear();
-  const ferry = await runFerry(stack);
+  const ferry = await runFerry(stack, { count: MESSAGES });
   await stack.poller.caughtUp();
   const requestsPerMessage = perMessage(requestCounts);
   const itemWritesPerMessage = perMessage(itemWriteCounts);
   const direct = await runDirect(stack);
+  const paced = await runFerry(stack, { count: PACED_MESSAGES, ratePerSecond: PACED_RATE });
   const figures = (run: { perSecond: number; latencies: number[] }) => ({ perSecond: round(run.perSecond), p50Ms: round(percentile(run.latencies, 50)), p99Ms: round(percentile(run.latencies, 99)) });
-  return { messages: MESSAGES, ferry: figures(ferry), direct: figures(direct), ratio: round(ferry.perSecond / direct.perSecond, 2), requestsPerMessage, itemWritesPerMessage };
+  const pacedFigures = { ratePerSecond: PACED_RATE, messages: PACED_MESSAGES, p50Ms: round(percentile(paced.latencies, 50)), p99Ms: round(percentile(paced.latencies, 99)) };
+  return { messages: MESSAGES, ferry: figures(ferry), paced: pacedFigures, direct: figures(direct), ratio: round(ferry.perSecond / direct.perSecond, 2), requestsPerMessage, itemWritesPerMessage };
 }

@@ -1,11 +1,15 @@
 // Messages and their trace events in DynamoDB: written once, read back by id with every event in order.
 import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapConcurrently } from '../core/concurrency.ts';
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
 import type { MessageStore, TraceEntry } from '../core/ports.ts';
 import { fromMessageItem, fromTraceItem, messageSortKey, toMessageItem, toTraceItem } from './message-items.ts';
+import { foldReceipts, receiptEvents, receiptPartition } from './receipt-log.ts';
 
 /** BatchWriteItem's limit. */
 const BATCH_WRITE_MAX = 25;
+/** Batch writes in flight at once. */
+const WRITE_CONCURRENCY = 4;
 
 export class DynamoMessageStore implements MessageStore {
   constructor(
@@ -25,15 +29,45 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {
-    const items = await this.itemsOf(`M#${messageId}`, messageId);
-    if (items.length > 0) return split(items);
-    const partition = await this.partitionFromIndex(messageId);
-    return partition === undefined ? undefined : split(await this.itemsOf(partition, messageId));
+    let items = await this.itemsOf(`M#${messageId}`, messageId);
+    if (items.length === 0) {
+      const partition = await this.partitionFromIndex(messageId);
+      if (partition === undefined) return undefined;
+      items = await this.itemsOf(partition, messageId);
+    }
+    const found = split(items);
+    if (found === undefined) return undefined;
+    const groups = new Set(found.events.flatMap((event) => (event.type === 'DISPATCHED' ? (event.groups ?? []) : [])));
+    const receipts = await Promise.all([...groups].map((group) => this.receiptsOf(group, messageId)));
+    return { message: found.message, events: [...found.events, ...receipts.flat()] };
   }
 
   async appendTrace(entries: TraceEntry[]): Promise<void> {
     const expiresAt = (at: number) => Math.ceil(at / 1000 + this.defaultRetentionHours * 3600);
-    await this.batchWrite(entries.map((entry) => toTraceItem(entry.message, entry.event, entry.expiresAt ?? expiresAt(entry.event.at))));
+    const { receiptItems, perMessage } = foldReceipts(entries, expiresAt);
+    const messageItems = perMessage.map((entry) => toTraceItem(entry.message, entry.event, entry.expiresAt ?? expiresAt(entry.event.at)));
+    await this.batchWrite([...receiptItems, ...messageItems]);
+  }
+
+  private async receiptsOf(group: string, messageId: MessageId): Promise<TraceEvent[]> {
+    const items: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: 'attribute_exists(entries.#id)',
+          ExpressionAttributeNames: { '#id': messageId },
+          ExpressionAttributeValues: { ':pk': receiptPartition(group, messageId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor !== undefined);
+    return receiptEvents(items, messageId);
   }
 
   private async itemsOf(partition: string, messageId: MessageId): Promise<Record<string, unknown>[]> {
@@ -63,16 +97,20 @@ export class DynamoMessageStore implements MessageStore {
     return typeof pk === 'string' ? pk : undefined;
   }
 
-  /** Writes every item, retrying what DynamoDB leaves unprocessed under load. */
+  /** Writes every item, a few batches at a time, retrying what DynamoDB leaves unprocessed under load. */
   private async batchWrite(items: Record<string, unknown>[]): Promise<void> {
-    for (let start = 0; start < items.length; start += BATCH_WRITE_MAX) {
-      let requests = items.slice(start, start + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        if (attempt > 10) throw new Error(`DynamoDB left ${requests.length} writes unprocessed after ${attempt} attempts`);
-        const { UnprocessedItems } = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-      }
+    const chunks: Record<string, unknown>[][] = [];
+    for (let start = 0; start < items.length; start += BATCH_WRITE_MAX) chunks.push(items.slice(start, start + BATCH_WRITE_MAX));
+    await mapConcurrently(chunks, WRITE_CONCURRENCY, (chunk) => this.writeChunk(chunk));
+  }
+
+  private async writeChunk(chunk: Record<string, unknown>[]): Promise<void> {
+    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 10) throw new Error(`DynamoDB left ${requests.length} writes unprocessed after ${attempt} attempts`);
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      const { UnprocessedItems } = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
     }
   }
 }

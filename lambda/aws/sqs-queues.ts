@@ -13,10 +13,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
+import { mapConcurrently } from '../core/concurrency.ts';
 import type { IncomingMessage, OutgoingMessage, QueueBacklog, QueueService } from '../core/ports.ts';
 
 /** SQS's batch limit for send and delete. */
 const SQS_BATCH_MAX = 10;
+
+/** Batch sends in flight at once to one standard queue. */
+const SEND_CONCURRENCY = 5;
 
 /** Batches of at most 10 messages and 1 MiB together, SQS's two limits on one send. */
 function sendBatches(messages: OutgoingMessage[]): OutgoingMessage[][] {
@@ -69,28 +73,31 @@ export class SqsQueues implements QueueService {
   }
 
   async send(queueUrl: string, messages: OutgoingMessage[]): Promise<{ failedIds: string[] }> {
-    const failedIds: string[] = [];
-    // Batches go one after another so that a FIFO queue receives them in order.
-    for (const batch of sendBatches(messages)) {
-      try {
-        const { Failed } = await this.sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: batch.map((message) => ({
-              Id: message.id,
-              MessageBody: message.body,
-              DelaySeconds: message.delaySeconds,
-              MessageGroupId: message.messageGroupId,
-              MessageDeduplicationId: message.deduplicationId,
-            })),
-          }),
-        );
-        failedIds.push(...(Failed ?? []).map((failure) => failure.Id ?? ''));
-      } catch {
-        failedIds.push(...batch.map((message) => message.id));
-      }
+    const batches = sendBatches(messages);
+    // A FIFO queue must receive its batches one after another, in order; a standard queue takes them in parallel.
+    const concurrency = queueUrl.endsWith('.fifo') ? 1 : SEND_CONCURRENCY;
+    const failed = await mapConcurrently(batches, concurrency, (batch) => this.sendBatch(queueUrl, batch));
+    return { failedIds: failed.flat() };
+  }
+
+  private async sendBatch(queueUrl: string, batch: OutgoingMessage[]): Promise<string[]> {
+    try {
+      const { Failed } = await this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((message) => ({
+            Id: message.id,
+            MessageBody: message.body,
+            DelaySeconds: message.delaySeconds,
+            MessageGroupId: message.messageGroupId,
+            MessageDeduplicationId: message.deduplicationId,
+          })),
+        }),
+      );
+      return (Failed ?? []).map((failure) => failure.Id ?? '');
+    } catch {
+      return batch.map((message) => message.id);
     }
-    return { failedIds };
   }
 
   async receive(queueUrl: string, options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number }): Promise<IncomingMessage[]> {

@@ -58,6 +58,9 @@ export async function startEngines(options: EngineOptions = {}): Promise<Engines
   if (sqsDataDir !== undefined) mkdirSync(sqsDataDir, { recursive: true });
 
   const java = spawnDynamoDbLocal({ port: dynamoDbPort, path: dynamoDbPath, sharedDb: true, stdio: 'pipe' });
+  // However this process ends, DynamoDB Local must not outlive it.
+  const killJava = () => java.kill('SIGKILL');
+  process.once('exit', killJava);
   const dynamoDbEndpoint = `http://127.0.0.1:${dynamoDbPort}`;
   try {
     await waitForDynamoDb(dynamoDbEndpoint, java);
@@ -73,6 +76,7 @@ export async function startEngines(options: EngineOptions = {}): Promise<Engines
     async stop() {
       await sqs.stop();
       await stopChild(java);
+      process.removeListener('exit', killJava);
     },
   };
 }

@@ -77,7 +77,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.unshift(() => poller.stop());
 
     const server = await listen(createApp(services).fetch, options.port ?? 0);
-    stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    stops.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Keep-alive connections would hold close() open.
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }),
+    );
     const port = (server.address() as AddressInfo).port;
     return {
       apiUrl: `http://127.0.0.1:${port}`,
