@@ -8,6 +8,7 @@ import { registerGroupRoutes } from './routes/groups.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerTopicRoutes } from './routes/topics.ts';
+import { registerTransactionRoutes } from './routes/transactions.ts';
 
 export type FerryApp = OpenAPIHono;
 
@@ -28,6 +29,7 @@ export function createApp(services: FerryServices): FerryApp {
   registerGroupRoutes(app, services);
   registerMessageRoutes(app, services);
   registerConsumeRoutes(app, services);
+  registerTransactionRoutes(app, services);
   registerSystemRoutes(app, services);
   return app;
 }

@@ -122,3 +122,26 @@ export const TraceEvent = z
   .openapi('TraceEvent');
 
 export const MessageView = z.object({ message: DeliveredMessage, state: z.string(), events: z.array(TraceEvent) }).openapi('MessageView');
+
+export const ProducerGroupParams = z.object({ name: name('producer group').openapi({ param: { name: 'name', in: 'path' }, example: 'checkout' }) });
+
+export const ProducerGroupInput = z
+  .object({ checkUrl: z.string().min(1).max(2048).optional().openapi({ description: 'https:// endpoint Ferry POSTs check-backs to; absent: the producer pulls its checks.' }) })
+  .strict()
+  .openapi('ProducerGroupInput');
+
+export const ProducerGroup = z.object({ name: z.string(), checkUrl: z.string().optional(), createdAt: z.string() }).openapi('ProducerGroup');
+
+export const Check = z
+  .object({
+    messageId: z.string(),
+    topic: z.string(),
+    producerGroup: z.string().optional(),
+    tag: z.string().optional(),
+    keys: z.array(z.string()),
+    properties: z.record(z.string(), z.string()),
+    checkCount: z.number(),
+  })
+  .openapi('Check');
+
+export const DecisionResult = z.object({ messageId: z.string(), state: z.string() }).openapi('DecisionResult');

@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 
 /** AWS requests made by this process, by `Service.Operation`; read by the benchmark. */
 export const requestCounts = new Map<string, number>();
@@ -41,12 +42,13 @@ export interface AwsClients {
   dynamoDb: DynamoDBClient;
   documents: DynamoDBDocumentClient;
   sqs: SQSClient;
+  scheduler: SchedulerClient;
 }
 
 type Env = Record<string, string | undefined>;
 
 /** AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, as the SDK itself reads them, but from the given environment. */
-function endpointFor(env: Env, service: 'DYNAMODB' | 'SQS'): { endpoint?: string } {
+function endpointFor(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCHEDULER'): { endpoint?: string } {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   return endpoint === undefined ? {} : { endpoint };
 }
@@ -57,5 +59,6 @@ export function createClients(env: Env = process.env): AwsClients {
   const documents = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   const sqs = new SQSClient(endpointFor(env, 'SQS'));
   countRequests('SQS', sqs.middlewareStack as unknown as MiddlewareStackLike);
-  return { dynamoDb, documents, sqs };
+  const scheduler = new SchedulerClient(endpointFor(env, 'SCHEDULER'));
+  return { dynamoDb, documents, sqs, scheduler };
 }

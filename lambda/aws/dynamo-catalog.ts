@@ -1,13 +1,14 @@
 // Topics, consumer groups and their routes in the DynamoDB table (catalog items; the dispatcher ignores them on the stream).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConsumerGroup, Topic } from '../core/model.ts';
+import type { ConsumerGroup, ProducerGroup, Topic } from '../core/model.ts';
 import type { CatalogStore, Route } from '../core/ports.ts';
 
 /** Topics and groups share one small partition so that they can be listed; hot reads are cached by callers. */
 const CATALOG = 'CATALOG';
 const topicKey = (name: string) => ({ pk: CATALOG, sk: `TOPIC#${name}` });
 const groupKey = (name: string) => ({ pk: CATALOG, sk: `GROUP#${name}` });
+const producerKey = (name: string) => ({ pk: CATALOG, sk: `PRODUCER#${name}` });
 /** The routes of one topic: what the dispatcher reads for every message of it. */
 const routeKey = (topic: string, group: string) => ({ pk: `ROUTES#${topic}`, sk: `GROUP#${group}` });
 
@@ -94,6 +95,18 @@ export class DynamoCatalog implements CatalogStore {
       if (item.filter !== undefined) route.filter = item.filter as Route['filter'] & object;
       return route;
     });
+  }
+
+  async getProducerGroup(name: string): Promise<ProducerGroup | undefined> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: producerKey(name), ConsistentRead: true }));
+    if (Item === undefined) return undefined;
+    const group: ProducerGroup = { name: String(Item.name), createdAt: String(Item.createdAt) };
+    if (typeof Item.checkUrl === 'string') group.checkUrl = Item.checkUrl;
+    return group;
+  }
+
+  async putProducerGroup(group: ProducerGroup): Promise<void> {
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...producerKey(group.name), kind: 'PRODUCER_GROUP', ...group } }));
   }
 
   private queryCatalog(prefix: string): Promise<Record<string, unknown>[]> {

@@ -1,9 +1,11 @@
 // Messages and their trace events in DynamoDB: written once, read back by id with every event in order.
-import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
-import type { MessageStore, TraceEntry } from '../core/ports.ts';
-import { fromMessageItem, fromTraceItem, messageSortKey, toMessageItem, toTraceItem } from './message-items.ts';
+import type { MessageStore, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
+import type { TimerWheel } from '../core/timers.ts';
+import { dueIndexKeys, dueSlotKey, fromMessageItem, fromTraceItem, messageSortKey, toMessageItem, toTraceItem } from './message-items.ts';
 import { foldReceipts, receiptEvents, receiptPartition } from './receipt-log.ts';
 
 /** BatchWriteItem's limit. */
@@ -17,15 +19,16 @@ export class DynamoMessageStore implements MessageStore {
     private readonly tableName: string,
     /** Trace events of messages whose retention the caller does not know expire after this. */
     private readonly defaultRetentionHours: number,
+    private readonly wheel: TimerWheel,
   ) {}
 
   async insert(messages: Message[]): Promise<void> {
     if (messages.length === 1) {
-      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toMessageItem(messages[0]!), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toMessageItem(messages[0]!, this.wheel), ConditionExpression: 'attribute_not_exists(pk)' }));
       return;
     }
     // Fresh ULIDs never collide, so the unconditional batch write cannot overwrite a message.
-    await this.batchWrite(messages.map((message) => ({ ...toMessageItem(message) })));
+    await this.batchWrite(messages.map((message) => ({ ...toMessageItem(message, this.wheel) })));
   }
 
   async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {
@@ -47,6 +50,102 @@ export class DynamoMessageStore implements MessageStore {
     const { receiptItems, perMessage } = foldReceipts(entries, expiresAt);
     const messageItems = perMessage.map((entry) => toTraceItem(entry.message, entry.event, entry.expiresAt ?? expiresAt(entry.event.at)));
     await this.batchWrite([...receiptItems, ...messageItems]);
+  }
+
+  async transition(messageId: MessageId, transition: Transition): Promise<TransitionResult> {
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = { ':from': transition.from, ':to': transition.to, ':event': [transition.event], ':none': [] };
+    const set = ['#state = :to', 'transitions = list_append(if_not_exists(transitions, :none), :event)'];
+    const remove: string[] = [];
+    if (transition.wakeAt === undefined) {
+      remove.push('wakeAt', 'gsi4pk', 'gsi4sk');
+    } else {
+      const keys = dueIndexKeys(this.wheel, messageId, transition.wakeAt);
+      Object.assign(values, { ':wakeAt': transition.wakeAt, ':gsi4pk': keys.gsi4pk, ':gsi4sk': keys.gsi4sk });
+      set.push('wakeAt = :wakeAt', 'gsi4pk = :gsi4pk', 'gsi4sk = :gsi4sk');
+    }
+    if (transition.checkCount !== undefined) {
+      values[':checkCount'] = transition.checkCount;
+      set.push('checkCount = :checkCount');
+    }
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `M#${messageId}`, sk: messageSortKey(messageId) },
+          ConditionExpression: '#state = :from',
+          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return { applied: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { pk: `M#${messageId}`, sk: messageSortKey(messageId) }, ConsistentRead: true }));
+      return { applied: false, current: Item === undefined ? undefined : fromMessageItem(Item) };
+    }
+  }
+
+  async *waking(slot: { bucket: number; shard: number }, until: number): AsyncIterable<Message[]> {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byDueTime',
+          KeyConditionExpression: 'gsi4pk = :slot AND gsi4sk <= :until',
+          // The sort key is "wakeAt#id": everything up to "until" followed by any id.
+          ExpressionAttributeValues: { ':slot': dueSlotKey(slot), ':until': `${String(until).padStart(13, '0')}#~` },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      if ((page.Items ?? []).length > 0) yield (page.Items ?? []).map(fromMessageItem);
+      cursor = page.LastEvaluatedKey;
+    } while (cursor !== undefined);
+  }
+
+  async slotHasMessages(slot: { bucket: number; shard: number }): Promise<boolean> {
+    const { Items } = await this.documents.send(
+      new QueryCommand({ TableName: this.tableName, IndexName: 'byDueTime', KeyConditionExpression: 'gsi4pk = :slot', ExpressionAttributeValues: { ':slot': dueSlotKey(slot) }, Limit: 1 }),
+    );
+    return (Items ?? []).length > 0;
+  }
+
+  async tickState(): Promise<TickState> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: TICK_STATE_KEY, ConsistentRead: true }));
+    const state: TickState = {};
+    if (typeof Item?.cursor === 'number') state.cursor = Item.cursor;
+    if (typeof Item?.lastTickAt === 'number') state.lastTickAt = Item.lastTickAt;
+    return state;
+  }
+
+  async saveTickState(state: TickState): Promise<void> {
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...TICK_STATE_KEY, kind: 'TICK', ...state } }));
+  }
+
+  async addPullCheck(producerGroup: string, messageId: MessageId): Promise<void> {
+    const expiresAt = Math.ceil(Date.now() / 1000 + this.defaultRetentionHours * 3600);
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk: `CHECKS#${producerGroup}`, sk: messageId, kind: 'CHECK', messageId, expiresAt } }));
+  }
+
+  async pullChecks(producerGroup: string): Promise<Message[]> {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CHECKS#${producerGroup}` }, ConsistentRead: true, Limit: 100 }),
+    );
+    const ids = Items.map((item) => String(item.messageId));
+    if (ids.length === 0) return [];
+    const { Responses } = await this.documents.send(
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: ids.map((id) => ({ pk: `M#${id}`, sk: `M#${id}` })), ConsistentRead: true } } }),
+    );
+    return (Responses?.[this.tableName] ?? []).map(fromMessageItem);
+  }
+
+  async removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void> {
+    for (let start = 0; start < messageIds.length; start += BATCH_WRITE_MAX) {
+      const chunk = messageIds.slice(start, start + BATCH_WRITE_MAX);
+      await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: chunk.map((id) => ({ DeleteRequest: { Key: { pk: `CHECKS#${producerGroup}`, sk: id } } })) } }));
+    }
   }
 
   private async receiptsOf(group: string, messageId: MessageId): Promise<TraceEvent[]> {
@@ -114,6 +213,8 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 }
+
+const TICK_STATE_KEY = { pk: 'TICK', sk: 'STATE' };
 
 function split(items: Record<string, unknown>[]): { message: Message; events: TraceEvent[] } | undefined {
   const messageItem = items.find((item) => item.kind === 'MSG');

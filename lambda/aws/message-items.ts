@@ -1,6 +1,7 @@
 // How messages and trace events are laid out as DynamoDB items; shared by the store and the stream dispatcher.
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
 import type { MessageRef } from '../core/ports.ts';
+import type { TimerWheel } from '../core/timers.ts';
 
 /**
  * Normal messages each get their own partition (no hot topic); the messages of one FIFO message group share
@@ -20,14 +21,25 @@ export type MessageItem = Omit<Message, 'keys' | 'properties'> & {
   kind: 'MSG';
   gsi1pk?: string;
   gsi1sk?: string;
+  gsi4pk?: string;
+  gsi4sk?: string;
 };
 
-export function toMessageItem(message: Message): MessageItem {
+/** The due-time index keys of a waiting message: bucket and shard, then wake time and id. */
+export function dueIndexKeys(wheel: TimerWheel, messageId: MessageId, wakeAt: number): { gsi4pk: string; gsi4sk: string } {
+  const { bucket, shard } = wheel.slotOf(messageId, wakeAt);
+  return { gsi4pk: dueSlotKey({ bucket, shard }), gsi4sk: `${String(wakeAt).padStart(13, '0')}#${messageId}` };
+}
+
+export const dueSlotKey = (slot: { bucket: number; shard: number }) => `DUE#${slot.bucket}#${slot.shard}`;
+
+export function toMessageItem(message: Message, wheel: TimerWheel): MessageItem {
   const { keys, properties, ...rest } = message;
   const item: MessageItem = { ...rest, pk: messagePartition(message), sk: messageSortKey(message.messageId), kind: 'MSG' };
   // Empty lists and maps are left out: the Streams SDK reads an empty map back as a value-less attribute.
   if (keys.length > 0) item.keys = keys;
   if (Object.keys(properties).length > 0) item.properties = properties;
+  if (message.wakeAt !== undefined) Object.assign(item, dueIndexKeys(wheel, message.messageId, message.wakeAt));
   // Only messages whose partition cannot be derived from the id need the id index.
   if (message.messageGroup !== undefined) {
     item.gsi1pk = `MID#${message.messageId}`;
@@ -37,7 +49,7 @@ export function toMessageItem(message: Message): MessageItem {
 }
 
 export function fromMessageItem(item: Record<string, unknown>): Message {
-  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, keys, properties, ...message } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, gsi4pk: _gsi4pk, gsi4sk: _gsi4sk, keys, properties, ...message } = item;
   return { ...(message as unknown as Omit<Message, 'keys' | 'properties'>), keys: (keys as string[] | undefined) ?? [], properties: (properties as Record<string, string> | undefined) ?? {} };
 }
 

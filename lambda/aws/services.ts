@@ -1,5 +1,8 @@
 // Builds Ferry's services on DynamoDB and SQS, configured from the environment: the same in AWS, LocalStack and the local stack.
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { httpCheckClient } from '../core/http-check-client.ts';
+import { TimerWheel } from '../core/timers.ts';
 import { readConfig } from '../core/config.ts';
 import { systemClock } from '../core/ports.ts';
 import { createServices, type FerryServices, type Ports } from '../core/services.ts';
@@ -12,10 +15,14 @@ type Env = Record<string, string | undefined>;
 
 export function createAwsPorts(env: Env = process.env, clients: AwsClients = createClients(env)): Ports {
   const config = readConfig(env);
+  const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
+  const store = new DynamoMessageStore(clients.documents, config.tableName, config.defaultRetentionHours, wheel);
   return {
     catalog: new DynamoCatalog(clients.documents, config.tableName),
-    store: new DynamoMessageStore(clients.documents, config.tableName, config.defaultRetentionHours),
+    store,
     queues: new SqsQueues(clients.sqs, config.queuePrefix),
+    checkClient: httpCheckClient,
+    wheel,
     clock: systemClock,
     config,
     checks: {
@@ -23,8 +30,22 @@ export function createAwsPorts(env: Env = process.env, clients: AwsClients = cre
         const { Table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: config.tableName }));
         if (Table?.TableStatus !== 'ACTIVE') throw new Error(`table ${config.tableName} is ${Table?.TableStatus ?? 'missing'}`);
       },
+      // Without the tick, delayed messages and transaction check-backs stop: users must see that.
+      tick: async () => {
+        const { lastTickAt } = await store.tickState();
+        const late = lastTickAt === undefined ? Infinity : Date.now() - lastTickAt;
+        if (late > 3 * config.tickSeconds * 1000) {
+          throw new Error(lastTickAt === undefined ? 'the tick has not run yet' : `the tick last ran ${Math.round(late / 1000)} s ago (every ${config.tickSeconds} s expected)`);
+        }
+      },
+      ...(config.tickScheduleName === undefined ? {} : { tickSchedule: () => scheduleEnabled(clients.scheduler, config.tickScheduleName!, config.tickScheduleGroup) }),
     },
   };
+}
+
+async function scheduleEnabled(scheduler: SchedulerClient, name: string, groupName: string): Promise<void> {
+  const { State } = await scheduler.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
+  if (State !== 'ENABLED') throw new Error(`the tick schedule ${name} is ${State ?? 'missing'}: delayed messages and check-backs are stopped`);
 }
 
 export function createAwsServices(env: Env = process.env, clients: AwsClients = createClients(env)): FerryServices {

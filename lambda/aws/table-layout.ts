@@ -12,11 +12,14 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  * - `byMessageId`: message items whose partition key is not derivable from the id (FIFO groups share one).
  * - `byKey`: one lookup item per message key, for `GET /v1/topics/{topic}/messages?key=K`.
  * - `byTopicTime`: message items by topic shard and born time, for `?from=&to=`.
+ * - `byDueTime`: messages waiting for the tick (SCHEDULED until their lead, PREPARED until their next check),
+ *   by time bucket and shard, so that a busy minute is no hot partition.
  */
 export const INDEXES = [
   { name: 'byMessageId', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   { name: 'byKey', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   { name: 'byTopicTime', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  { name: 'byDueTime', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 ] as const;
 
 export type IndexName = (typeof INDEXES)[number]['name'];

@@ -15,12 +15,33 @@ export interface FerryConfig {
   directDelayLimitSeconds: number;
   /** FERRY_MAX_DELAY_DAYS: the longest delay a DELAY topic accepts (400 beyond). */
   maxDelayDays: number;
+  /** FERRY_TIMER_LEAD_SECONDS: how long before its time the tick hands a scheduled message to SQS (at most the direct-delay limit). */
+  timerLeadSeconds: number;
+  /** FERRY_TIMER_BUCKET_SECONDS: width of a timer bucket in the due-time index. */
+  timerBucketSeconds: number;
+  /** FERRY_TIMER_SHARDS: shards per bucket, so that a busy minute is no hot partition. */
+  timerShards: number;
+  /** FERRY_TICK_SECONDS: the tick's interval (the local stack's timer; in AWS the schedule runs every minute). */
+  tickSeconds: number;
+  /** FERRY_TXN_CHECK_FIRST_SECONDS: first check-back of an undecided transaction (RocketMQ transactionTimeOut, 6 s). */
+  txnCheckFirstSeconds: number;
+  /** FERRY_TXN_CHECK_INTERVAL_SECONDS: between check-backs (RocketMQ transactionCheckInterval, 60 s). */
+  txnCheckIntervalSeconds: number;
+  /** FERRY_TXN_CHECK_MAX: check-backs before an undecided transaction is rolled back (RocketMQ transactionCheckMax, 15). */
+  txnCheckMax: number;
+  /** FERRY_TXN_CHECK_TIMEOUT_SECONDS: how long a producer's check endpoint may take to answer. */
+  txnCheckTimeoutSeconds: number;
+  /** FERRY_ALLOW_HTTP_LOOPBACK: accept http:// check and push URLs on 127.0.0.1/localhost (the local stack sets it). */
+  allowHttpLoopback: boolean;
+  /** FERRY_TICK_SCHEDULE_NAME / FERRY_TICK_SCHEDULE_GROUP: the EventBridge Scheduler schedule whose state health reports (AWS). */
+  tickScheduleName?: string;
+  tickScheduleGroup: string;
 }
 
 type Env = Record<string, string | undefined>;
 
 export function readConfig(env: Env = process.env): FerryConfig {
-  return {
+  const config: FerryConfig = {
     tableName: env.FERRY_TABLE_NAME ?? 'ferry',
     queuePrefix: env.FERRY_QUEUE_PREFIX ?? 'ferry-',
     maxBodyBytes: positiveNumber(env, 'FERRY_MAX_BODY_BYTES', 256 * 1024),
@@ -28,7 +49,23 @@ export function readConfig(env: Env = process.env): FerryConfig {
     catalogCacheSeconds: nonNegativeNumber(env, 'FERRY_CATALOG_CACHE_SECONDS', 5),
     directDelayLimitSeconds: Math.min(900, nonNegativeNumber(env, 'FERRY_DIRECT_DELAY_LIMIT_SECONDS', 900)),
     maxDelayDays: positiveNumber(env, 'FERRY_MAX_DELAY_DAYS', 365),
+    timerLeadSeconds: positiveNumber(env, 'FERRY_TIMER_LEAD_SECONDS', 180),
+    timerBucketSeconds: positiveNumber(env, 'FERRY_TIMER_BUCKET_SECONDS', 60),
+    timerShards: Math.floor(positiveNumber(env, 'FERRY_TIMER_SHARDS', 8)),
+    tickSeconds: positiveNumber(env, 'FERRY_TICK_SECONDS', 60),
+    txnCheckFirstSeconds: nonNegativeNumber(env, 'FERRY_TXN_CHECK_FIRST_SECONDS', 6),
+    txnCheckIntervalSeconds: positiveNumber(env, 'FERRY_TXN_CHECK_INTERVAL_SECONDS', 60),
+    txnCheckMax: Math.floor(positiveNumber(env, 'FERRY_TXN_CHECK_MAX', 15)),
+    txnCheckTimeoutSeconds: positiveNumber(env, 'FERRY_TXN_CHECK_TIMEOUT_SECONDS', 3),
+    allowHttpLoopback: env.FERRY_ALLOW_HTTP_LOOPBACK === 'true',
+    ...(env.FERRY_TICK_SCHEDULE_NAME ? { tickScheduleName: env.FERRY_TICK_SCHEDULE_NAME } : {}),
+    tickScheduleGroup: env.FERRY_TICK_SCHEDULE_GROUP ?? 'default',
   };
+  // The tick must hand a message on before SQS's direct delay could no longer cover the rest of its wait.
+  if (config.timerLeadSeconds > config.directDelayLimitSeconds) {
+    throw new Error(`FERRY_TIMER_LEAD_SECONDS (${config.timerLeadSeconds}) must not exceed FERRY_DIRECT_DELAY_LIMIT_SECONDS (${config.directDelayLimitSeconds})`);
+  }
+  return config;
 }
 
 function nonNegativeNumber(env: Env, name: string, fallback: number): number {

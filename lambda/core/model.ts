@@ -63,6 +63,19 @@ export interface Message {
   bornAt: number;
   /** Epoch seconds when the message and its trace expire. */
   expiresAt: number;
+  /** Epoch ms when the tick should next look at it (SCHEDULED: its lead; PREPARED: its next check); absent otherwise. */
+  wakeAt?: number;
+  /** Check-backs made so far (TRANSACTION). */
+  checkCount?: number;
+  /** The trace of its own state changes, written by the same conditional update that made each (no extra write). */
+  transitions?: TraceEvent[];
+}
+
+export interface ProducerGroup {
+  name: string;
+  /** Where Ferry asks about undecided transactions; absent: the producer pulls its checks. */
+  checkUrl?: string;
+  createdAt: string;
 }
 
 /** What a consumer receives, over HTTP or straight from the group's SQS queue. */
@@ -92,6 +105,9 @@ export type TraceEventType =
   | 'ACKED'
   | 'NACKED'
   | 'DEAD_LETTERED';
+
+/** What a check-back answered; anything but COMMIT or ROLLBACK counts as UNKNOWN. */
+export type CheckAnswer = 'COMMIT' | 'ROLLBACK' | 'UNKNOWN';
 
 export interface TraceEvent {
   type: TraceEventType;

@@ -1,5 +1,5 @@
 // What the core needs from storage and queues; the AWS adapters implement these with DynamoDB and SQS.
-import type { ConsumerGroup, FilterExpression, Message, MessageId, Topic, TraceEvent } from './model.ts';
+import type { ConsumerGroup, FilterExpression, Message, MessageId, MessageState, ProducerGroup, Topic, TraceEvent } from './model.ts';
 
 /** Enough to find a message's items again: FIFO messages share a partition per message group. */
 export interface MessageRef {
@@ -35,6 +35,27 @@ export interface CatalogStore {
   listGroups(): Promise<ConsumerGroup[]>;
   deleteGroup(group: ConsumerGroup): Promise<void>;
   routesOf(topic: string): Promise<Route[]>;
+  getProducerGroup(name: string): Promise<ProducerGroup | undefined>;
+  putProducerGroup(group: ProducerGroup): Promise<void>;
+}
+
+/** One step of the message state machine: applied only if the message is still in `from` (a conditional write). */
+export interface Transition {
+  from: MessageState;
+  to: MessageState;
+  /** Recorded in the message's own trace by the same write. */
+  event: TraceEvent;
+  /** Keeps the message in the due-time index until then; absent: it leaves the index. */
+  wakeAt?: number;
+  checkCount?: number;
+}
+
+export type TransitionResult = { applied: true } | { applied: false; current: Message | undefined };
+
+export interface TickState {
+  /** The oldest time bucket that may still hold waiting messages. */
+  cursor?: number;
+  lastTickAt?: number;
 }
 
 export interface MessageStore {
@@ -42,6 +63,23 @@ export interface MessageStore {
   insert(messages: Message[]): Promise<void>;
   get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined>;
   appendTrace(entries: TraceEntry[]): Promise<void>;
+  /** Transaction and delay messages only: their partition follows from the id. */
+  transition(messageId: MessageId, transition: Transition): Promise<TransitionResult>;
+  /** Messages in one slot of the due-time index whose wake time is at or before `until`, page by page. */
+  waking(slot: { bucket: number; shard: number }, until: number): AsyncIterable<Message[]>;
+  /** Whether any message is left in a slot. */
+  slotHasMessages(slot: { bucket: number; shard: number }): Promise<boolean>;
+  tickState(): Promise<TickState>;
+  saveTickState(state: TickState): Promise<void>;
+  /** Prepared messages a producer group has been asked to decide (pull mode). */
+  addPullCheck(producerGroup: string, messageId: MessageId): Promise<void>;
+  pullChecks(producerGroup: string): Promise<Message[]>;
+  removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void>;
+}
+
+/** Asks a producer's check endpoint about a transaction. */
+export interface CheckClient {
+  check(url: string, payload: Record<string, unknown>, timeoutMs: number): Promise<'COMMIT' | 'ROLLBACK' | 'UNKNOWN'>;
 }
 
 export interface OutgoingMessage {

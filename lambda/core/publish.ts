@@ -32,7 +32,7 @@ export class Publisher {
   constructor(
     private readonly topics: (name: string) => Promise<Topic | undefined>,
     private readonly store: MessageStore,
-    private readonly config: Pick<FerryConfig, 'maxBodyBytes' | 'directDelayLimitSeconds' | 'maxDelayDays'>,
+    private readonly config: Pick<FerryConfig, 'maxBodyBytes' | 'directDelayLimitSeconds' | 'maxDelayDays' | 'timerLeadSeconds' | 'txnCheckFirstSeconds'>,
     private readonly clock: Clock,
   ) {}
 
@@ -85,8 +85,18 @@ export class Publisher {
     if (input.messageGroup !== undefined) message.messageGroup = input.messageGroup;
     if (input.producerGroup !== undefined) message.producerGroup = input.producerGroup;
     if (deliverAt !== undefined) message.deliverAt = deliverAt;
+    this.setWakeTime(message, now);
     checkQueueSize(message);
     return message;
+  }
+
+  /** Waiting messages enter the due-time index: a scheduled one until its lead, a prepared one until its first check. */
+  private setWakeTime(message: Message, now: number): void {
+    if (message.state === 'SCHEDULED') message.wakeAt = message.deliverAt! - this.config.timerLeadSeconds * 1000;
+    if (message.state === 'PREPARED') {
+      message.wakeAt = now + this.config.txnCheckFirstSeconds * 1000;
+      message.checkCount = 0;
+    }
   }
 
   private checkBody(input: PublishInput): void {

@@ -15,6 +15,6 @@ export async function findMessage(store: MessageStore, messageId: string): Promi
   if (found === undefined) throw new NotFoundError('MESSAGE', messageId);
   // The message item itself records publication: no extra write for it.
   const born: TraceEvent = { type: found.message.topicType === 'TRANSACTION' ? 'PREPARED' : 'PUBLISHED', at: found.message.bornAt };
-  const events = [born, ...found.events].sort((a, b) => a.at - b.at).map((event) => ({ ...event, at: new Date(event.at).toISOString() }));
+  const events = [born, ...(found.message.transitions ?? []), ...found.events].sort((a, b) => a.at - b.at).map((event) => ({ ...event, at: new Date(event.at).toISOString() }));
   return { message: toDelivered(found.message), state: found.message.state, events };
 }

@@ -4,7 +4,11 @@ import type { FerryConfig } from './config.ts';
 import { Consumer } from './consume.ts';
 import { Dispatcher } from './dispatch.ts';
 import type { ConsumerGroup, Topic } from './model.ts';
-import type { CatalogStore, Clock, MessageStore, QueueService, Route } from './ports.ts';
+import type { CatalogStore, CheckClient, Clock, MessageStore, QueueService, Route } from './ports.ts';
+import { Decisions } from './decisions.ts';
+import { Producers } from './producers.ts';
+import { Tick } from './tick.ts';
+import type { TimerWheel } from './timers.ts';
 import { Publisher } from './publish.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -12,6 +16,8 @@ export interface Ports {
   catalog: CatalogStore;
   store: MessageStore;
   queues: QueueService;
+  checkClient: CheckClient;
+  wheel: TimerWheel;
   clock: Clock;
   config: FerryConfig;
   /** Named readiness checks for `GET /v1/health`: each resolves when its part works. */
@@ -23,6 +29,9 @@ export interface FerryServices {
   publisher: Publisher;
   consumer: Consumer;
   dispatcher: Dispatcher;
+  decisions: Decisions;
+  producers: Producers;
+  tick: Tick;
   store: MessageStore;
   config: FerryConfig;
   checks: Ports['checks'];
@@ -38,6 +47,9 @@ export function createServices(ports: Ports): FerryServices {
     publisher: new Publisher((name) => topics.get(name, () => ports.catalog.getTopic(name)), ports.store, ports.config, ports.clock),
     consumer: new Consumer((name) => groups.get(name, () => ports.catalog.getGroup(name)), ports.queues, ports.store, ports.clock),
     dispatcher: new Dispatcher((topic) => routes.get(topic, () => ports.catalog.routesOf(topic)), ports.queues, ports.store, ports.clock),
+    decisions: new Decisions(ports.store, ports.clock),
+    producers: new Producers(ports.catalog, ports.store, ports.clock, ports.config.allowHttpLoopback),
+    tick: new Tick(ports.store, ports.wheel, (name) => ports.catalog.getProducerGroup(name), ports.checkClient, ports.config, ports.clock),
     store: ports.store,
     config: ports.config,
     checks: ports.checks,

@@ -8,6 +8,8 @@ import { createClients } from '../aws/clients.ts';
 import { createAwsPorts } from '../aws/services.ts';
 import { createServices, type FerryServices, type Ports } from '../core/services.ts';
 import { createDispatchHandler } from '../handlers/dispatcher.ts';
+import { createTickHandler } from '../handlers/tick.ts';
+import { TickLoop } from './tick-loop.ts';
 import { startEngines, type Engines } from './engines.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { ensureTable } from './table.ts';
@@ -57,7 +59,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const awsEnv = localAwsEnv(engines);
     // The SDK's default credential and region chain reads these, as in Lambda.
     Object.assign(process.env, { AWS_REGION: awsEnv.AWS_REGION, AWS_ACCESS_KEY_ID: awsEnv.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: awsEnv.AWS_SECRET_ACCESS_KEY });
-    const env = { ...process.env, ...awsEnv, ...options.env };
+    // Locally the tick runs every 5 s unless told otherwise, and check URLs may be http:// on loopback.
+    const env = { FERRY_TICK_SECONDS: '5', FERRY_ALLOW_HTTP_LOOPBACK: 'true', ...process.env, ...awsEnv, ...options.env };
     const clients = createClients(env);
     const ports = createAwsPorts(env, clients);
     const services = createServices(options.adjustPorts === undefined ? ports : options.adjustPorts(ports));
@@ -75,6 +78,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     poller.start();
     stops.unshift(() => poller.stop());
+
+    // The first tick runs before the API answers, so health is green from the start.
+    const tickHandler = createTickHandler(services.tick);
+    await tickHandler();
+    const ticks = new TickLoop(tickHandler, services.config.tickSeconds * 1000, (error) => console.error(`ferry: tick failed: ${error instanceof Error ? error.message : String(error)}`));
+    ticks.start();
+    stops.unshift(() => ticks.stop());
 
     const server = await listen(createApp(services).fetch, options.port ?? 0);
     stops.unshift(

@@ -14,7 +14,7 @@ export async function startTestStack(options: Pick<LocalStackOptions, 'env' | 'a
   const id = randomBytes(3).toString('hex');
   const stack = await startLocalStack({
     engines: { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
-    env: { FERRY_TABLE_NAME: `ferry-test-${id}`, FERRY_QUEUE_PREFIX: `t${id}`, FERRY_CATALOG_CACHE_SECONDS: '0', ...options.env },
+    env: { FERRY_TABLE_NAME: `ferry-test-${id}`, FERRY_QUEUE_PREFIX: `t${id}`, FERRY_CATALOG_CACHE_SECONDS: '0', FERRY_TICK_SECONDS: '1', FERRY_TIMER_SHARDS: '2', ...options.env },
     onStreamError: options.onStreamError ?? ((error) => { if (process.env.FERRY_TEST_DEBUG) console.error('stream error', error); }),
     ...(options.adjustPorts === undefined ? {} : { adjustPorts: options.adjustPorts }),
   });

@@ -1,0 +1,29 @@
+// The message state machine in one place: every allowed transition, each applied as one conditional write.
+//
+//   PREPARED ──commit──▶ READY          SCHEDULED ──due (tick)──▶ READY
+//   PREPARED ──rollback─▶ ROLLED_BACK   SCHEDULED ──cancel──────▶ CANCELLED
+//   PREPARED ──check (UNKNOWN)──▶ PREPARED, next check later
+import type { CheckAnswer } from './model.ts';
+import type { Transition } from './ports.ts';
+
+export type Decider = 'PRODUCER' | 'CHECK';
+
+export function commit(now: number, by: Decider): Transition {
+  return { from: 'PREPARED', to: 'READY', event: { type: 'COMMITTED', at: now, detail: { by } } };
+}
+
+export function rollback(now: number, by: Decider, reason?: string): Transition {
+  return { from: 'PREPARED', to: 'ROLLED_BACK', event: { type: 'ROLLED_BACK', at: now, detail: reason === undefined ? { by } : { by, reason } } };
+}
+
+export function checkedAgainLater(now: number, answer: CheckAnswer | 'PULL', checkCount: number, nextCheckAt: number): Transition {
+  return { from: 'PREPARED', to: 'PREPARED', event: { type: 'CHECKED', at: now, detail: { answer, checkCount } }, wakeAt: nextCheckAt, checkCount };
+}
+
+export function due(now: number): Transition {
+  return { from: 'SCHEDULED', to: 'READY', event: { type: 'DUE', at: now } };
+}
+
+export function cancel(now: number): Transition {
+  return { from: 'SCHEDULED', to: 'CANCELLED', event: { type: 'CANCELLED', at: now } };
+}
