@@ -1,0 +1,34 @@
+// The deployable Ferry stack: the Ferry construct plus the outputs a client needs (API URL, table, queue prefix).
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Ferry, type FerryProps } from './ferry.ts';
+import { acknowledgeNagFindings } from './nag-suppressions.ts';
+
+/** Options of {@link FerryStack}. */
+export interface FerryStackProps extends StackProps {
+  /**
+   * Options of the Ferry construct inside the stack.
+   * @default - the construct's defaults
+   */
+  readonly ferry?: FerryProps;
+}
+
+/** One Ferry with its outputs, reviewed against cdk-nag's AWS Solutions rules (see `nag-suppressions.ts`). */
+export class FerryStack extends Stack {
+  /** The Ferry construct, for tests and for stacks that extend this one. */
+  readonly ferry: Ferry;
+
+  constructor(scope: Construct, id: string, props: FerryStackProps = {}) {
+    super(scope, id, props);
+    this.ferry = new Ferry(this, 'Ferry', props.ferry);
+    acknowledgeNagFindings(this.ferry);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.ferry.url, description: 'Base URL of the Ferry HTTP API (requests must be SigV4-signed)' });
+    new CfnOutput(this, 'TableName', { value: this.ferry.table.tableName, description: 'DynamoDB table of messages, trace and catalog' });
+    new CfnOutput(this, 'QueuePrefix', { value: this.ferry.queuePrefix, description: 'Prefix of every consumer-group queue' });
+    new CfnOutput(this, 'StreamFailureQueueUrl', {
+      value: this.ferry.streamFailureQueue.queueUrl,
+      description: 'Records of stream batches the dispatcher gave up on; should stay empty',
+    });
+  }
+}
