@@ -14,6 +14,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lambda/aws/table-layout.ts';
+import { acknowledgeNagFindings } from './nag-suppressions.ts';
 
 /** Options of the {@link Ferry} construct. Every option has a default that is safe for production. */
 export interface FerryProps {
@@ -195,6 +196,8 @@ export class Ferry extends Construct {
 
     this.api = this.createApi();
     this.url = this.createDefaultStage(props.throttle ?? DEFAULT_THROTTLE);
+    // Here rather than in FerryStack, so that a user's own stack running cdk-nag inherits the reviewed findings.
+    acknowledgeNagFindings(this);
   }
 
   private createTable(): Table {
@@ -318,6 +321,7 @@ export class Ferry extends Construct {
 
   private createApi(): HttpApi {
     const api = new HttpApi(this, 'HttpApi', {
+      apiName: `${Stack.of(this).stackName}-${this.node.id}`,
       description: 'Ferry: business messaging (RocketMQ semantics) on serverless AWS',
       defaultAuthorizer: new HttpIamAuthorizer(),
       // The default stage is added below with throttling and access logs, which HttpApi's own default stage lacks.

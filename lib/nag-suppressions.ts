@@ -1,9 +1,42 @@
-// cdk-nag AwsSolutions findings that the Ferry construct accepts on purpose, each with the reason it is right.
+// cdk-nag AwsSolutions findings that Ferry's design requires, acknowledged on the exact resources, each with its reason.
 import { Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import type { Ferry } from './ferry.ts';
 
-/** Acknowledges, on the Ferry construct only, the findings that its design requires. */
+/**
+ * Acknowledges, on the Ferry construct's own resources, the findings it accepts on purpose. Wildcard findings are
+ * acknowledged one resource at a time (`AwsSolutions-IAM5[Resource::...]`), so that any new wildcard is still reported.
+ */
 export function acknowledgeNagFindings(ferry: Ferry): void {
-  const prefixArn = Stack.of(ferry).resolve(ferry.queueArnPattern());
-  console.log(JSON.stringify(prefixArn));
+  const queueArnPattern = nagNotation(Stack.of(ferry).resolve(ferry.queueArnPattern()));
+  for (const fn of [ferry.apiFunction, ferry.dispatcherFunction]) {
+    acknowledge(fn.role, `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
+      'Consumer-group queues are created at run time, a queue and a dead-letter queue per group (PUT /v1/groups/{group}), so they do not exist at deploy time and can only be addressed by their name prefix. The prefix belongs to this Ferry alone and every action is named (no sqs:*).');
+    acknowledge(fn, 'AwsSolutions-L1',
+      'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on. A newer runtime is adopted together with the engines field, not by the linter.');
+  }
+  acknowledge(ferry.dispatcherFunction.role, 'AwsSolutions-IAM5[Resource::*]',
+    'dynamodb:ListStreams, which the stream event source mapping needs to find the table stream, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
+  acknowledge(ferry.streamFailureQueue, 'AwsSolutions-SQS3',
+    'This queue is itself a dead-letter destination (the on-failure destination of the stream event source mapping); a dead-letter queue behind it would only hold a second copy with nowhere further to go.');
+}
+
+function acknowledge(scope: IConstruct | undefined, id: string, reason: string): void {
+  if (scope === undefined) throw new Error(`cannot acknowledge ${id}: the construct does not exist`);
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** A resolved CloudFormation value in cdk-nag's finding notation: `{ Ref: X }` is `<X>`, `{ Fn::GetAtt: [R, A] }` is `<R.A>`. */
+function nagNotation(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const intrinsic = value as { Ref?: unknown; 'Fn::Join'?: [string, unknown[]]; 'Fn::GetAtt'?: [string, string] };
+    if (typeof intrinsic.Ref === 'string') return `<${intrinsic.Ref}>`;
+    if (intrinsic['Fn::GetAtt'] !== undefined) return `<${intrinsic['Fn::GetAtt'].join('.')}>`;
+    if (intrinsic['Fn::Join'] !== undefined) {
+      const [delimiter, parts] = intrinsic['Fn::Join'];
+      return parts.map(nagNotation).join(delimiter);
+    }
+  }
+  return JSON.stringify(value);
 }

@@ -5,7 +5,7 @@ import { mapConcurrently } from '../core/concurrency.ts';
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
 import type { MessageStore, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
 import type { TimerWheel } from '../core/timers.ts';
-import { dueIndexKeys, dueSlotKey, fromMessageItem, fromTraceItem, messageSortKey, toMessageItem, toTraceItem } from './message-items.ts';
+import { dueIndexKeys, dueSlotKey, fromMessageItem, fromTraceItem, messagePartition, messageSortKey, toMessageItem, toTraceItem } from './message-items.ts';
 import { foldReceipts, receiptEvents, receiptPartition } from './receipt-log.ts';
 
 /** BatchWriteItem's limit. */
@@ -23,12 +23,21 @@ export class DynamoMessageStore implements MessageStore {
   ) {}
 
   async insert(messages: Message[]): Promise<void> {
-    if (messages.length === 1) {
-      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toMessageItem(messages[0]!, this.wheel), ConditionExpression: 'attribute_not_exists(pk)' }));
-      return;
-    }
-    // Fresh ULIDs never collide, so the unconditional batch write cannot overwrite a message.
-    await this.batchWrite(messages.map((message) => ({ ...toMessageItem(message, this.wheel) })));
+    const ordered = messages.filter((message) => message.messageGroup !== undefined);
+    const unordered = messages.filter((message) => message.messageGroup === undefined);
+    // The stream keeps a partition's writes in the order they happen: a FIFO group's messages are written one by one.
+    const groups = Map.groupBy(ordered, (message) => messagePartition(message));
+    await Promise.all([
+      ...[...groups.values()].map(async (group) => {
+        for (const message of group) await this.put(message);
+      }),
+      unordered.length === 1 ? this.put(unordered[0]!) : this.batchWrite(unordered.map((message) => ({ ...toMessageItem(message, this.wheel) }))),
+    ]);
+  }
+
+  /** Fresh ULIDs never collide, so batch writes cannot overwrite a message; single puts say so with a condition. */
+  private async put(message: Message): Promise<void> {
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toMessageItem(message, this.wheel), ConditionExpression: 'attribute_not_exists(sk)' }));
   }
 
   async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {

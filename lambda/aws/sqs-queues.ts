@@ -74,10 +74,25 @@ export class SqsQueues implements QueueService {
 
   async send(queueUrl: string, messages: OutgoingMessage[]): Promise<{ failedIds: string[] }> {
     const batches = sendBatches(messages);
-    // A FIFO queue must receive its batches one after another, in order; a standard queue takes them in parallel.
-    const concurrency = queueUrl.endsWith('.fifo') ? 1 : SEND_CONCURRENCY;
-    const failed = await mapConcurrently(batches, concurrency, (batch) => this.sendBatch(queueUrl, batch));
-    return { failedIds: failed.flat() };
+    if (!queueUrl.endsWith('.fifo')) {
+      const failed = await mapConcurrently(batches, SEND_CONCURRENCY, (batch) => this.sendBatch(queueUrl, batch));
+      return { failedIds: failed.flat() };
+    }
+    // A FIFO queue receives its batches one after another, and once a message of a group fails no later one of
+    // that group is sent, so that a retry from the failure cannot put the group out of order.
+    const failedIds: string[] = [];
+    const stoppedGroups = new Set<string>();
+    for (const batch of batches) {
+      const sendable = batch.filter((message) => !stoppedGroups.has(message.messageGroupId ?? ''));
+      const failed = new Set(sendable.length === 0 ? [] : await this.sendBatch(queueUrl, sendable));
+      for (const message of batch) {
+        if (failed.has(message.id) || !sendable.includes(message)) {
+          failedIds.push(message.id);
+          stoppedGroups.add(message.messageGroupId ?? '');
+        }
+      }
+    }
+    return { failedIds };
   }
 
   private async sendBatch(queueUrl: string, batch: OutgoingMessage[]): Promise<string[]> {
@@ -153,17 +168,13 @@ export class SqsQueues implements QueueService {
     };
   }
 
-  /** CreateQueue fails on an existing queue with other attributes, so only the FIFO-defining ones go there. */
+  /** CreateQueue fails on an existing queue with other attributes, so only the fixed FIFO ones go there. */
   private async ensureQueue(name: string, fifo: boolean, attributes: Record<string, string>): Promise<string> {
-    const creation: Record<string, string> = fifo ? { FifoQueue: 'true' } : {};
+    // High-throughput FIFO: deduplication and throughput are per message group.
+    const creation: Record<string, string> = fifo ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' } : {};
     const { QueueUrl } = await this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation }));
     if (QueueUrl === undefined) throw new Error(`SQS returned no URL for queue ${name}`);
-    const settings: Record<string, string> = { MessageRetentionPeriod: RETENTION_SECONDS, ...attributes };
-    if (fifo) {
-      // High-throughput FIFO: deduplication and throughput are per message group.
-      Object.assign(settings, { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
-    }
-    await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: settings }));
+    await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: RETENTION_SECONDS, ...attributes } }));
     return QueueUrl;
   }
 }

@@ -1,0 +1,41 @@
+// Builds the Ferry stack as `cdk synth` does (the same feature flags, read from cdk.json), for the CDK template tests.
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FerryStack, type FerryStackProps } from '../../lib/ferry-stack.ts';
+
+interface CdkJson {
+  context?: Record<string, unknown>;
+}
+
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as CdkJson;
+
+export interface SynthesizedFerry {
+  app: App;
+  stack: FerryStack;
+  template: Template;
+}
+
+/** One FerryStack in a fresh app; bundles both Lambdas with esbuild, so call it once per test file, not per test. */
+export function synthFerryStack(props: FerryStackProps = {}, id = 'Ferry'): SynthesizedFerry {
+  const app = new App({ context: cdkJson.context ?? {} });
+  const stack = new FerryStack(app, id, props);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** An IAM policy statement as it appears in a synthesized template. */
+export interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every statement of every identity policy (AWS::IAM::Policy) in the template, by the policy's logical id. */
+export function identityStatements(template: Template): Array<{ policy: string; statement: Statement }> {
+  const policies = template.findResources('AWS::IAM::Policy') as Record<string, { Properties: { PolicyDocument: { Statement: Statement[] } } }>;
+  return Object.entries(policies).flatMap(([policy, resource]) => resource.Properties.PolicyDocument.Statement.map((statement) => ({ policy, statement })));
+}
+
+export function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
