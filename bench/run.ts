@@ -1,18 +1,65 @@
 // `npm run bench`: starts a local stack in memory and prints every benchmark's figures.
+import { cpus } from 'node:os';
 import { startLocalStack } from '../lambda/local/local-stack.ts';
+import { runDelayBenchmark } from './delay.ts';
+import { runFifoBenchmark } from './fifo.ts';
 import { runThroughputBenchmark } from './throughput.ts';
+import { runTransactionBenchmark } from './transactions.ts';
 
-const stack = await startLocalStack({ env: { FERRY_TABLE_NAME: 'ferry-bench', FERRY_QUEUE_PREFIX: 'bench-' } });
+/** Timer settings that make the long path of the delay benchmark run in seconds: direct up to 5 s, lead 3 s, tick every 1 s. */
+const BENCH_ENV = {
+  FERRY_TABLE_NAME: 'ferry-bench',
+  FERRY_QUEUE_PREFIX: 'bench-',
+  FERRY_DIRECT_DELAY_LIMIT_SECONDS: '5',
+  FERRY_TIMER_LEAD_SECONDS: '3',
+  FERRY_TIMER_BUCKET_SECONDS: '10',
+  FERRY_TICK_SECONDS: '1',
+};
+
+const only = process.argv[2];
+const wanted = (name: string) => only === undefined || only === name;
+
+const stack = await startLocalStack({ env: BENCH_ENV });
 try {
-  console.log(`Ferry benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-  const throughput = await runThroughputBenchmark(stack);
-  console.log(`\n## publish → receive → ack, NORMAL topic, ${throughput.messages} messages (16 publishers, 4 consumers)`);
-  console.log(`ferry   ${throughput.ferry.perSecond} msg/s  latency p50 ${throughput.ferry.p50Ms} ms  p99 ${throughput.ferry.p99Ms} ms`);
-  console.log(`paced   ${throughput.paced.messages} messages at ${throughput.paced.ratePerSecond} msg/s: latency p50 ${throughput.paced.p50Ms} ms  p99 ${throughput.paced.p99Ms} ms`);
-  console.log(`direct  ${throughput.direct.perSecond} msg/s  latency p50 ${throughput.direct.p50Ms} ms  p99 ${throughput.direct.p99Ms} ms  (PutItem + SendMessage, Receive + DeleteBatch)`);
-  console.log(`ratio   ${throughput.ratio} of the direct ceiling`);
-  console.log('AWS requests per message:', JSON.stringify(throughput.requestsPerMessage));
-  console.log('DynamoDB items written per message:', JSON.stringify(throughput.itemWritesPerMessage));
+  console.log(`Ferry benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, local stack (DynamoDB Local + fauxqs)`);
+
+  if (wanted('throughput')) {
+    const throughput = await runThroughputBenchmark(stack);
+    console.log(`\n## publish → receive → ack, NORMAL topic, ${throughput.messages} messages (16 publishers, 4 consumers)`);
+    console.log(`ferry   ${throughput.ferry.perSecond} msg/s  latency p50 ${throughput.ferry.p50Ms} ms  p99 ${throughput.ferry.p99Ms} ms`);
+    console.log(`paced   ${throughput.paced.messages} messages at ${throughput.paced.ratePerSecond} msg/s: latency p50 ${throughput.paced.p50Ms} ms  p99 ${throughput.paced.p99Ms} ms`);
+    console.log(`direct  ${throughput.direct.perSecond} msg/s  latency p50 ${throughput.direct.p50Ms} ms  p99 ${throughput.direct.p99Ms} ms  (PutItem + SendMessage, Receive + DeleteBatch)`);
+    console.log(`ratio   ${throughput.ratio} of the direct ceiling`);
+    console.log('AWS requests per message:', JSON.stringify(throughput.requestsPerMessage));
+    console.log('DynamoDB items written per message:', JSON.stringify(throughput.itemWritesPerMessage));
+  }
+
+  if (wanted('filter')) {
+    const { runFilterBenchmark } = await import('./filter.ts');
+    const figures = await runFilterBenchmark();
+    console.log('\n## SQL92 filter evaluation');
+    for (const [name, value] of Object.entries(figures)) console.log(`${name}: ${value}`);
+  }
+
+  if (wanted('delay')) {
+    const delay = await runDelayBenchmark(stack);
+    console.log(`\n## scheduled messages: lateness over ${delay.messages} messages (${delay.directPath} direct path, ${delay.longPath} long path)`);
+    console.log(`lateness p50 ${delay.p50Ms} ms  p99 ${delay.p99Ms} ms  max ${delay.maxMs} ms  early ${delay.early}`);
+  }
+
+  if (wanted('transactions')) {
+    const txn = await runTransactionBenchmark(stack);
+    console.log(`\n## transactions: ${txn.messages} each, 16 producers`);
+    console.log(`normal publish         ${txn.normalPublish.perSecond} msg/s  p50 ${txn.normalPublish.p50Ms} ms  p99 ${txn.normalPublish.p99Ms} ms`);
+    console.log(`half message + commit  ${txn.halfPlusCommit.perSecond} txn/s  p50 ${txn.halfPlusCommit.p50Ms} ms  p99 ${txn.halfPlusCommit.p99Ms} ms`);
+  }
+
+  if (wanted('fifo')) {
+    console.log('\n## ordered messages: 1000 each, publish → receive → ack');
+    for (const figures of await runFifoBenchmark(stack)) {
+      console.log(`${figures.label.padEnd(26)} ${figures.perSecond} msg/s  latency p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms`);
+    }
+  }
 } finally {
   await stack.stop();
 }

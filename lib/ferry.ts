@@ -11,6 +11,8 @@ import { Architecture, LoggingFormat, Runtime, StartingPosition } from 'aws-cdk-
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lambda/aws/table-layout.ts';
@@ -146,6 +148,12 @@ export class Ferry extends Construct {
   readonly apiFunction: NodejsFunction;
   /** The function on the table's stream that dispatches messages to their groups' queues. */
   readonly dispatcherFunction: NodejsFunction;
+  /** The tick: hands scheduled messages on at their lead and checks back undecided transactions. */
+  readonly tickFunction: NodejsFunction;
+  /** Runs the tick every minute; health reports its state, because without it delayed messages stop. */
+  readonly tickSchedule: Schedule;
+  /** The role EventBridge Scheduler assumes to invoke the tick. */
+  readonly tickScheduleRole: Role;
   /** Receives a record of every stream batch the dispatcher gave up on after its retries. */
   readonly streamFailureQueue: Queue;
   /** Prefix of every queue Ferry creates at run time. */
@@ -193,6 +201,19 @@ export class Ferry extends Construct {
     this.grantQueues(this.dispatcherFunction, DISPATCHER_QUEUE_ACTIONS);
     this.streamFailureQueue = this.createStreamFailureQueue();
     this.subscribeDispatcher(props.streamRetryAttempts ?? DEFAULT_STREAM_RETRY_ATTEMPTS);
+
+    this.tickFunction = this.createFunction('TickFunction', {
+      handlerFile: 'tick',
+      description: 'Ferry tick: hands scheduled messages to their queues, checks back undecided transactions',
+      memorySize: 1024,
+      // Well within the minute between two ticks; a tick that is cut short is caught up by the next one.
+      timeout: Duration.seconds(50),
+    });
+    this.grantTable(this.tickFunction);
+    this.tickScheduleRole = new Role(this, 'TickScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'Lets the Ferry tick schedule invoke the tick function' });
+    this.tickSchedule = this.createTickSchedule();
+    this.apiFunction.addEnvironment('FERRY_TICK_SCHEDULE_NAME', this.tickSchedule.scheduleName);
+    this.apiFunction.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [this.tickSchedule.scheduleArn] }));
 
     this.api = this.createApi();
     this.url = this.createDefaultStage(props.throttle ?? DEFAULT_THROTTLE);
@@ -317,6 +338,16 @@ export class Ferry extends Construct {
         onFailure: new SqsDlq(this.streamFailureQueue),
       }),
     );
+  }
+
+  /** One recurring schedule for every timer: EventBridge Scheduler fires within its minute, the tick makes it exact. */
+  private createTickSchedule(): Schedule {
+    return new Schedule(this, 'TickSchedule', {
+      description: 'Ferry tick: scheduled messages and transaction check-backs',
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      // No retries: a missed tick is caught up by the next one a minute later, and two at once would only race.
+      target: new LambdaInvoke(this.tickFunction, { retryAttempts: 0, role: this.tickScheduleRole }),
+    });
   }
 
   private createApi(): HttpApi {

@@ -15,6 +15,11 @@ export function acknowledgeNagFindings(ferry: Ferry): void {
     acknowledge(fn, 'AwsSolutions-L1',
       'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on. A newer runtime is adopted together with the engines field, not by the linter.');
   }
+  acknowledge(ferry.tickFunction, 'AwsSolutions-L1',
+    'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on.');
+  const tickArn = nagNotation(Stack.of(ferry).resolve(ferry.tickFunction.functionArn));
+  acknowledge(ferry.tickScheduleRole, `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
+    'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.');
   acknowledge(ferry.dispatcherFunction.role, 'AwsSolutions-IAM5[Resource::*]',
     'dynamodb:ListStreams, which the stream event source mapping needs to find the table stream, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
   acknowledge(ferry.streamFailureQueue, 'AwsSolutions-SQS3',

@@ -1,0 +1,279 @@
+// Template tests of the Ferry construct and stack: what a deployment creates, and that its permissions stay narrow.
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../lambda/aws/table-layout.ts';
+import { Ferry } from '../../lib/ferry.ts';
+import { actionsOf, identityStatements, synthFerryStack, type Statement } from './ferry-app.ts';
+
+const { stack, template } = synthFerryStack();
+const ferry = stack.ferry;
+const tableId = stack.getLogicalId(ferry.table.node.defaultChild as CfnTable);
+const failureQueueId = stack.getLogicalId(ferry.streamFailureQueue.node.defaultChild as CfnQueue);
+const queueArnPattern: unknown = stack.resolve(ferry.queueArnPattern());
+
+/** The statements of the policies attached to one function's role. */
+function statementsOfFunction(fn: Ferry['apiFunction']): Statement[] {
+  const roleId = stack.getLogicalId(fn.role?.node.defaultChild as CfnRole);
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Record<string, { Properties: { PolicyDocument: { Statement: Statement[] } } }>;
+  return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+function sqsStatements(statements: Statement[]): Statement[] {
+  return statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+}
+
+describe('the table', () => {
+  it('is one on-demand table with string keys, TTL, a new-and-old-images stream and point-in-time recovery', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+        { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('survives a stack deletion by default: retained and deletion-protected', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('has exactly the global secondary indexes of the shared table layout, string keys, all attributes projected', () => {
+    const keyNames = [PARTITION_KEY, SORT_KEY, ...INDEXES.flatMap((index) => [index.partitionKey, index.sortKey])];
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      AttributeDefinitions: Match.arrayEquals(keyNames.map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))),
+      GlobalSecondaryIndexes: INDEXES.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+  });
+});
+
+describe('the functions', () => {
+  const sharedEnvironment = {
+    FERRY_TABLE_NAME: { Ref: tableId },
+    FERRY_QUEUE_PREFIX: 'ferry-',
+    POWERTOOLS_SERVICE_NAME: 'ferry',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+
+  it('are exactly the API, the dispatcher and the tick, on Node.js 22 and arm64, bundled as ESM', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: Record<string, unknown> }>) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+    }
+  });
+
+  it('give the API 1024 MB and the 29 s API Gateway allows, the dispatcher 512 MB and 60 s, both the shared environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [stack.getLogicalId(ferry.apiFunction.role?.node.defaultChild as CfnRole), 'Arn'] },
+      MemorySize: 1024,
+      Timeout: 29,
+      Environment: { Variables: sharedEnvironment },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [stack.getLogicalId(ferry.dispatcherFunction.role?.node.defaultChild as CfnRole), 'Arn'] },
+      MemorySize: 512,
+      Timeout: 60,
+      Environment: { Variables: sharedEnvironment },
+    });
+  });
+
+  it('log JSON to their own log groups, which expire', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
+  });
+
+  it('need no AWS managed policy: each role may write only to its own log group', () => {
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    const logStatements = identityStatements(template).filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('logs:')));
+    expect(logStatements).toHaveLength(3);
+    for (const { statement } of logStatements) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
+  });
+});
+
+describe('the HTTP API', () => {
+  it('sends every path to the API function and requires IAM (SigV4) authorisation on every route', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType?: string } }>;
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(['ANY /', 'ANY /{proxy+}']);
+    for (const route of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [stack.getLogicalId(ferry.apiFunction.node.defaultChild as CfnFunction), 'Arn'] },
+    });
+  });
+
+  it('has one auto-deployed $default stage with throttling and JSON access logs', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+  });
+});
+
+describe('the stream to the dispatcher', () => {
+  it('reads from the oldest record, reports partial failures, retries a bounded number of times and never reorders', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      MaximumRetryAttempts: 10,
+      BisectBatchOnFunctionError: false,
+      ParallelizationFactor: 1,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failureQueueId, 'Arn'] } } },
+    });
+  });
+
+  it('records given-up batches in an encrypted, TLS-only queue that keeps them 14 days', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('permissions', () => {
+  it('never allow an action wildcard such as *, sqs:* or dynamodb:*', () => {
+    const allows = identityStatements(template).filter(({ statement }) => statement.Effect === 'Allow');
+    expect(allows.length).toBeGreaterThan(0);
+    for (const { statement } of allows) {
+      for (const action of actionsOf(statement)) expect(action).not.toContain('*');
+    }
+  });
+
+  it('allow a resource of * only for dynamodb:ListStreams, which has no resource-level permission', () => {
+    const unbounded = identityStatements(template).filter(({ statement }) => statement.Resource === '*' || (Array.isArray(statement.Resource) && statement.Resource.includes('*')));
+    expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams']]);
+  });
+
+  it('let the API manage and consume only the queues under the prefix', () => {
+    const statements = sqsStatements(statementsOfFunction(ferry.apiFunction));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Resource).toEqual(queueArnPattern);
+    expect(actionsOf(statements[0]!)).toEqual(
+      [
+        'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue',
+        'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:ListDeadLetterSourceQueues',
+        'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:PurgeQueue',
+      ].sort(),
+    );
+  });
+
+  it('let the dispatcher only send to the queues under the prefix (and to its own failure queue)', () => {
+    const statements = sqsStatements(statementsOfFunction(ferry.dispatcherFunction));
+    const toGroups = statements.filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern));
+    expect(toGroups.map(actionsOf)).toEqual([['sqs:GetQueueUrl', 'sqs:SendMessage']]);
+    const rest = statements.filter((statement) => !toGroups.includes(statement));
+    expect(rest.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [failureQueueId, 'Arn'] }]);
+  });
+
+  it('build the queue prefix ARN from the stack partition, region and account', () => {
+    expect(queueArnPattern).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sqs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':ferry-*']],
+    });
+  });
+
+  it('let both functions use the table and query each named index, nothing broader', () => {
+    for (const fn of [ferry.apiFunction, ferry.dispatcherFunction]) {
+      const statements = statementsOfFunction(fn).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      const onTable = statements.find((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }));
+      expect(actionsOf(onTable!)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']));
+      const onIndexes = statements.find((statement) => Array.isArray(statement.Resource));
+      expect(actionsOf(onIndexes!)).toEqual(['dynamodb:Query']);
+      expect(JSON.stringify(onIndexes!.Resource)).not.toContain('*');
+      for (const index of INDEXES) expect(JSON.stringify(onIndexes!.Resource)).toContain(`/index/${index.name}`);
+    }
+  });
+
+  it('give only the dispatcher access to the table stream', () => {
+    const streamActions = (fn: Ferry['apiFunction']) => statementsOfFunction(fn).flatMap(actionsOf).filter((action) => /^dynamodb:(\w*Stream\w*|GetRecords|GetShardIterator)$/.test(action));
+    expect(streamActions(ferry.apiFunction)).toEqual([]);
+    expect(streamActions(ferry.dispatcherFunction).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+  });
+});
+
+describe('the stack outputs', () => {
+  it('give the API URL, the table name and the queue prefix', () => {
+    template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+    template.hasOutput('TableName', { Value: { Ref: tableId } });
+    template.hasOutput('QueuePrefix', { Value: 'ferry-' });
+  });
+});
+
+describe('construction', () => {
+  it.each(['', 'toolong-', 'bad.one', 'sp ace', 'ferry/'])('refuses the queue prefix %j before creating anything', (queuePrefix) => {
+    const scope = new Stack(new App(), 'Invalid');
+    expect(() => new Ferry(scope, 'Ferry', { queuePrefix })).toThrow(/queuePrefix must be 1 to 7 of A-Z a-z 0-9 _ -/);
+  });
+
+  it('refuses an environment that would override the table or the queue prefix', () => {
+    const scope = new Stack(new App(), 'Reserved');
+    expect(() => new Ferry(scope, 'Ferry', { environment: { FERRY_QUEUE_PREFIX: 'other-' } })).toThrow(/FERRY_QUEUE_PREFIX/);
+  });
+
+  it('applies a custom queue prefix everywhere and lets a test stack be destroyed', () => {
+    const custom = synthFerryStack({ ferry: { queuePrefix: 'dev_1-', removalPolicy: RemovalPolicy.DESTROY, environment: { FERRY_TIMER_LEAD_SECONDS: '60' } } }, 'FerryDev');
+    custom.template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FERRY_QUEUE_PREFIX: 'dev_1-', FERRY_TIMER_LEAD_SECONDS: '60' }) },
+    });
+    const prefixed = identityStatements(custom.template).filter(({ statement }) => JSON.stringify(statement.Resource).includes(':dev_1-*'));
+    expect(prefixed).toHaveLength(2);
+    custom.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+    custom.template.hasOutput('QueuePrefix', { Value: 'dev_1-' });
+  });
+});
+
+describe('the tick', () => {
+  it('runs the tick function every minute from one EventBridge Scheduler schedule, without retries', () => {
+    const tickId = stack.getLogicalId(ferry.tickFunction.node.defaultChild as CfnFunction);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [tickId, 'Arn'] }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 50 });
+  });
+
+  it('tells the API which schedule to report in health, and lets it read only that schedule', () => {
+    const apiId = stack.getLogicalId(ferry.apiFunction.node.defaultChild as CfnFunction);
+    const env = (template.toJSON() as { Resources: Record<string, { Properties: { Environment?: { Variables: Record<string, unknown> } } }> }).Resources[apiId]!.Properties.Environment!.Variables;
+    expect(env.FERRY_TICK_SCHEDULE_NAME).toBeDefined();
+    const getSchedule = statementsOfFunction(ferry.apiFunction).filter((statement) => actionsOf(statement).includes('scheduler:GetSchedule'));
+    expect(getSchedule).toHaveLength(1);
+    expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule.scheduleArn));
+  });
+
+  it('gives the tick the table but no queue', () => {
+    expect(sqsStatements(statementsOfFunction(ferry.tickFunction))).toEqual([]);
+  });
+});
