@@ -174,7 +174,7 @@ export class SqsQueues implements QueueService {
     const creation: Record<string, string> = fifo ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' } : {};
     const { QueueUrl } = await this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation }));
     if (QueueUrl === undefined) throw new Error(`SQS returned no URL for queue ${name}`);
-    await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: RETENTION_SECONDS, ...attributes } }));
+    await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: RETENTION_SECONDS, SqsManagedSseEnabled: 'true', ...attributes } }));
     return QueueUrl;
   }
 }

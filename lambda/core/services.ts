@@ -5,6 +5,7 @@ import { Consumer } from './consume.ts';
 import { Dispatcher } from './dispatch.ts';
 import type { ConsumerGroup, Topic } from './model.ts';
 import type { CatalogStore, CheckClient, Clock, MessageStore, QueueService, Route } from './ports.ts';
+import { DeadLetters } from './dead-letters.ts';
 import { Decisions } from './decisions.ts';
 import { Producers } from './producers.ts';
 import { Tick } from './tick.ts';
@@ -30,6 +31,7 @@ export interface FerryServices {
   consumer: Consumer;
   dispatcher: Dispatcher;
   decisions: Decisions;
+  deadLetters: DeadLetters;
   producers: Producers;
   tick: Tick;
   store: MessageStore;
@@ -48,6 +50,7 @@ export function createServices(ports: Ports): FerryServices {
     consumer: new Consumer((name) => groups.get(name, () => ports.catalog.getGroup(name)), ports.queues, ports.store, ports.clock),
     dispatcher: new Dispatcher((topic) => routes.get(topic, () => ports.catalog.routesOf(topic)), ports.queues, ports.store, ports.clock),
     decisions: new Decisions(ports.store, ports.clock),
+    deadLetters: new DeadLetters((name) => groups.get(name, () => ports.catalog.getGroup(name)), ports.queues, () => ports.clock.now()),
     producers: new Producers(ports.catalog, ports.store, ports.clock, ports.config.allowHttpLoopback),
     tick: new Tick(ports.store, ports.wheel, (name) => ports.catalog.getProducerGroup(name), ports.checkClient, ports.config, ports.clock),
     store: ports.store,

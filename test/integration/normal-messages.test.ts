@@ -71,11 +71,11 @@ describe('normal messages', () => {
     expect(types).toEqual(['PUBLISHED', 'DISPATCHED', 'RECEIVED', 'NACKED', 'RECEIVED', 'ACKED']);
   });
 
-  it('a message that is never acknowledged goes to the dead-letter queue after maxDeliveryAttempts', async () => {
+  it('a message that is never acknowledged goes to the dead-letter queue after maxDeliveryAttempts, and can be redriven', async () => {
     const { client } = stack;
     await client.putTopic('poison', 'NORMAL');
     await client.putGroup('poison-eater', [{ topic: 'poison' }], 2);
-    await client.publish('poison', { body: 'poison' });
+    const { messageId } = await client.publish('poison', { body: 'poison' });
     for (let attempt = 1; attempt <= 2; attempt++) {
       const [message] = await client.receive('poison-eater', { waitSeconds: 10 });
       expect(message?.deliveryAttempt).toBe(attempt);
@@ -83,6 +83,12 @@ describe('normal messages', () => {
     }
     expect(await client.receive('poison-eater', { waitSeconds: 1 })).toHaveLength(0);
     expect((await client.getGroup('poison-eater')).backlog.deadLetters).toBe(1);
+    const listed = await client.call<{ messages: Array<{ messageId: string }> }>('GET', '/v1/groups/poison-eater/dead-letters');
+    expect(listed.messages.map((message) => message.messageId)).toEqual([messageId]);
+    expect(await client.call('POST', '/v1/groups/poison-eater/dead-letters/redrive')).toEqual({ redriven: 1 });
+    const [back] = await client.receive('poison-eater', { waitSeconds: 5 });
+    expect(back?.messageId).toBe(messageId);
+    expect((await client.getGroup('poison-eater')).backlog.deadLetters).toBe(0);
   });
 
   it('extending the invisible time keeps a received message from being delivered again', async () => {

@@ -1,10 +1,18 @@
 // Routes for consumers: receive, ack, nack, and extending a message's invisible time.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { FerryServices } from '../../core/services.ts';
-import { AckInput, ErrorBody, GroupParams, NackInput, ReceivedMessage, ReceiveInput, VisibilityInput } from '../schemas.ts';
+import { AckInput, DeliveredMessage, ErrorBody, GroupParams, NackInput, ReceivedMessage, ReceiveInput, VisibilityInput } from '../schemas.ts';
 import { errors, json } from './responses.ts';
 
-export function registerConsumeRoutes(app: OpenAPIHono, { consumer }: FerryServices): void {
+export function registerConsumeRoutes(app: OpenAPIHono, { consumer, deadLetters }: FerryServices): void {
+  app.openapi(
+    createRoute({ method: 'get', path: '/v1/groups/{group}/dead-letters', tags: ['consume'], request: { params: GroupParams }, responses: { 200: { description: 'Up to 10 dead letters, left in place', content: { 'application/json': { schema: z.object({ messages: z.array(DeliveredMessage) }) } } }, ...errors(400, 404) } }),
+    async (c) => c.json({ messages: await deadLetters.list(c.req.valid('param').group) }, 200),
+  );
+  app.openapi(
+    createRoute({ method: 'post', path: '/v1/groups/{group}/dead-letters/redrive', tags: ['consume'], request: { params: GroupParams }, responses: { 200: { description: 'How many went back to the group queue (at most 1000 per call)', content: { 'application/json': { schema: z.object({ redriven: z.number() }) } } }, ...errors(400, 404) } }),
+    async (c) => c.json(await deadLetters.redrive(c.req.valid('param').group), 200),
+  );
   app.openapi(
     createRoute({ method: 'post', path: '/v1/groups/{group}/receive', tags: ['consume'], request: { params: GroupParams, body: json(ReceiveInput) }, responses: { 200: { description: 'Received messages (possibly none)', content: { 'application/json': { schema: z.object({ messages: z.array(ReceivedMessage) }) } } }, ...errors(400, 404) } }),
     async (c) => c.json({ messages: await consumer.receive(c.req.valid('param').group, c.req.valid('json')) }, 200),
