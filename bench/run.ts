@@ -16,8 +16,9 @@ const BENCH_ENV = {
   FERRY_TICK_SECONDS: '1',
 };
 
-const only = process.argv[2];
-const wanted = (name: string) => only === undefined || only === name;
+/** `npm run bench` runs them all; `npm run bench -- delay,fifo` only those named. */
+const only = process.argv[2]?.split(',');
+const wanted = (name: string) => only === undefined || only.includes(name);
 
 const stack = await startLocalStack({ env: BENCH_ENV });
 try {
