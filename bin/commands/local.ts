@@ -1,24 +1,24 @@
 // `ferry local` (what `npm start` runs): starts the local stack and keeps it up until Ctrl-C.
 import type { Command } from 'commander';
-import { JavaMissingError } from '../../lambda/local/engines.ts';
-import { startLocalStack } from '../../lambda/local/local-stack.ts';
 
 export function registerLocalCommand(program: Command): void {
   program
     .command('local')
     .description('start the local stack: DynamoDB Local, the fauxqs SQS emulator, the stream dispatcher and the HTTP API on 127.0.0.1')
     .action(async () => {
+      // Loaded here, so that the other commands do not start the emulators' machinery.
+      const { JavaMissingError } = await import('../../lambda/local/engines.ts');
+      const { startLocalStack } = await import('../../lambda/local/local-stack.ts');
       const port = Number(process.env.FERRY_PORT ?? 4000);
       const dataDir = process.env.FERRY_DATA_DIR ?? '.ferry';
+      // Fixed engine ports: queue URLs stored with the data stay valid across restarts.
+      const enginePorts = { dynamoDbPort: Number(process.env.FERRY_DYNAMODB_PORT ?? port + 1), sqsPort: Number(process.env.FERRY_SQS_PORT ?? port + 2) };
       let stack;
       try {
-        stack = await startLocalStack({ port, dataDir });
+        stack = await startLocalStack({ port, dataDir, enginePorts });
       } catch (error) {
-        if (error instanceof JavaMissingError) {
-          console.error(`ferry: ${error.message}`);
-          process.exit(1);
-        }
-        throw error;
+        console.error(`ferry: ${error instanceof JavaMissingError || error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
       }
       console.log(`Ferry local stack is up (data in ${dataDir}/)`);
       console.log(`  HTTP API   ${stack.apiUrl}/v1`);

@@ -1,7 +1,7 @@
 // The local stack: the same handlers and SDK calls as in AWS, against DynamoDB Local and fauxqs, on 127.0.0.1.
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createApp } from '../api/app.ts';
 import { createClients } from '../aws/clients.ts';
@@ -19,6 +19,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Where DynamoDB Local, fauxqs and the stream checkpoints keep their files; omitted: in memory. */
   dataDir?: string;
+  /** Ports of the engines started here; omitted: free ones. */
+  enginePorts?: { dynamoDbPort: number; sqsPort: number };
   /** Engines already running (tests share one pair); omitted: started here and stopped with the stack. */
   engines?: Pick<Engines, 'dynamoDbEndpoint' | 'sqsEndpoint'>;
   /** Extra FERRY_* settings; the process environment fills the rest. */
@@ -52,7 +54,7 @@ export function localAwsEnv(engines: Pick<Engines, 'dynamoDbEndpoint' | 'sqsEndp
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const owned = options.engines === undefined ? await startEngines(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) : undefined;
+  const owned = options.engines === undefined ? await startEngines({ ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), ...options.enginePorts }) : undefined;
   const engines = options.engines ?? owned!;
   const stops: Array<() => Promise<void>> = owned === undefined ? [] : [() => owned.stop()];
   try {
@@ -114,8 +116,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+  const server = createAdaptorServer({ fetch });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve(server));
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what holds it or set FERRY_PORT`) : error),
+    );
+    server.listen(port, '127.0.0.1', () => resolve(server));
   });
 }
