@@ -4,6 +4,7 @@ import { startLocalStack } from '../lambda/local/local-stack.ts';
 import { runDelayBenchmark } from './delay.ts';
 import { runFifoBenchmark } from './fifo.ts';
 import { runThroughputBenchmark } from './throughput.ts';
+import { runTickBenchmark } from './tick.ts';
 import { runTransactionBenchmark } from './transactions.ts';
 
 /** Timer settings that make the long path of the delay benchmark run in seconds: direct up to 5 s, lead 3 s, tick every 1 s. */
@@ -46,6 +47,13 @@ try {
     const delay = await runDelayBenchmark(stack);
     console.log(`\n## scheduled messages: lateness over ${delay.messages} messages (${delay.directPath} direct path, ${delay.longPath} long path)`);
     console.log(`lateness p50 ${delay.p50Ms} ms  p99 ${delay.p99Ms} ms  max ${delay.maxMs} ms  early ${delay.early}`);
+  }
+
+  if (wanted('tick')) {
+    const tick = await runTickBenchmark(stack);
+    console.log(`\n## one tick over a bucket of ${tick.messages} due messages (all in one minute's bucket)`);
+    console.log(`tick ${tick.tickMs} ms (${tick.perSecond} hand-ons/s); 100,000 would take about ${tick.projected100kMs} ms at this rate`);
+    console.log(`the engine's ceiling for the same conditional UpdateItems, 64 in flight: ${tick.engineCeilingPerSecond}/s`);
   }
 
   if (wanted('transactions')) {
