@@ -1,8 +1,14 @@
 // `ferry send`, `ferry receive` and `ferry trace`: the HTTP API from a shell (FERRY_URL, default the local stack).
 import type { Command } from 'commander';
 import { FerryClient } from '../../lib/client.ts';
+import { awsIamSigner } from '../../lib/sigv4.ts';
 
-const client = () => new FerryClient({ baseUrl: process.env.FERRY_URL ?? `http://127.0.0.1:${process.env.FERRY_PORT ?? 4000}` });
+/** The local stack by default; a deployed API (FERRY_URL) is called with SigV4 when FERRY_AWS_REGION is set. */
+const client = () => {
+  const baseUrl = process.env.FERRY_URL ?? `http://127.0.0.1:${process.env.FERRY_PORT ?? 4000}`;
+  const region = process.env.FERRY_AWS_REGION;
+  return new FerryClient(region === undefined ? { baseUrl } : { baseUrl, sign: awsIamSigner(region) });
+};
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
