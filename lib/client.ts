@@ -1,4 +1,6 @@
 // The TypeScript client of Ferry's HTTP API (used by the `ferry` command line, the tests and the benchmark).
+import type { ReceivedMessage } from '../lambda/core/consume.ts';
+import type { PublishInput } from '../lambda/core/publish.ts';
 
 export interface FerryClientOptions {
   /** The API's base URL: the local stack's `http://127.0.0.1:4000`, or the deployed API's URL. */
@@ -18,31 +20,9 @@ export class FerryApiError extends Error {
   }
 }
 
-export interface PublishRequest {
-  body: string;
-  bodyBase64?: boolean;
-  tag?: string;
-  keys?: string[];
-  properties?: Record<string, string>;
-  messageGroup?: string;
-  deliverAt?: string | number;
-  delaySeconds?: number;
-  producerGroup?: string;
-}
-
-export interface ReceivedMessage {
-  messageId: string;
-  topic: string;
-  body: string;
-  bodyBase64?: boolean;
-  tag?: string;
-  keys: string[];
-  properties: Record<string, string>;
-  messageGroup?: string;
-  bornAt: string;
-  deliveryAttempt: number;
-  receiptHandle: string;
-}
+/** The body of a publish: the API's PublishInput. */
+export type PublishRequest = PublishInput;
+export type { ReceivedMessage };
 
 export interface Subscription {
   topic: string;

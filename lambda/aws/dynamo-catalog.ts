@@ -1,6 +1,7 @@
 // Topics, consumer groups and their routes in the DynamoDB table (catalog items; the dispatcher ignores them on the stream).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all.ts';
 import type { ConsumerGroup, ProducerGroup, Topic } from '../core/model.ts';
 import type { CatalogStore, Route } from '../core/ports.ts';
 
@@ -113,23 +114,13 @@ export class DynamoCatalog implements CatalogStore {
     return this.queryAll({ pk: CATALOG, prefix });
   }
 
-  private async queryAll(key: { pk: string; prefix?: string }): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: key.prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: key.prefix === undefined ? { ':pk': key.pk } : { ':pk': key.pk, ':prefix': key.prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor !== undefined);
-    return items;
+  private queryAll(key: { pk: string; prefix?: string }): Promise<Record<string, unknown>[]> {
+    return queryAll(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: key.prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: key.prefix === undefined ? { ':pk': key.pk } : { ':pk': key.pk, ':prefix': key.prefix },
+      ConsistentRead: true,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 // Messages and their trace events in DynamoDB: written once, read back by id with every event in order.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
 import type { MessageStore, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
@@ -97,21 +98,19 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async *waking(slot: { bucket: number; shard: number }, until: number): AsyncIterable<Message[]> {
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byDueTime',
-          KeyConditionExpression: 'gsi4pk = :slot AND gsi4sk <= :until',
-          // The sort key is "wakeAt#id": everything up to "until" followed by any id.
-          ExpressionAttributeValues: { ':slot': dueSlotKey(slot), ':until': `${String(until).padStart(13, '0')}#~` },
-          ExclusiveStartKey: cursor,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        IndexName: 'byDueTime',
+        KeyConditionExpression: 'gsi4pk = :slot AND gsi4sk <= :until',
+        // The sort key is "wakeAt#id": everything up to "until" followed by any id.
+        ExpressionAttributeValues: { ':slot': dueSlotKey(slot), ':until': `${String(until).padStart(13, '0')}#~` },
+      },
+    );
+    for await (const page of pages) {
       if ((page.Items ?? []).length > 0) yield (page.Items ?? []).map(fromMessageItem);
-      cursor = page.LastEvaluatedKey;
-    } while (cursor !== undefined);
+    }
   }
 
   async slotHasMessages(slot: { bucket: number; shard: number }): Promise<boolean> {
@@ -158,43 +157,24 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   private async receiptsOf(group: string, messageId: MessageId): Promise<TraceEvent[]> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: 'attribute_exists(entries.#id)',
-          ExpressionAttributeNames: { '#id': messageId },
-          ExpressionAttributeValues: { ':pk': receiptPartition(group, messageId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor !== undefined);
+    const items = await queryAll(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'attribute_exists(entries.#id)',
+      ExpressionAttributeNames: { '#id': messageId },
+      ExpressionAttributeValues: { ':pk': receiptPartition(group, messageId) },
+      ConsistentRead: true,
+    });
     return receiptEvents(items, messageId);
   }
 
-  private async itemsOf(partition: string, messageId: MessageId): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-          ExpressionAttributeValues: { ':pk': partition, ':sk': messageSortKey(messageId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor !== undefined);
-    return items;
+  private itemsOf(partition: string, messageId: MessageId): Promise<Record<string, unknown>[]> {
+    return queryAll(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': partition, ':sk': messageSortKey(messageId) },
+      ConsistentRead: true,
+    });
   }
 
   private async partitionFromIndex(messageId: MessageId): Promise<string | undefined> {

@@ -79,17 +79,10 @@ export interface ProducerGroup {
 }
 
 /** What a consumer receives, over HTTP or straight from the group's SQS queue. */
-export interface DeliveredMessage {
-  messageId: MessageId;
-  topic: string;
-  body: string;
-  bodyBase64?: boolean;
-  tag?: string;
-  keys: string[];
-  properties: Record<string, string>;
-  messageGroup?: string;
+export type DeliveredMessage = Pick<Message, 'messageId' | 'topic' | 'body' | 'bodyBase64' | 'tag' | 'keys' | 'properties' | 'messageGroup'> & {
+  /** ISO 8601. */
   bornAt: string;
-}
+};
 
 export type TraceEventType =
   | 'PUBLISHED'
