@@ -55,6 +55,7 @@ describe('transaction messages', () => {
   });
 
   it('racing commits and rollbacks have exactly one winner, and the message is delivered iff it committed', async () => {
+    await stack.dispatched(); // earlier tests' commits must not reach this new group
     await stack.client.putGroup('race-watcher', [{ topic: 'orders' }]);
     const outcomes: string[] = [];
     for (let round = 0; round < 5; round++) {
@@ -73,6 +74,7 @@ describe('transaction messages', () => {
   });
 
   it('a committed message whose dispatch was interrupted is still delivered from the stream', async () => {
+    await stack.dispatched();
     await stack.client.putGroup('crash-watcher', [{ topic: 'orders' }]);
     const { messageId } = await half('order-crash');
     await stack.poller.stop(); // the dispatcher is down between the commit write and dispatch
