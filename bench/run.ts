@@ -5,6 +5,7 @@ import { runDelayBenchmark } from './delay.ts';
 import { runFifoBenchmark } from './fifo.ts';
 import { runThroughputBenchmark } from './throughput.ts';
 import { runTickBenchmark } from './tick.ts';
+import { round } from './stats.ts';
 import { runTransactionBenchmark } from './transactions.ts';
 
 /** Timer settings that make the long path of the delay benchmark run in seconds: direct up to 5 s, lead 3 s, tick every 1 s. */
@@ -53,6 +54,9 @@ try {
     const tick = await runTickBenchmark(stack);
     console.log(`\n## one tick over a bucket of ${tick.messages} due messages (all in one minute's bucket)`);
     console.log(`tick ${tick.tickMs} ms (${tick.perSecond} hand-ons/s); 100,000 would take about ${tick.projected100kMs} ms at this rate`);
+    console.log(`CPU time of the tick's process: ${tick.cpuMsPerMessage} ms per message handed on`);
+    const perShardSeconds = round(((100_000 / tick.shards) * tick.cpuMsPerMessage) / 1000, 1);
+    console.log(`in AWS the tick fans out to ${tick.shards} tick-shard functions (one vCPU each): 100,000 messages are ${100_000 / tick.shards} per shard, about ${perShardSeconds} s of CPU each`);
     console.log(`the engine's ceiling for the same conditional UpdateItems, 64 in flight: ${tick.engineCeilingPerSecond}/s`);
   }
 

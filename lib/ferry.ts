@@ -5,7 +5,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -57,6 +57,14 @@ export interface FerryProps {
    * @default - none; the runtime's defaults apply
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Throughput the table and each of its indexes serve from the first second. A new on-demand table starts at 4,000
+   * write units per second and grows with use; a hand-on by the tick writes the message and two index entries, so a
+   * timeout center that expects 100,000 messages due in one minute from day one should pre-warm, e.g.
+   * `{ writeUnitsPerSecond: 10000 }`.
+   * @default - DynamoDB's on-demand defaults
+   */
+  readonly warmThroughput?: WarmThroughput;
 }
 
 /** How one Ferry function differs from the others; bundling, runtime, logging, role and environment are shared. */
@@ -150,6 +158,8 @@ export class Ferry extends Construct {
   readonly dispatcherFunction: NodejsFunction;
   /** The tick: hands scheduled messages on at their lead and checks back undecided transactions. */
   readonly tickFunction: NodejsFunction;
+  /** Wakes one shard of the timer wheel; the tick invokes it once per shard, so that a busy bucket is handed on by several CPUs. */
+  readonly tickShardFunction: NodejsFunction;
   /** Runs the tick every minute; health reports its state, because without it delayed messages stop. */
   readonly tickSchedule: Schedule;
   /** The role EventBridge Scheduler assumes to invoke the tick. */
@@ -172,7 +182,7 @@ export class Ferry extends Construct {
     this.logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     validEnvironment(props.environment ?? {});
 
-    this.table = this.createTable();
+    this.table = this.createTable(props.warmThroughput);
     this.environment = {
       ...props.environment,
       FERRY_TABLE_NAME: this.table.tableName,
@@ -202,14 +212,30 @@ export class Ferry extends Construct {
     this.streamFailureQueue = this.createStreamFailureQueue();
     this.subscribeDispatcher(props.streamRetryAttempts ?? DEFAULT_STREAM_RETRY_ATTEMPTS);
 
+    // A hand-on costs about 0.5 ms of CPU (docs/benchmarks.md): one vCPU (1769 MB) per shard keeps a shard of a
+    // 100,000-message bucket to seconds.
+    this.tickShardFunction = this.createFunction('TickShardFunction', {
+      handlerFile: 'tick-shard',
+      description: 'Ferry tick, one shard: hands that shard\'s due scheduled messages on, checks back its undecided transactions',
+      memorySize: 1769,
+      timeout: Duration.seconds(45),
+    });
+    this.grantTable(this.tickShardFunction);
+    // A burst of hand-ons may meet DynamoDB throttling while the table grows: the SDK's adaptive mode slows down and
+    // retries instead of failing the shard (which the next tick would redo a minute later).
+    this.tickShardFunction.addEnvironment('AWS_RETRY_MODE', 'adaptive');
+    this.tickShardFunction.addEnvironment('AWS_MAX_ATTEMPTS', '10');
     this.tickFunction = this.createFunction('TickFunction', {
       handlerFile: 'tick',
-      description: 'Ferry tick: hands scheduled messages to their queues, checks back undecided transactions',
-      memorySize: 1024,
-      // Well within the minute between two ticks; a tick that is cut short is caught up by the next one.
-      timeout: Duration.seconds(50),
+      description: 'Ferry tick: fans out to one tick-shard invocation per shard of the timer wheel, then moves its cursor',
+      memorySize: 256,
+      // Waits for its shards (45 s at most), well within the minute between two ticks; a tick cut short is caught up
+      // by the next one.
+      timeout: Duration.seconds(55),
     });
     this.grantTable(this.tickFunction);
+    this.tickFunction.addEnvironment('FERRY_TICK_SHARD_FUNCTION', this.tickShardFunction.functionName);
+    this.tickShardFunction.grantInvoke(this.tickFunction);
     this.tickScheduleRole = new Role(this, 'TickScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'Lets the Ferry tick schedule invoke the tick function' });
     this.tickSchedule = this.createTickSchedule();
     this.apiFunction.addEnvironment('FERRY_TICK_SCHEDULE_NAME', this.tickSchedule.scheduleName);
@@ -221,7 +247,7 @@ export class Ferry extends Construct {
     acknowledgeNagFindings(this);
   }
 
-  private createTable(): Table {
+  private createTable(warmThroughput: WarmThroughput | undefined): Table {
     const table = new Table(this, 'Table', {
       partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
       sortKey: { name: SORT_KEY, type: AttributeType.STRING },
@@ -232,6 +258,7 @@ export class Ferry extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: this.removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy: this.removalPolicy,
+      ...(warmThroughput === undefined ? {} : { warmThroughput }),
     });
     for (const index of INDEXES) {
       table.addGlobalSecondaryIndex({
@@ -239,6 +266,7 @@ export class Ferry extends Construct {
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
         projectionType: ProjectionType.ALL,
+        ...(warmThroughput === undefined ? {} : { warmThroughput }),
       });
     }
     return table;

@@ -15,8 +15,13 @@ export function acknowledgeNagFindings(ferry: Ferry): void {
     acknowledge(fn, 'AwsSolutions-L1',
       'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on. A newer runtime is adopted together with the engines field, not by the linter.');
   }
-  acknowledge(ferry.tickFunction, 'AwsSolutions-L1',
-    'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on.');
+  for (const fn of [ferry.tickFunction, ferry.tickShardFunction]) {
+    acknowledge(fn, 'AwsSolutions-L1',
+      'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on.');
+  }
+  const tickShardArn = nagNotation(Stack.of(ferry).resolve(ferry.tickShardFunction.functionArn));
+  acknowledge(ferry.tickFunction.role, `AwsSolutions-IAM5[Resource::${tickShardArn}:*]`,
+    'lambda:InvokeFunction on the tick-shard function and its versions (":*"), which is how CDK grants invoke; the tick can invoke nothing else.');
   const tickArn = nagNotation(Stack.of(ferry).resolve(ferry.tickFunction.functionArn));
   acknowledge(ferry.tickScheduleRole, `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
     'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.');

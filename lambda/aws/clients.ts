@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 
 /** AWS requests made by this process, by `Service.Operation`; read by the benchmark. */
 export const requestCounts = new Map<string, number>();
@@ -43,12 +44,13 @@ export interface AwsClients {
   documents: DynamoDBDocumentClient;
   sqs: SQSClient;
   scheduler: SchedulerClient;
+  lambda: LambdaClient;
 }
 
 type Env = Record<string, string | undefined>;
 
 /** AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, as the SDK itself reads them, but from the given environment. */
-function endpointFor(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCHEDULER'): { endpoint?: string } {
+function endpointFor(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCHEDULER' | 'LAMBDA'): { endpoint?: string } {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   return endpoint === undefined ? {} : { endpoint };
 }
@@ -60,5 +62,7 @@ export function createClients(env: Env = process.env): AwsClients {
   const sqs = new SQSClient(endpointFor(env, 'SQS'));
   countRequests('SQS', sqs.middlewareStack as unknown as MiddlewareStackLike);
   const scheduler = new SchedulerClient(endpointFor(env, 'SCHEDULER'));
-  return { dynamoDb, documents, sqs, scheduler };
+  const lambda = new LambdaClient(endpointFor(env, 'LAMBDA'));
+  countRequests('Lambda', lambda.middlewareStack as unknown as MiddlewareStackLike);
+  return { dynamoDb, documents, sqs, scheduler, lambda };
 }

@@ -9,6 +9,7 @@ import { createServices, type FerryServices, type Ports } from '../core/services
 import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
+import { LambdaShardWaker } from './lambda-shard-waker.ts';
 import { SqsQueues } from './sqs-queues.ts';
 
 type Env = Record<string, string | undefined>;
@@ -25,6 +26,7 @@ export function createAwsPorts(env: Env = process.env, clients: AwsClients = cre
     wheel,
     clock: systemClock,
     config,
+    ...(config.tickShardFunction === undefined ? {} : { shardWaker: new LambdaShardWaker(clients.lambda, config.tickShardFunction) }),
     checks: {
       table: async () => {
         const { Table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: config.tableName }));

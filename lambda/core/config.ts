@@ -36,6 +36,8 @@ export interface FerryConfig {
   /** FERRY_TICK_SCHEDULE_NAME / FERRY_TICK_SCHEDULE_GROUP: the EventBridge Scheduler schedule whose state health reports (AWS). */
   tickScheduleName?: string;
   tickScheduleGroup: string;
+  /** FERRY_TICK_SHARD_FUNCTION: the Lambda function that wakes one shard of the timer wheel; set, the tick fans out to it (AWS). */
+  tickShardFunction?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,6 +62,7 @@ export function readConfig(env: Env = process.env): FerryConfig {
     allowHttpLoopback: env.FERRY_ALLOW_HTTP_LOOPBACK === 'true',
     ...(env.FERRY_TICK_SCHEDULE_NAME ? { tickScheduleName: env.FERRY_TICK_SCHEDULE_NAME } : {}),
     tickScheduleGroup: env.FERRY_TICK_SCHEDULE_GROUP ?? 'default',
+    ...(env.FERRY_TICK_SHARD_FUNCTION ? { tickShardFunction: env.FERRY_TICK_SHARD_FUNCTION } : {}),
   };
   // The tick must hand a message on before SQS's direct delay could no longer cover the rest of its wait.
   if (config.timerLeadSeconds > config.directDelayLimitSeconds) {

@@ -77,6 +77,27 @@ export interface MessageStore {
   removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void>;
 }
 
+/** What one tick asks of one shard of the timer wheel: its due messages in these buckets, as of `now`. */
+export interface ShardWork {
+  shard: number;
+  buckets: number[];
+  now: number;
+}
+
+export interface WakeCounts {
+  /** Scheduled messages made READY. */
+  handedOn: number;
+  /** Undecided transactions checked back. */
+  checked: number;
+  /** Of those, decided by the check. */
+  decidedByCheck: number;
+}
+
+/** Wakes one shard's due messages: the tick itself in process, or a function of its own per shard (fan-out in AWS). */
+export interface ShardWaker {
+  wakeShard(work: ShardWork): Promise<WakeCounts>;
+}
+
 /** Asks a producer's check endpoint about a transaction. */
 export interface CheckClient {
   check(url: string, payload: Record<string, unknown>, timeoutMs: number): Promise<'COMMIT' | 'ROLLBACK' | 'UNKNOWN'>;

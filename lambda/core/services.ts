@@ -4,7 +4,7 @@ import type { FerryConfig } from './config.ts';
 import { Consumer } from './consume.ts';
 import { Dispatcher } from './dispatch.ts';
 import type { ConsumerGroup, Topic } from './model.ts';
-import type { CatalogStore, CheckClient, Clock, MessageStore, QueueService, Route } from './ports.ts';
+import type { CatalogStore, CheckClient, Clock, MessageStore, QueueService, Route, ShardWaker } from './ports.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { Decisions } from './decisions.ts';
 import { Producers } from './producers.ts';
@@ -23,6 +23,8 @@ export interface Ports {
   config: FerryConfig;
   /** Named readiness checks for `GET /v1/health`: each resolves when its part works. */
   checks: Record<string, () => Promise<void>>;
+  /** Where the tick sends each shard's work; without it, the tick wakes every shard itself. */
+  shardWaker?: ShardWaker;
 }
 
 export interface FerryServices {
@@ -52,7 +54,7 @@ export function createServices(ports: Ports): FerryServices {
     decisions: new Decisions(ports.store, ports.clock),
     deadLetters: new DeadLetters((name) => groups.get(name, () => ports.catalog.getGroup(name)), ports.queues, () => ports.clock.now()),
     producers: new Producers(ports.catalog, ports.store, ports.clock, ports.config.allowHttpLoopback),
-    tick: new Tick(ports.store, ports.wheel, (name) => ports.catalog.getProducerGroup(name), ports.checkClient, ports.config, ports.clock),
+    tick: new Tick(ports.store, ports.wheel, (name) => ports.catalog.getProducerGroup(name), ports.checkClient, ports.config, ports.clock, ports.shardWaker),
     store: ports.store,
     config: ports.config,
     checks: ports.checks,

@@ -2,17 +2,14 @@
 import type { FerryConfig } from './config.ts';
 import { mapConcurrently } from './concurrency.ts';
 import type { Message, ProducerGroup } from './model.ts';
-import type { CheckClient, Clock, MessageStore } from './ports.ts';
+import type { CheckClient, Clock, MessageStore, ShardWaker, ShardWork, WakeCounts } from './ports.ts';
 import { checkedAgainLater, commit, due, rollback } from './state-machine.ts';
 import type { TimerWheel } from './timers.ts';
 
-/** Conditional updates in flight at once: enough for a bucket of 100,000 messages within the minute. */
+/** Conditional updates in flight at once per shard. */
 const UPDATE_CONCURRENCY = 64;
 
-export interface TickReport {
-  handedOn: number;
-  checked: number;
-  decidedByCheck: number;
+export interface TickReport extends WakeCounts {
   bucketsRead: number;
   cursor: number;
   durationMs: number;
@@ -20,7 +17,13 @@ export interface TickReport {
 
 type TickConfig = Pick<FerryConfig, 'txnCheckIntervalSeconds' | 'txnCheckMax' | 'txnCheckTimeoutSeconds'>;
 
-export class Tick {
+/**
+ * The tick coordinates, and each shard of the timer wheel is woken on its own: in this process, or (in AWS) by a
+ * Lambda of its own per shard, so that a bucket of 100,000 messages is handed on by several CPUs at once.
+ */
+export class Tick implements ShardWaker {
+  private readonly shardWaker: ShardWaker;
+
   constructor(
     private readonly store: MessageStore,
     private readonly wheel: TimerWheel,
@@ -28,28 +31,41 @@ export class Tick {
     private readonly checks: CheckClient,
     private readonly config: TickConfig,
     private readonly clock: Clock,
-  ) {}
+    fanOut?: ShardWaker,
+  ) {
+    this.shardWaker = fanOut ?? this;
+  }
 
   /** Safe to run twice or late: every hand-on is a conditional write, and missed buckets are read next time. */
   async run(): Promise<TickReport> {
     const now = this.clock.now();
     const state = await this.store.tickState();
     const buckets = this.wheel.bucketsToRead(state.cursor, now);
-    const report = { handedOn: 0, checked: 0, decidedByCheck: 0 };
+    const shards = Array.from({ length: this.wheel.shards }, (_, shard) => shard);
+    const outcomes = await Promise.allSettled(shards.map((shard) => this.shardWaker.wakeShard({ shard, buckets, now })));
+    const report = outcomes.reduce((sum, outcome) => (outcome.status === 'fulfilled' ? addCounts(sum, outcome.value) : sum), { handedOn: 0, checked: 0, decidedByCheck: 0 });
+    const failures = outcomes.flatMap((outcome, shard) => (outcome.status === 'rejected' ? [`shard ${shard}: ${String(outcome.reason)}`] : []));
+    // The cursor moves past a bucket only when it is empty and safely in the past.
     let cursor = buckets[0] ?? this.wheel.bucketOf(now);
-    let leaving = true;
     for (const bucket of buckets) {
-      await mapConcurrently(Array.from({ length: this.wheel.shards }, (_, shard) => shard), this.wheel.shards, async (shard) => {
-        for await (const page of this.store.waking({ bucket, shard }, now)) {
-          await mapConcurrently(page, UPDATE_CONCURRENCY, (message) => this.wake(message, now, report));
-        }
-      });
-      // The cursor moves past a bucket only when it is empty and safely in the past.
-      if (leaving && this.wheel.canLeaveBehind(bucket, now) && !(await this.anyLeft(bucket))) cursor = bucket + 1;
-      else leaving = false;
+      if (!this.wheel.canLeaveBehind(bucket, now) || (await this.anyLeft(bucket))) break;
+      cursor = bucket + 1;
     }
-    await this.store.saveTickState({ cursor, lastTickAt: now });
+    // A failed shard keeps its messages, so the cursor stays on their bucket; health sees the tick as late until one succeeds.
+    await this.store.saveTickState({ cursor, lastTickAt: failures.length === 0 ? now : state.lastTickAt });
+    if (failures.length > 0) throw new Error(`the tick failed in ${failures.length} of ${shards.length} shards (the next tick retries them): ${failures.join('; ')}`);
     return { ...report, bucketsRead: buckets.length, cursor, durationMs: this.clock.now() - now };
+  }
+
+  /** One shard's due messages, bucket after bucket, page by page, with bounded conditional updates in flight. */
+  async wakeShard({ shard, buckets, now }: ShardWork): Promise<WakeCounts> {
+    const counts = { handedOn: 0, checked: 0, decidedByCheck: 0 };
+    for (const bucket of buckets) {
+      for await (const page of this.store.waking({ bucket, shard }, now)) {
+        await mapConcurrently(page, UPDATE_CONCURRENCY, (message) => this.wake(message, now, counts));
+      }
+    }
+    return counts;
   }
 
   private async anyLeft(bucket: number): Promise<boolean> {
@@ -57,7 +73,7 @@ export class Tick {
     return left.some(Boolean);
   }
 
-  private async wake(message: Message, now: number, report: { handedOn: number; checked: number; decidedByCheck: number }): Promise<void> {
+  private async wake(message: Message, now: number, report: WakeCounts): Promise<void> {
     if (message.state === 'SCHEDULED') {
       if ((await this.store.transition(message.messageId, due(now))).applied) report.handedOn++;
     } else if (message.state === 'PREPARED') {
@@ -86,6 +102,10 @@ export class Tick {
     await this.store.transition(message.messageId, checkedAgainLater(now, answer, checkCount, nextCheckAt));
     return false;
   }
+}
+
+function addCounts(sum: WakeCounts, counts: WakeCounts): WakeCounts {
+  return { handedOn: sum.handedOn + counts.handedOn, checked: sum.checked + counts.checked, decidedByCheck: sum.decidedByCheck + counts.decidedByCheck };
 }
 
 /** What the producer's check endpoint receives (API contract). */

@@ -64,6 +64,14 @@ describe('the table', () => {
       })),
     });
   });
+
+  it('is pre-warmed, table and every index, only when the user asks (for a timeout center busy from day one)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { WarmThroughput: Match.absent() });
+    const warm = synthFerryStack({ ferry: { warmThroughput: { writeUnitsPerSecond: 10_000 } } }, 'FerryWarm');
+    const [table] = Object.values(warm.template.findResources('AWS::DynamoDB::Table')) as Array<{ Properties: { WarmThroughput: unknown; GlobalSecondaryIndexes: Array<{ WarmThroughput: unknown }> } }>;
+    expect(table!.Properties.WarmThroughput).toEqual({ WriteUnitsPerSecond: 10_000 });
+    expect(table!.Properties.GlobalSecondaryIndexes.map((index) => index.WarmThroughput)).toEqual(INDEXES.map(() => ({ WriteUnitsPerSecond: 10_000 })));
+  });
 });
 
 describe('the functions', () => {
@@ -74,8 +82,8 @@ describe('the functions', () => {
     NODE_OPTIONS: '--enable-source-maps',
   };
 
-  it('are exactly the API, the dispatcher and the tick, on Node.js 22 and arm64, bundled as ESM', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+  it('are exactly the API, the dispatcher, the tick and the tick shard, on Node.js 22 and arm64, bundled as ESM', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: Record<string, unknown> }>) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
     }
@@ -101,13 +109,13 @@ describe('the functions', () => {
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
     });
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    template.resourceCountIs('AWS::Logs::LogGroup', 4);
+    template.resourceCountIs('AWS::Logs::LogGroup', 5);
   });
 
   it('need no AWS managed policy: each role may write only to its own log group', () => {
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     const logStatements = identityStatements(template).filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('logs:')));
-    expect(logStatements).toHaveLength(3);
+    expect(logStatements).toHaveLength(4);
     for (const { statement } of logStatements) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
   });
 });
@@ -261,7 +269,22 @@ describe('the tick', () => {
       State: 'ENABLED',
       Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [tickId, 'Arn'] }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 50 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [stack.getLogicalId(ferry.tickFunction.role?.node.defaultChild as CfnRole), 'Arn'] },
+      Timeout: 55,
+    });
+  });
+
+  it('fans out to the tick-shard function (one vCPU, 45 s, within the 55 s of the tick), which only the tick may invoke', () => {
+    const shardId = stack.getLogicalId(ferry.tickShardFunction.node.defaultChild as CfnFunction);
+    const tickId = stack.getLogicalId(ferry.tickFunction.node.defaultChild as CfnFunction);
+    const resources = (template.toJSON() as { Resources: Record<string, { Properties: { MemorySize?: number; Timeout?: number; Environment?: { Variables: Record<string, unknown> } } }> }).Resources;
+    expect(resources[shardId]!.Properties).toMatchObject({ MemorySize: 1769, Timeout: 45, Environment: { Variables: { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '10' } } });
+    expect(resources[tickId]!.Properties.Environment!.Variables.FERRY_TICK_SHARD_FUNCTION).toEqual({ Ref: shardId });
+    const invokers = identityStatements(template).filter(({ statement }) => actionsOf(statement).includes('lambda:InvokeFunction') && JSON.stringify(statement.Resource).includes(shardId));
+    expect(invokers.map(({ statement }) => statement.Resource)).toEqual([[{ 'Fn::GetAtt': [shardId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [shardId, 'Arn'] }, ':*']] }]]);
+    expect(statementsOfFunction(ferry.tickFunction)).toContainEqual(invokers[0]!.statement);
+    expect(resources[stack.getLogicalId(ferry.apiFunction.node.defaultChild as CfnFunction)]!.Properties.Environment!.Variables.FERRY_TICK_SHARD_FUNCTION).toBeUndefined();
   });
 
   it('tells the API which schedule to report in health, and lets it read only that schedule', () => {
@@ -273,7 +296,8 @@ describe('the tick', () => {
     expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule.scheduleArn));
   });
 
-  it('gives the tick the table but no queue', () => {
+  it('gives the tick and its shards the table but no queue', () => {
     expect(sqsStatements(statementsOfFunction(ferry.tickFunction))).toEqual([]);
+    expect(sqsStatements(statementsOfFunction(ferry.tickShardFunction))).toEqual([]);
   });
 });

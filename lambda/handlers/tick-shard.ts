@@ -1,0 +1,23 @@
+// Lambda entry for one shard of the tick's fan-out: wakes that shard's due messages and answers what it did.
+import { z } from 'zod';
+import type { WakeCounts } from '../core/ports.ts';
+import type { Tick } from '../core/tick.ts';
+import { createAwsServices } from '../aws/services.ts';
+
+/** Sent only by the tick (LambdaShardWaker); checked all the same, so that a stray invocation wakes nothing. */
+const shardWork = z.object({
+  shard: z.number().int().nonnegative(),
+  buckets: z.array(z.number().int()).max(100_000),
+  now: z.number().int().positive(),
+});
+
+export function createTickShardHandler(tick: Pick<Tick, 'wakeShard'>) {
+  return async (event: unknown): Promise<WakeCounts> => {
+    const work = shardWork.parse(event);
+    const counts = await tick.wakeShard(work);
+    if (counts.handedOn + counts.checked > 0) console.log(JSON.stringify({ level: 'INFO', message: 'tick shard', shard: work.shard, ...counts }));
+    return counts;
+  };
+}
+
+export const handler = createTickShardHandler(createAwsServices().tick);
