@@ -16,6 +16,7 @@ beforeAll(async () => {
   dynamoDb = new DynamoDBClient({ endpoint: stack.dynamoDbEndpoint });
   await stack.client.putTopic('orders', 'NORMAL');
   await stack.client.putTopic('fifo-orders', 'FIFO');
+  await stack.client.putTopic('timeouts', 'DELAY');
   await stack.client.putGroup('billing', [{ topic: 'orders' }]);
 });
 afterAll(async () => {
@@ -37,6 +38,10 @@ const cases: Array<[string, string, string, unknown, number, string]> = [
   ['a message group on a normal topic', 'POST', '/v1/topics/orders/messages', { body: 'x', messageGroup: 'g' }, 400, 'MESSAGE_TYPE_MISMATCH'],
   ['no message group on a FIFO topic', 'POST', '/v1/topics/fifo-orders/messages', { body: 'x' }, 400, 'MESSAGE_GROUP_REQUIRED'],
   ['a delay on a normal topic', 'POST', '/v1/topics/orders/messages', { body: 'x', delaySeconds: 5 }, 400, 'MESSAGE_TYPE_MISMATCH'],
+  ['a delay on a FIFO topic (FIFO and DELAY are kept apart)', 'POST', '/v1/topics/fifo-orders/messages', { body: 'x', messageGroup: 'g', delaySeconds: 5 }, 400, 'MESSAGE_TYPE_MISMATCH'],
+  ['a message group on a DELAY topic', 'POST', '/v1/topics/timeouts/messages', { body: 'x', messageGroup: 'g', delaySeconds: 5 }, 400, 'MESSAGE_TYPE_MISMATCH'],
+  ['a delivery time that is no time', 'POST', '/v1/topics/timeouts/messages', { body: 'x', deliverAt: 'tomorrow' }, 400, 'INVALID_DELIVERY_TIME'],
+  ['a negative delay', 'POST', '/v1/topics/timeouts/messages', { body: 'x', delaySeconds: -5 }, 400, 'INVALID_REQUEST'],
   ['a producer group on a normal topic', 'POST', '/v1/topics/orders/messages', { body: 'x', producerGroup: 'p' }, 400, 'MESSAGE_TYPE_MISMATCH'],
   ['an empty batch', 'POST', '/v1/topics/orders/messages/batch', { messages: [] }, 400, 'INVALID_REQUEST'],
   ['a topic re-created with another type', 'PUT', '/v1/topics/orders', { messageType: 'FIFO' }, 409, 'TOPIC_TYPE_CONFLICT'],
