@@ -110,7 +110,13 @@ export class SqsQueues implements QueueService {
         }),
       );
       return (Failed ?? []).map((failure) => failure.Id ?? '');
-    } catch {
+    } catch (error) {
+      // The group was deleted after the dispatcher read its routes (they are cached): nobody is left to receive these,
+      // and failing the batch would hold back every other group's messages behind it until the cache expired.
+      if (error instanceof QueueDoesNotExist) {
+        console.warn(JSON.stringify({ level: 'WARN', message: 'queue of a deleted group: messages for it dropped', queueUrl, count: batch.length }));
+        return [];
+      }
       return batch.map((message) => message.id);
     }
   }

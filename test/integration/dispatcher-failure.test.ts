@@ -50,4 +50,24 @@ describe('dispatcher failures', () => {
       expect(await client.receive('ledger', { maxMessages: 10, waitSeconds: 1 })).toHaveLength(0);
     });
   }
+
+  it('a group deleted while the dispatcher still routes to it costs the other groups nothing', async () => {
+    const streamErrors: unknown[] = [];
+    // The dispatcher keeps routes for a minute here, so it still sends to the deleted group's queue.
+    stack = await startTestStack({ env: { FERRY_CATALOG_CACHE_SECONDS: '60' }, onStreamError: (error) => streamErrors.push(error) });
+    const { client } = stack;
+    await client.putTopic('payments', 'NORMAL');
+    await client.putGroup('ledger', [{ topic: 'payments' }]);
+    await client.putGroup('audit', [{ topic: 'payments' }]);
+    await client.publish('payments', { body: 'before' });
+    expect((await drain(stack, 'ledger', 1)).map((message) => message.body)).toEqual(['before']);
+    await client.call('DELETE', '/v1/groups/audit');
+    await client.publish('payments', { body: 'after' });
+    const started = Date.now();
+    expect((await drain(stack, 'ledger', 1, 10_000)).map((message) => message.body)).toEqual(['after']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(streamErrors.map(String)).toEqual([]);
+    await stack.dispatched();
+    expect(await client.receive('ledger', { waitSeconds: 1 })).toHaveLength(0);
+  });
 });
