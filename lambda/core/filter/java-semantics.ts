@@ -46,19 +46,20 @@ function decimalDigit(code: number): number {
   return (code - runStart) % 10;
 }
 
+/** Where the digits of a Java integer literal start (after an optional + or -), or -1 where Java rejects it outright. */
+function digitsStart(text: string): number {
+  if (text.length === 0) return -1;
+  const first = text.charCodeAt(0);
+  if (first !== 45 && first !== 43) return 0;
+  return text.length === 1 ? -1 : 1;
+}
+
 /** Integer.valueOf(String): an optional sign and decimal digits, no spaces, within 32 bits; undefined where Java throws. */
 export function parseJavaInt(text: string): number | undefined {
+  let index = digitsStart(text);
+  if (index < 0) return undefined;
   const length = text.length;
-  if (length === 0) return undefined;
-  let index = 0;
-  let negative = false;
-  const first = text.charCodeAt(0);
-  if (first < 48) {
-    if (first === 45) negative = true;
-    else if (first !== 43) return undefined;
-    if (length === 1) return undefined;
-    index = 1;
-  }
+  const negative = text.charCodeAt(0) === 45;
   const limit = negative ? INT_LIMIT : INT_LIMIT - 1;
   let result = 0;
   for (; index < length; index++) {
@@ -72,31 +73,24 @@ export function parseJavaInt(text: string): number | undefined {
 
 /** Long.valueOf(String), the same rules within 64 bits: a number when exact, a bigint beyond ±2^53. */
 export function parseJavaLong(text: string): number | bigint | undefined {
+  const start = digitsStart(text);
+  if (start < 0) return undefined;
   const length = text.length;
-  if (length === 0) return undefined;
-  let index = 0;
-  let negative = false;
-  const first = text.charCodeAt(0);
-  if (first < 48) {
-    if (first === 45) negative = true;
-    else if (first !== 43) return undefined;
-    if (length === 1) return undefined;
-    index = 1;
-  }
-  const digitsStart = index;
+  const negative = text.charCodeAt(0) === 45;
+  let index = start;
   let result = 0;
   for (; index < length; index++) {
     const digit = decimalDigit(text.charCodeAt(index));
     if (digit < 0) return undefined;
     result = result * 10 + digit;
-    if (result > Number.MAX_SAFE_INTEGER) return parseLongExactly(text, digitsStart, negative);
+    if (result > Number.MAX_SAFE_INTEGER) return parseLongExactly(text, start, negative);
   }
   return negative ? 0 - result : result;
 }
 
-function parseLongExactly(text: string, digitsStart: number, negative: boolean): number | bigint | undefined {
+function parseLongExactly(text: string, start: number, negative: boolean): number | bigint | undefined {
   let digits = '';
-  for (let index = digitsStart; index < text.length; index++) {
+  for (let index = start; index < text.length; index++) {
     const digit = decimalDigit(text.charCodeAt(index));
     if (digit < 0) return undefined;
     digits += String(digit);
