@@ -5,6 +5,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -166,6 +167,12 @@ export class Ferry extends Construct {
   readonly tickScheduleRole: Role;
   /** Receives a record of every stream batch the dispatcher gave up on after its retries. */
   readonly streamFailureQueue: Queue;
+  /**
+   * Alarms that mean messages are waiting on an operator: a stream batch given up on (its READY messages reach no
+   * queue until redispatched, and the stream keeps its records 24 h), and ticks failing (scheduled messages and
+   * check-backs stop). Attach your notification, e.g. `alarm.addAlarmAction(new SnsAction(topic))`.
+   */
+  readonly alarms: { streamFailures: Alarm; tickFailures: Alarm };
   /** Prefix of every queue Ferry creates at run time. */
   readonly queuePrefix: string;
   /** The API's base URL (default stage), ending with `/`. */
@@ -239,6 +246,7 @@ export class Ferry extends Construct {
     this.tickScheduleRole = new Role(this, 'TickScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'Lets the Ferry tick schedule invoke the tick function' });
     this.tickSchedule = this.createTickSchedule();
     this.apiFunction.addEnvironment('FERRY_TICK_SCHEDULE_NAME', this.tickSchedule.scheduleName);
+    this.alarms = this.createAlarms();
     this.apiFunction.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [this.tickSchedule.scheduleArn] }));
 
     this.api = this.createApi();
@@ -336,6 +344,28 @@ export class Ferry extends Construct {
   /** `arn:<partition>:sqs:<region>:<account>:<queuePrefix>*`. */
   queueArnPattern(): string {
     return Stack.of(this).formatArn({ service: 'sqs', resource: `${this.queuePrefix}*` });
+  }
+
+  private createAlarms(): Ferry['alarms'] {
+    return {
+      streamFailures: new Alarm(this, 'StreamFailuresAlarm', {
+        alarmDescription: 'Ferry: the dispatcher gave up on a stream batch; its READY messages reached no queue. See the stream failure queue.',
+        metric: this.streamFailureQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      // One failed tick is caught up by the next; three in a row mean scheduled messages are late.
+      tickFailures: new Alarm(this, 'TickFailuresAlarm', {
+        alarmDescription: 'Ferry: the tick failed three minutes in a row; scheduled messages and transaction check-backs are late.',
+        metric: this.tickFunction.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 3,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    };
   }
 
   private createStreamFailureQueue(): Queue {

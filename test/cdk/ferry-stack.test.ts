@@ -296,6 +296,23 @@ describe('the tick', () => {
     expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule.scheduleArn));
   });
 
+  it('raises an alarm when a stream batch is given up on, and when the tick fails three minutes in a row', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failureQueueId, 'QueueName'] } }],
+      Threshold: 1,
+      EvaluationPeriods: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: stack.getLogicalId(ferry.tickFunction.node.defaultChild as CfnFunction) } }],
+      EvaluationPeriods: 3,
+    });
+  });
+
   it('gives the tick and its shards the table but no queue', () => {
     expect(sqsStatements(statementsOfFunction(ferry.tickFunction))).toEqual([]);
     expect(sqsStatements(statementsOfFunction(ferry.tickShardFunction))).toEqual([]);
