@@ -9,9 +9,9 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -167,12 +167,14 @@ export class Ferry extends Construct {
   readonly tickScheduleRole: Role;
   /** Receives a record of every stream batch the dispatcher gave up on after its retries. */
   readonly streamFailureQueue: Queue;
+  /** Reads each given-up batch back from the stream (which keeps it 24 h) and dispatches it again. */
+  readonly streamRedriveFunction: NodejsFunction;
   /**
-   * Alarms that mean messages are waiting on an operator: a stream batch given up on (its READY messages reach no
-   * queue until redispatched, and the stream keeps its records 24 h), and ticks failing (scheduled messages and
-   * check-backs stop). Attach your notification, e.g. `alarm.addAlarmAction(new SnsAction(topic))`.
+   * Alarms: a stream batch given up on by the dispatcher (the redrive function dispatches it again), a given-up batch
+   * the redrive could not dispatch either (its READY messages wait on an operator, and the stream keeps its records
+   * 24 h), and ticks failing (scheduled messages and check-backs stop). Attach your notification, e.g. `alarm.addAlarmAction(new SnsAction(topic))`.
    */
-  readonly alarms: { streamFailures: Alarm; tickFailures: Alarm };
+  readonly alarms: { streamFailures: Alarm; streamRedriveFailures: Alarm; tickFailures: Alarm };
   /** Prefix of every queue Ferry creates at run time. */
   readonly queuePrefix: string;
   /** The API's base URL (default stage), ending with `/`. */
@@ -218,6 +220,17 @@ export class Ferry extends Construct {
     this.grantQueues(this.dispatcherFunction, DISPATCHER_QUEUE_ACTIONS);
     this.streamFailureQueue = this.createStreamFailureQueue();
     this.subscribeDispatcher(props.streamRetryAttempts ?? DEFAULT_STREAM_RETRY_ATTEMPTS);
+    this.streamRedriveFunction = this.createFunction('StreamRedriveFunction', {
+      handlerFile: 'stream-redrive',
+      description: 'Ferry stream redrive: dispatches again the stream batches the dispatcher gave up on',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+    });
+    this.grantTable(this.streamRedriveFunction);
+    this.grantQueues(this.streamRedriveFunction, DISPATCHER_QUEUE_ACTIONS);
+    this.table.grantStreamRead(this.streamRedriveFunction);
+    // One record per invocation; one that fails again comes back after the queue's visibility timeout.
+    this.streamRedriveFunction.addEventSource(new SqsEventSource(this.streamFailureQueue, { batchSize: 1, reportBatchItemFailures: true }));
 
     // A hand-on costs about 0.5 ms of CPU (docs/benchmarks.md): one vCPU (1769 MB) per shard keeps a shard of a
     // 100,000-message bucket to seconds.
@@ -349,8 +362,22 @@ export class Ferry extends Construct {
   private createAlarms(): Ferry['alarms'] {
     return {
       streamFailures: new Alarm(this, 'StreamFailuresAlarm', {
-        alarmDescription: 'Ferry: the dispatcher gave up on a stream batch; its READY messages reached no queue. See the stream failure queue.',
-        metric: this.streamFailureQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        alarmDescription: 'Ferry: the dispatcher gave up on a stream batch after its retries; the stream redrive function is dispatching it again. Look for why in the dispatcher logs.',
+        metric: this.streamFailureQueue.metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      streamRedriveFailures: new Alarm(this, 'StreamRedriveFailuresAlarm', {
+        alarmDescription: 'Ferry: a given-up stream batch could not be dispatched again either; its READY messages reach no queue until it is. The stream keeps it 24 h.',
+        metric: new MetricFilter(this, 'StreamRedriveFailuresFilter', {
+          logGroup: this.streamRedriveFunction.logGroup,
+          filterPattern: FilterPattern.literal('"stream batch not redriven"'),
+          metricNamespace: 'Ferry',
+          metricName: 'StreamBatchesNotRedriven',
+          metricValue: '1',
+        }).metric({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -374,6 +401,8 @@ export class Ferry extends Construct {
       enforceSSL: true,
       // SQS's longest retention: time to find out why a batch failed and recover its READY messages.
       retentionPeriod: Duration.days(14),
+      // Longer than the redrive function may run, and the pause before a failed redrive is tried again.
+      visibilityTimeout: Duration.minutes(5),
     });
   }
 

@@ -9,7 +9,7 @@ import type { Ferry } from './ferry.ts';
  */
 export function acknowledgeNagFindings(ferry: Ferry): void {
   const queueArnPattern = nagNotation(Stack.of(ferry).resolve(ferry.queueArnPattern()));
-  for (const fn of [ferry.apiFunction, ferry.dispatcherFunction]) {
+  for (const fn of [ferry.apiFunction, ferry.dispatcherFunction, ferry.streamRedriveFunction]) {
     acknowledge(fn.role, `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
       'Consumer-group queues are created at run time, a queue and a dead-letter queue per group (PUT /v1/groups/{group}), so they do not exist at deploy time and can only be addressed by their name prefix. The prefix belongs to this Ferry alone and every action is named (no sqs:*).');
     acknowledge(fn, 'AwsSolutions-L1',
@@ -25,10 +25,12 @@ export function acknowledgeNagFindings(ferry: Ferry): void {
   const tickArn = nagNotation(Stack.of(ferry).resolve(ferry.tickFunction.functionArn));
   acknowledge(ferry.tickScheduleRole, `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
     'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.');
-  acknowledge(ferry.dispatcherFunction.role, 'AwsSolutions-IAM5[Resource::*]',
-    'dynamodb:ListStreams, which the stream event source mapping needs to find the table stream, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
+  for (const fn of [ferry.dispatcherFunction, ferry.streamRedriveFunction]) {
+    acknowledge(fn.role, 'AwsSolutions-IAM5[Resource::*]',
+      'dynamodb:ListStreams, which reading the table stream needs, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
+  }
   acknowledge(ferry.streamFailureQueue, 'AwsSolutions-SQS3',
-    'This queue is itself a dead-letter destination (the on-failure destination of the stream event source mapping); a dead-letter queue behind it would only hold a second copy with nowhere further to go.');
+    'This queue is itself a dead-letter destination (the on-failure destination of the stream event source mapping). A record the redrive function cannot dispatch stays here, retried every 5 minutes under an alarm, until the stream no longer holds its batch; a dead-letter queue behind it would take it out of that retry.');
 }
 
 function acknowledge(scope: IConstruct | undefined, id: string, reason: string): void {

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 
 /** AWS requests made by this process, by `Service.Operation`; read by the benchmark. */
 export const requestCounts = new Map<string, number>();
@@ -45,12 +46,13 @@ export interface AwsClients {
   sqs: SQSClient;
   scheduler: SchedulerClient;
   lambda: LambdaClient;
+  streams: DynamoDBStreamsClient;
 }
 
 type Env = Record<string, string | undefined>;
 
 /** AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, as the SDK itself reads them, but from the given environment. */
-function endpointFor(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCHEDULER' | 'LAMBDA'): { endpoint?: string } {
+function endpointFor(env: Env, service: 'DYNAMODB' | 'DYNAMODB_STREAMS' | 'SQS' | 'SCHEDULER' | 'LAMBDA'): { endpoint?: string } {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   return endpoint === undefined ? {} : { endpoint };
 }
@@ -64,5 +66,6 @@ export function createClients(env: Env = process.env): AwsClients {
   const scheduler = new SchedulerClient(endpointFor(env, 'SCHEDULER'));
   const lambda = new LambdaClient(endpointFor(env, 'LAMBDA'));
   countRequests('Lambda', lambda.middlewareStack as unknown as MiddlewareStackLike);
-  return { dynamoDb, documents, sqs, scheduler, lambda };
+  const streams = new DynamoDBStreamsClient(endpointFor(env, 'DYNAMODB_STREAMS'));
+  return { dynamoDb, documents, sqs, scheduler, lambda, streams };
 }

@@ -1,40 +1,5 @@
-// Lambda entry on the table's stream: picks the writes that made a message READY and dispatches them in stream order.
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Message } from '../core/model.ts';
-import type { Dispatcher } from '../core/dispatch.ts';
-import { fromMessageItem } from '../aws/message-items.ts';
+// Lambda entry on the table's stream: the dispatcher (lambda/handlers/dispatch-stream-batch.ts) wired to AWS.
 import { createAwsServices } from '../aws/services.ts';
-
-type Image = Record<string, AttributeValue>;
-
-/** Only a write that puts a message into READY makes it deliverable; trace, catalog and other state changes pass by. */
-function becameReady(record: DynamoDBRecord): Message | undefined {
-  const newImage = record.dynamodb?.NewImage as Image | undefined;
-  if (newImage === undefined || newImage.kind?.S !== 'MSG' || newImage.state?.S !== 'READY') return undefined;
-  const oldImage = record.dynamodb?.OldImage as Image | undefined;
-  if (oldImage?.state?.S === 'READY') return undefined;
-  return fromMessageItem(unmarshall(newImage));
-}
-
-export function createDispatchHandler(dispatcher: Dispatcher) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const ready = event.Records.flatMap((record) => {
-      const message = becameReady(record);
-      return message === undefined ? [] : [{ message, sequenceNumber: record.dynamodb?.SequenceNumber ?? '' }];
-    });
-    if (ready.length === 0) return { batchItemFailures: [] };
-    let firstFailure: number | undefined;
-    try {
-      ({ firstFailure } = await dispatcher.dispatch(ready.map((entry) => entry.message)));
-    } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'dispatch failed', error: String(error) }));
-      firstFailure = 0;
-    }
-    // Lambda retries from the lowest reported sequence number: everything before it is done.
-    return { batchItemFailures: firstFailure === undefined ? [] : [{ itemIdentifier: ready[firstFailure]!.sequenceNumber }] };
-  };
-}
+import { createDispatchHandler } from './dispatch-stream-batch.ts';
 
 export const handler = createDispatchHandler(createAwsServices().dispatcher);

@@ -7,7 +7,7 @@ import { createApp } from '../api/app.ts';
 import { createClients } from '../aws/clients.ts';
 import { createAwsPorts } from '../aws/services.ts';
 import { createServices, type FerryServices, type Ports } from '../core/services.ts';
-import { createDispatchHandler } from '../handlers/dispatcher.ts';
+import { createDispatchHandler } from '../handlers/dispatch-stream-batch.ts';
 import { createTickHandler } from '../handlers/tick.ts';
 import { TickLoop } from './tick-loop.ts';
 import { startEngines, type Engines } from './engines.ts';

@@ -10,7 +10,8 @@ import {
   type DynamoDBStreamsClient,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { toLambdaRecord } from '../aws/stream-records.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
@@ -153,7 +154,7 @@ export class StreamPoller {
       if (attempt > 0) await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt));
       let failedAt = 0;
       try {
-        const response = await this.options.handler({ Records: pending.map((record) => this.toLambdaRecord(record)) });
+        const response = await this.options.handler({ Records: pending.map((record) => toLambdaRecord(record, this.options.streamArn)) });
         const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
         const index = pending.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
         failedAt = index === -1 ? pending.length : index;
@@ -172,22 +173,6 @@ export class StreamPoller {
     if (sequenceNumber === undefined) return;
     this.checkpoints[shardId] = sequenceNumber;
     if (this.options.checkpointFile !== undefined) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
-  }
-
-  private toLambdaRecord(record: StreamRecord): DynamoDBRecord {
-    const approximate = record.dynamodb?.ApproximateCreationDateTime;
-    return {
-      eventID: record.eventID,
-      eventName: record.eventName,
-      eventVersion: record.eventVersion,
-      eventSource: 'aws:dynamodb',
-      awsRegion: record.awsRegion,
-      eventSourceARN: this.options.streamArn,
-      dynamodb: {
-        ...(record.dynamodb as DynamoDBRecord['dynamodb']),
-        ApproximateCreationDateTime: approximate === undefined ? undefined : Math.floor(new Date(approximate).getTime() / 1000),
-      },
-    };
   }
 }
 

@@ -82,8 +82,8 @@ describe('the functions', () => {
     NODE_OPTIONS: '--enable-source-maps',
   };
 
-  it('are exactly the API, the dispatcher, the tick and the tick shard, on Node.js 22 and arm64, bundled as ESM', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+  it('are exactly the API, the dispatcher, the stream redrive, the tick and the tick shard, on Node.js 22 and arm64, bundled as ESM', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: Record<string, unknown> }>) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
     }
@@ -109,13 +109,13 @@ describe('the functions', () => {
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
     });
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    template.resourceCountIs('AWS::Logs::LogGroup', 5);
+    template.resourceCountIs('AWS::Logs::LogGroup', 6);
   });
 
   it('need no AWS managed policy: each role may write only to its own log group', () => {
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     const logStatements = identityStatements(template).filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('logs:')));
-    expect(logStatements).toHaveLength(4);
+    expect(logStatements).toHaveLength(5);
     for (const { statement } of logStatements) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
   });
 });
@@ -146,7 +146,7 @@ describe('the HTTP API', () => {
 
 describe('the stream to the dispatcher', () => {
   it('reads from the oldest record, reports partial failures, retries a bounded number of times and never reorders', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
@@ -158,6 +158,21 @@ describe('the stream to the dispatcher', () => {
       ParallelizationFactor: 1,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failureQueueId, 'Arn'] } } },
     });
+  });
+
+  it('redrives each given-up batch: the redrive function reads the failure queue one record at a time', () => {
+    const redriveId = stack.getLogicalId(ferry.streamRedriveFunction.node.defaultChild as CfnFunction);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [failureQueueId, 'Arn'] },
+      FunctionName: { Ref: redriveId },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // A record that fails again comes back after the visibility timeout, which must outlast the function.
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 300 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [stack.getLogicalId(ferry.streamRedriveFunction.role?.node.defaultChild as CfnRole), 'Arn'] }, Timeout: 60 });
+    const toGroups = sqsStatements(statementsOfFunction(ferry.streamRedriveFunction)).filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern));
+    expect(toGroups.map(actionsOf)).toEqual([['sqs:GetQueueUrl', 'sqs:SendMessage']]);
   });
 
   it('records given-up batches in an encrypted, TLS-only queue that keeps them 14 days', () => {
@@ -180,7 +195,7 @@ describe('permissions', () => {
 
   it('allow a resource of * only for dynamodb:ListStreams, which has no resource-level permission', () => {
     const unbounded = identityStatements(template).filter(({ statement }) => statement.Resource === '*' || (Array.isArray(statement.Resource) && statement.Resource.includes('*')));
-    expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams']]);
+    expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams'], ['dynamodb:ListStreams']]);
   });
 
   it('let the API manage and consume only the queues under the prefix', () => {
@@ -222,10 +237,12 @@ describe('permissions', () => {
     }
   });
 
-  it('give only the dispatcher access to the table stream', () => {
+  it('give only the dispatcher and the stream redrive access to the table stream', () => {
     const streamActions = (fn: Ferry['apiFunction']) => statementsOfFunction(fn).flatMap(actionsOf).filter((action) => /^dynamodb:(\w*Stream\w*|GetRecords|GetShardIterator)$/.test(action));
     expect(streamActions(ferry.apiFunction)).toEqual([]);
     expect(streamActions(ferry.dispatcherFunction).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+    expect(streamActions(ferry.streamRedriveFunction).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+    expect(streamActions(ferry.tickFunction)).toEqual([]);
   });
 });
 
@@ -254,7 +271,7 @@ describe('construction', () => {
       Environment: { Variables: Match.objectLike({ FERRY_QUEUE_PREFIX: 'dev_1-', FERRY_TIMER_LEAD_SECONDS: '60' }) },
     });
     const prefixed = identityStatements(custom.template).filter(({ statement }) => JSON.stringify(statement.Resource).includes(':dev_1-*'));
-    expect(prefixed).toHaveLength(2);
+    expect(prefixed).toHaveLength(3);
     custom.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
     custom.template.hasOutput('QueuePrefix', { Value: 'dev_1-' });
   });
@@ -296,11 +313,16 @@ describe('the tick', () => {
     expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule.scheduleArn));
   });
 
-  it('raises an alarm when a stream batch is given up on, and when the tick fails three minutes in a row', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  it('raises an alarm when a stream batch is given up on, when its redrive fails, and when the tick fails three minutes in a row', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '"stream batch not redriven"',
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: 'StreamBatchesNotRedriven' })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Ferry', MetricName: 'StreamBatchesNotRedriven', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
+      MetricName: 'NumberOfMessagesSent',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failureQueueId, 'QueueName'] } }],
       Threshold: 1,
       EvaluationPeriods: 1,
