@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { FerryError } from '../core/errors.ts';
+import { logger } from '../aws/logger.ts';
 
 export function errorResponse(c: Context, status: number, code: string, message: string): Response {
   return c.json({ error: { code, message } }, status as 400);
@@ -24,6 +25,6 @@ export function handleError(error: unknown, c: Context): Response {
     if (error.status === 400) return errorResponse(c, 400, 'MALFORMED_JSON', 'the request body is not valid JSON');
     return errorResponse(c, error.status, 'HTTP_ERROR', error.message);
   }
-  console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }));
+  logger.error('unhandled error', error instanceof Error ? error : String(error));
   return errorResponse(c, 500, 'INTERNAL', 'Ferry failed on this request; it is logged and is a bug');
 }

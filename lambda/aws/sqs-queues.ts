@@ -15,6 +15,7 @@ import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { IncomingMessage, OutgoingMessage, QueueBacklog, QueueService } from '../core/ports.ts';
+import { logger } from './logger.ts';
 
 /** SQS's batch limit for send and delete. */
 const SQS_BATCH_MAX = 10;
@@ -114,7 +115,7 @@ export class SqsQueues implements QueueService {
       // The group was deleted after the dispatcher read its routes (they are cached): nobody is left to receive these,
       // and failing the batch would hold back every other group's messages behind it until the cache expired.
       if (error instanceof QueueDoesNotExist) {
-        console.warn(JSON.stringify({ level: 'WARN', message: 'queue of a deleted group: messages for it dropped', queueUrl, count: batch.length }));
+        logger.warn('queue of a deleted group: messages for it dropped', { queueUrl, count: batch.length });
         return [];
       }
       return batch.map((message) => message.id);

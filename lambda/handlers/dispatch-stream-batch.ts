@@ -6,6 +6,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import type { Message } from '../core/model.ts';
 import type { Dispatcher } from '../core/dispatch.ts';
 import { fromMessageItem } from '../aws/message-items.ts';
+import { logger } from '../aws/logger.ts';
 
 type Image = Record<string, AttributeValue>;
 
@@ -29,7 +30,7 @@ export function createDispatchHandler(dispatcher: Dispatcher) {
     try {
       ({ firstFailure } = await dispatcher.dispatch(ready.map((entry) => entry.message)));
     } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'dispatch failed', error: String(error) }));
+      logger.error('dispatch failed', { error: String(error) });
       firstFailure = 0;
     }
     // Lambda retries from the lowest reported sequence number: everything before it is done.

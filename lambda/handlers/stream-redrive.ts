@@ -7,6 +7,7 @@ import { createAwsServices } from '../aws/services.ts';
 import { createClients } from '../aws/clients.ts';
 import { readStreamRange } from '../aws/stream-records.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
+import { logger } from '../aws/logger.ts';
 
 /** What Lambda writes to the on-failure destination of a DynamoDB stream event source (the fields used here). */
 const StreamFailureRecord = z.object({
@@ -29,7 +30,7 @@ export function createStreamRedriveHandler(dispatch: (event: DynamoDBStreamEvent
       const parsed = parseFailureRecord(message.body);
       if (!parsed.success) {
         // Not Lambda's record: nothing could ever be redriven from it, so it is dropped (and logged).
-        console.error(JSON.stringify({ level: 'ERROR', message: 'not a stream failure record, dropped', body: message.body.slice(0, 1000) }));
+        logger.error('not a stream failure record, dropped', { body: message.body.slice(0, 1000) });
         continue;
       }
       const batch = parsed.data.DDBStreamBatchInfo;
@@ -37,9 +38,9 @@ export function createStreamRedriveHandler(dispatch: (event: DynamoDBStreamEvent
         const records = await readStreamRange(streams, batch);
         const { batchItemFailures: failed } = await dispatch({ Records: records });
         if (failed.length > 0) throw new Error(`dispatch failed again at sequence number ${failed[0]!.itemIdentifier}`);
-        console.log(JSON.stringify({ level: 'INFO', message: 'stream batch redriven', ...batch, records: records.length }));
+        logger.info('stream batch redriven', { ...batch, records: records.length });
       } catch (error) {
-        console.error(JSON.stringify({ level: 'ERROR', message: 'stream batch not redriven, kept for a retry', ...batch, error: String(error) }));
+        logger.error('stream batch not redriven, kept for a retry', { ...batch, error: String(error) });
         batchItemFailures.push({ itemIdentifier: message.messageId });
       }
     }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { WakeCounts } from '../core/ports.ts';
 import type { Tick } from '../core/tick.ts';
 import { createAwsServices } from '../aws/services.ts';
+import { logger } from '../aws/logger.ts';
 
 /** Sent only by the tick (LambdaShardWaker); checked all the same, so that a stray invocation wakes nothing. */
 const shardWork = z.object({
@@ -15,7 +16,7 @@ export function createTickShardHandler(tick: Pick<Tick, 'wakeShard'>) {
   return async (event: unknown): Promise<WakeCounts> => {
     const work = shardWork.parse(event);
     const counts = await tick.wakeShard(work);
-    if (counts.handedOn + counts.checked > 0) console.log(JSON.stringify({ level: 'INFO', message: 'tick shard', shard: work.shard, ...counts }));
+    if (counts.handedOn + counts.checked > 0) logger.info('tick shard', { shard: work.shard, ...counts });
     return counts;
   };
 }

@@ -1,11 +1,12 @@
 // Lambda entry for the tick, run by the recurring EventBridge Scheduler schedule (rate(1 minute)).
 import type { Tick, TickReport } from '../core/tick.ts';
 import { createAwsServices } from '../aws/services.ts';
+import { logger } from '../aws/logger.ts';
 
 export function createTickHandler(tick: Tick) {
   return async (): Promise<TickReport> => {
     const report = await tick.run();
-    if (report.handedOn + report.checked > 0) console.log(JSON.stringify({ level: 'INFO', message: 'tick', ...report }));
+    if (report.handedOn + report.checked > 0) logger.info('tick', { ...report });
     return report;
   };
 }
