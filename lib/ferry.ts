@@ -1,4 +1,4 @@
-// The Ferry construct: the table, the API and dispatcher Lambdas, the IAM-authorised HTTP API and the stream wiring, for any stack.
+// The Ferry construct: the table, the API, dispatcher, stream-redrive and tick Lambdas, the IAM-authorised HTTP API, the stream wiring and alarms, for any stack.
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
