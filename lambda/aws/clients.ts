@@ -3,8 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 
 /** AWS requests made by this process, by `Service.Operation`; read by the benchmark. */
 export const requestCounts = new Map<string, number>();
@@ -45,14 +43,16 @@ export interface AwsClients {
   documents: DynamoDBDocumentClient;
   sqs: SQSClient;
   scheduler: SchedulerClient;
-  lambda: LambdaClient;
-  streams: DynamoDBStreamsClient;
 }
 
 type Env = Record<string, string | undefined>;
 
-/** AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, as the SDK itself reads them, but from the given environment. */
-function endpointFor(env: Env, service: 'DYNAMODB' | 'DYNAMODB_STREAMS' | 'SQS' | 'SCHEDULER' | 'LAMBDA'): { endpoint?: string } {
+/**
+ * AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, as the SDK itself reads them, but from the given environment. Clients
+ * that one handler alone needs (Lambda for the tick, DynamoDB Streams for the redrive) are made there, so that the
+ * other bundles do not carry them.
+ */
+export function endpointFor(env: Env, service: 'DYNAMODB' | 'DYNAMODB_STREAMS' | 'SQS' | 'SCHEDULER' | 'LAMBDA'): { endpoint?: string } {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   return endpoint === undefined ? {} : { endpoint };
 }
@@ -64,8 +64,5 @@ export function createClients(env: Env = process.env): AwsClients {
   const sqs = new SQSClient(endpointFor(env, 'SQS'));
   countRequests('SQS', sqs.middlewareStack as unknown as MiddlewareStackLike);
   const scheduler = new SchedulerClient(endpointFor(env, 'SCHEDULER'));
-  const lambda = new LambdaClient(endpointFor(env, 'LAMBDA'));
-  countRequests('Lambda', lambda.middlewareStack as unknown as MiddlewareStackLike);
-  const streams = new DynamoDBStreamsClient(endpointFor(env, 'DYNAMODB_STREAMS'));
-  return { dynamoDb, documents, sqs, scheduler, lambda, streams };
+  return { dynamoDb, documents, sqs, scheduler };
 }

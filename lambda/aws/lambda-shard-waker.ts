@@ -1,6 +1,14 @@
 // The tick's fan-out in AWS: each shard of the timer wheel is woken by its own invocation of the tick-shard function.
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { readConfig } from '../core/config.ts';
 import type { ShardWaker, ShardWork, WakeCounts } from '../core/ports.ts';
+import { endpointFor } from './clients.ts';
+
+/** The fan-out when FERRY_TICK_SHARD_FUNCTION is set (the CDK app sets it on the tick); otherwise the tick wakes every shard itself. */
+export function shardWakerFromEnv(env: Record<string, string | undefined>): { shardWaker?: ShardWaker } {
+  const functionName = readConfig(env).tickShardFunction;
+  return functionName === undefined ? {} : { shardWaker: new LambdaShardWaker(new LambdaClient(endpointFor(env, 'LAMBDA')), functionName) };
+}
 
 export class LambdaShardWaker implements ShardWaker {
   constructor(

@@ -9,12 +9,12 @@ import { createServices, type FerryServices, type Ports } from '../core/services
 import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
-import { LambdaShardWaker } from './lambda-shard-waker.ts';
 import { SqsQueues } from './sqs-queues.ts';
 
 type Env = Record<string, string | undefined>;
 
-export function createAwsPorts(env: Env = process.env, clients: AwsClients = createClients(env)): Ports {
+/** `extra`: ports only some handlers have (the tick's fan-out). */
+export function createAwsPorts(env: Env = process.env, clients: AwsClients = createClients(env), extra: Pick<Ports, 'shardWaker'> = {}): Ports {
   const config = readConfig(env);
   const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
   const store = new DynamoMessageStore(clients.documents, config.tableName, config.defaultRetentionHours, wheel);
@@ -26,7 +26,7 @@ export function createAwsPorts(env: Env = process.env, clients: AwsClients = cre
     wheel,
     clock: systemClock,
     config,
-    ...(config.tickShardFunction === undefined ? {} : { shardWaker: new LambdaShardWaker(clients.lambda, config.tickShardFunction) }),
+    ...extra,
     checks: {
       table: async () => {
         const { Table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: config.tableName }));
@@ -50,6 +50,6 @@ async function scheduleEnabled(scheduler: SchedulerClient, name: string, groupNa
   if (State !== 'ENABLED') throw new Error(`the tick schedule ${name} is ${State ?? 'missing'}: delayed messages and check-backs are stopped`);
 }
 
-export function createAwsServices(env: Env = process.env, clients: AwsClients = createClients(env)): FerryServices {
-  return createServices(createAwsPorts(env, clients));
+export function createAwsServices(env: Env = process.env, clients: AwsClients = createClients(env), extra: Pick<Ports, 'shardWaker'> = {}): FerryServices {
+  return createServices(createAwsPorts(env, clients, extra));
 }

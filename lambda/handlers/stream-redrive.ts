@@ -1,17 +1,17 @@
 // Lambda entry on the stream failure queue: a stream batch the dispatcher gave up on is read back from the stream
 // (which keeps it 24 hours) and dispatched again, so that its READY messages still reach their queues.
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createAwsServices } from '../aws/services.ts';
-import { createClients } from '../aws/clients.ts';
+import { endpointFor } from '../aws/clients.ts';
 import { readStreamRange } from '../aws/stream-records.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
 import { logger } from '../aws/logger.ts';
 
 /** What Lambda writes to the on-failure destination of a DynamoDB stream event source (the fields used here). */
 const StreamFailureRecord = z.object({
-  DDBStreamBatchInfo: z.object({ streamArn: z.string(), shardId: z.string(), startSequenceNumber: z.string().regex(/^\d+$/), endSequenceNumber: z.string().regex(/^\d+$/) }),
+  DDBStreamBatchInfo: z.object({ streamArn: z.string(), shardId: z.string(), startSequenceNumber: z.string().check(z.regex(/^\d+$/)), endSequenceNumber: z.string().check(z.regex(/^\d+$/)) }),
 });
 
 function parseFailureRecord(body: string) {
@@ -48,5 +48,7 @@ export function createStreamRedriveHandler(dispatch: (event: DynamoDBStreamEvent
   };
 }
 
-const clients = createClients();
-export const handler = createStreamRedriveHandler(createDispatchHandler(createAwsServices(process.env, clients).dispatcher), clients.streams);
+export const handler = createStreamRedriveHandler(
+  createDispatchHandler(createAwsServices().dispatcher),
+  new DynamoDBStreamsClient(endpointFor(process.env, 'DYNAMODB_STREAMS')),
+);

@@ -1,5 +1,7 @@
 // Lambda entry for the tick, run by the recurring EventBridge Scheduler schedule (rate(1 minute)).
 import type { Tick, TickReport } from '../core/tick.ts';
+import { createClients } from '../aws/clients.ts';
+import { shardWakerFromEnv } from '../aws/lambda-shard-waker.ts';
 import { createAwsServices } from '../aws/services.ts';
 import { logger } from '../aws/logger.ts';
 
@@ -11,4 +13,4 @@ export function createTickHandler(tick: Tick) {
   };
 }
 
-export const handler = createTickHandler(createAwsServices().tick);
+export const handler = createTickHandler(createAwsServices(process.env, createClients(process.env), shardWakerFromEnv(process.env)).tick);

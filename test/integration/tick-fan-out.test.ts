@@ -1,6 +1,8 @@
 // The tick's fan-out as in AWS: the coordinator invokes the tick-shard function once per shard through Lambda's
 // Invoke API (a stand-in endpoint, see lambda-invoke-endpoint.ts), and the shards hand on from DynamoDB Local.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createClients } from '../../lambda/aws/clients.ts';
+import { shardWakerFromEnv } from '../../lambda/aws/lambda-shard-waker.ts';
 import { createAwsServices } from '../../lambda/aws/services.ts';
 import type { ShardWork } from '../../lambda/core/ports.ts';
 import type { FerryServices } from '../../lambda/core/services.ts';
@@ -25,8 +27,8 @@ beforeAll(async () => {
     if (failing.has((event as ShardWork).shard)) throw new Error('Task timed out after 45.00 seconds');
     return shardHandler(event);
   });
-  // The tick as deployed: configured from its environment, fanning out to FERRY_TICK_SHARD_FUNCTION.
-  coordinator = createAwsServices({
+  // The tick as deployed (lambda/handlers/tick.ts): configured from its environment, fanning out to FERRY_TICK_SHARD_FUNCTION.
+  const env = {
     ...TIMERS,
     FERRY_TABLE_NAME: stack.services.config.tableName,
     FERRY_QUEUE_PREFIX: stack.services.config.queuePrefix,
@@ -34,7 +36,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
     AWS_ENDPOINT_URL_SQS: inject('sqsEndpoint'),
     AWS_ENDPOINT_URL_LAMBDA: lambda.url,
-  });
+  };
+  coordinator = createAwsServices(env, createClients(env), shardWakerFromEnv(env));
   await stack.client.putTopic('later', 'DELAY');
   await stack.client.putGroup('later-reader', [{ topic: 'later' }]);
 });
