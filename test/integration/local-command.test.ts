@@ -10,13 +10,25 @@ const DATA_DIR = `.ferry-test-${process.pid}`;
 
 afterAll(() => rmSync(`${ROOT}/${DATA_DIR}`, { recursive: true, force: true }));
 
-/** A port the system just handed out; the two after it are the engines' (FERRY_PORT + 1 and + 2). */
-async function freePort(): Promise<number> {
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port > 65_000 ? freePort() : port;
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) await new Promise((resolve) => server.close(resolve));
+  return listening;
+}
+
+/**
+ * Three free ports in a row (the API's, then the engines' at + 1 and + 2, as `ferry local` takes them), below Linux's
+ * ephemeral range so that no outgoing connection of a parallel test takes one meanwhile.
+ */
+async function freePorts(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if ((await canListen(port)) && (await canListen(port + 1)) && (await canListen(port + 2))) return port;
+  }
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -25,7 +37,7 @@ async function answers(url: string): Promise<boolean> {
 
 describe('ferry local (npm start)', () => {
   it('starts from a fresh data folder, prints its URLs, answers health, and Ctrl-C stops everything it started', async () => {
-    const port = await freePort();
+    const port = await freePorts();
     const child = spawn(`${ROOT}/node_modules/.bin/tsx`, ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'], {
       cwd: ROOT,
       env: { ...process.env, FERRY_PORT: String(port), FERRY_DATA_DIR: DATA_DIR },
