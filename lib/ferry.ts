@@ -5,7 +5,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -172,7 +172,8 @@ export class Ferry extends Construct {
   /**
    * Alarms: a stream batch given up on by the dispatcher (the redrive function dispatches it again), a given-up batch
    * the redrive could not dispatch either (its READY messages wait on an operator, and the stream keeps its records
-   * 24 h), and ticks failing (scheduled messages and check-backs stop). Attach your notification, e.g. `alarm.addAlarmAction(new SnsAction(topic))`.
+   * 24 h), and ticks failing (scheduled messages and check-backs stop). Attach your notification, e.g.
+   * `alarm.addAlarmAction(new SnsAction(topic))`.
    */
   readonly alarms: { streamFailures: Alarm; streamRedriveFailures: Alarm; tickFailures: Alarm };
   /** Prefix of every queue Ferry creates at run time. */
@@ -361,38 +362,42 @@ export class Ferry extends Construct {
 
   private createAlarms(): Ferry['alarms'] {
     return {
-      streamFailures: new Alarm(this, 'StreamFailuresAlarm', {
-        alarmDescription: 'Ferry: the dispatcher gave up on a stream batch after its retries; the stream redrive function is dispatching it again. Look for why in the dispatcher logs.',
-        metric: this.streamFailureQueue.metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      streamRedriveFailures: new Alarm(this, 'StreamRedriveFailuresAlarm', {
-        alarmDescription: 'Ferry: a given-up stream batch could not be dispatched again either; its READY messages reach no queue until it is. The stream keeps it 24 h.',
-        metric: new MetricFilter(this, 'StreamRedriveFailuresFilter', {
+      streamFailures: this.alarmOnAny(
+        'StreamFailuresAlarm',
+        'Ferry: the dispatcher gave up on a stream batch after its retries; the stream redrive function is dispatching it again. Look for why in the dispatcher logs.',
+        this.streamFailureQueue.metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' }),
+      ),
+      streamRedriveFailures: this.alarmOnAny(
+        'StreamRedriveFailuresAlarm',
+        'Ferry: a given-up stream batch could not be dispatched again either; its READY messages reach no queue until it is. The stream keeps it 24 h.',
+        new MetricFilter(this, 'StreamRedriveFailuresFilter', {
           logGroup: this.streamRedriveFunction.logGroup,
           filterPattern: FilterPattern.literal('"stream batch not redriven"'),
           metricNamespace: 'Ferry',
           metricName: 'StreamBatchesNotRedriven',
           metricValue: '1',
         }).metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      ),
       // One failed tick is caught up by the next; three in a row mean scheduled messages are late.
-      tickFailures: new Alarm(this, 'TickFailuresAlarm', {
-        alarmDescription: 'Ferry: the tick failed three minutes in a row; scheduled messages and transaction check-backs are late.',
-        metric: this.tickFunction.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 3,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      tickFailures: this.alarmOnAny(
+        'TickFailuresAlarm',
+        'Ferry: the tick failed three minutes in a row; scheduled messages and transaction check-backs are late.',
+        this.tickFunction.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+        3,
+      ),
     };
+  }
+
+  /** An alarm when the metric is at least 1 in each of `periods` periods in a row; no data is no alarm. */
+  private alarmOnAny(id: string, alarmDescription: string, metric: Metric, periods = 1): Alarm {
+    return new Alarm(this, id, {
+      alarmDescription,
+      metric,
+      threshold: 1,
+      evaluationPeriods: periods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 
   private createStreamFailureQueue(): Queue {
