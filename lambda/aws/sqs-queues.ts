@@ -11,6 +11,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { ConflictError, ValidationError, type FerryError } from '../core/errors.ts';
 import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
@@ -41,6 +42,24 @@ function sendBatches(messages: OutgoingMessage[]): OutgoingMessage[][] {
   if (current.length > 0) batches.push(current);
   return batches;
 }
+/**
+ * SQS errors about a receipt handle are the consumer's to fix (a handle already acknowledged, expired or made up):
+ * answered as the contract's 4xx, never as a 500.
+ */
+function callersFault(error: unknown): FerryError | undefined {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'MessageNotInflight' || (name === 'InvalidParameterValue' && /not available|does not exist/i.test((error as Error).message))) {
+    return new ConflictError(
+      'the message is no longer in flight for this receipt handle: it was acknowledged, its invisible time ran out, or a newer receive holds it',
+      'MESSAGE_NOT_INFLIGHT',
+    );
+  }
+  if (name === 'ReceiptHandleIsInvalid' || name === 'InvalidParameterValue') {
+    return new ValidationError(`the queue refused the receipt handle: ${(error as Error).message}`, 'INVALID_RECEIPT_HANDLE');
+  }
+  return undefined;
+}
+
 /** SQS's longest retention: what waits in a queue is kept as long as SQS can. */
 const RETENTION_SECONDS = String(14 * 24 * 3600);
 /** Default invisible time of a received message, RocketMQ's 30 s. */
@@ -154,7 +173,11 @@ export class SqsQueues implements QueueService {
   }
 
   async changeVisibility(queueUrl: string, queueHandle: string, seconds: number): Promise<void> {
-    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: queueHandle, VisibilityTimeout: seconds }));
+    try {
+      await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: queueHandle, VisibilityTimeout: seconds }));
+    } catch (error) {
+      throw callersFault(error) ?? error;
+    }
   }
 
   async backlog(queueUrl: string, deadLetterQueueUrl: string): Promise<QueueBacklog> {

@@ -1,9 +1,8 @@
 // FIFO topics: per message group, consumers see messages in publish order — through nacks, redeliveries and dispatcher failures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingMessage, QueueService } from '../../lambda/core/ports.ts';
-import { drain, startTestStack, type TestStack } from './harness.ts';
+import { drain, ENGINE_MODES, startTestStack, type TestStack } from './harness.ts';
 
-let stack: TestStack;
 let injected = 0;
 
 /** SQS cannot be told to fail part of a batch: the real adapter is wrapped to refuse the tail of two sends (a mock, on purpose). */
@@ -21,15 +20,30 @@ function failingTwice(queues: QueueService): QueueService {
   return faulty;
 }
 
-beforeAll(async () => {
-  stack = await startTestStack({ adjustPorts: (ports) => ({ ...ports, queues: failingTwice(ports.queues) }) });
-  await stack.client.putTopic('order-events', 'FIFO');
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+// Users run `npm start`, which persists to a data folder: the FIFO paths run on both engine pairs.
+describe.each(ENGINE_MODES)('FIFO messages (%s engines)', (mode) => {
+  let stack: TestStack;
 
-describe('FIFO messages', () => {
+  beforeAll(async () => {
+    injected = 0;
+    stack = await startTestStack({ engines: mode, adjustPorts: (ports) => ({ ...ports, queues: failingTwice(ports.queues) }) });
+    await stack.client.putTopic('order-events', 'FIFO');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('a message nacked with retryAfterSeconds 0 comes back before the rest of its message group', async () => {
+    await stack.client.putGroup('nack-zero', [{ topic: 'order-events' }]);
+    await stack.client.publishBatch('order-events', ['a', 'b', 'c'].map((body) => ({ body, messageGroup: 'order-nack' })));
+    const [first] = await stack.client.receive('nack-zero', { waitSeconds: 10 });
+    expect(first?.body).toBe('a');
+    expect(await stack.client.nack('nack-zero', first!.receiptHandle, 0)).toEqual({ retryAfterSeconds: 0 });
+    const received = await drain(stack, 'nack-zero', 3);
+    expect(received.map((message) => [message.body, message.deliveryAttempt])).toEqual([['a', 2], ['b', 1], ['c', 1]]);
+    await stack.client.call('DELETE', '/v1/groups/nack-zero');
+  });
+
   it('a group subscribed to a FIFO topic gets FIFO queues', async () => {
     const group = await stack.client.putGroup('fifo-probe', [{ topic: 'order-events' }]);
     expect(group.queueUrl).toMatch(/\.fifo$/);
@@ -46,10 +60,10 @@ describe('FIFO messages', () => {
     await stack.client.call('DELETE', '/v1/groups/batch-reader');
   });
 
-  it('50 groups × 100 messages with random nacks and dispatcher failures: each group strictly in order, none lost, none duplicated', async () => {
+  it('many groups × many messages with random nacks and dispatcher failures: each group strictly in order, none lost, none duplicated', async () => {
     await stack.client.putGroup('shipping', [{ topic: 'order-events' }], 100);
-    const GROUPS = 50;
-    const PER_GROUP = 100;
+    // The persistent engines are slower (SQLite and file writes): a smaller run there, the full one in memory.
+    const [GROUPS, PER_GROUP] = mode === 'persistent' ? [10, 40] : [50, 100];
     // One producer per order, each waiting for the answer before it publishes the next event.
     await Promise.all(
       Array.from({ length: GROUPS }, async (_, g) => {

@@ -10,10 +10,20 @@ export interface TestStack extends LocalStack {
   dispatched(): Promise<void>;
 }
 
-export async function startTestStack(options: Pick<LocalStackOptions, 'env' | 'adjustPorts' | 'onStreamError'> = {}): Promise<TestStack> {
+/** The two engine pairs global-setup started: in memory, and persisting to a data folder as `npm start` runs them. */
+export type EngineMode = 'in memory' | 'persistent';
+export const ENGINE_MODES: EngineMode[] = ['in memory', 'persistent'];
+
+function enginesFor(mode: EngineMode) {
+  return mode === 'persistent'
+    ? { dynamoDbEndpoint: inject('persistentDynamoDbEndpoint'), sqsEndpoint: inject('persistentSqsEndpoint') }
+    : { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') };
+}
+
+export async function startTestStack(options: Pick<LocalStackOptions, 'env' | 'adjustPorts' | 'onStreamError'> & { engines?: EngineMode } = {}): Promise<TestStack> {
   const id = randomBytes(3).toString('hex');
   const stack = await startLocalStack({
-    engines: { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
+    engines: enginesFor(options.engines ?? 'in memory'),
     env: { FERRY_TABLE_NAME: `ferry-test-${id}`, FERRY_QUEUE_PREFIX: `t${id}`, FERRY_CATALOG_CACHE_SECONDS: '0', FERRY_TICK_SECONDS: '1', FERRY_TIMER_SHARDS: '2', ...options.env },
     onStreamError: options.onStreamError ?? ((error) => { if (process.env.FERRY_TEST_DEBUG) console.error('stream error', error); }),
     ...(options.adjustPorts === undefined ? {} : { adjustPorts: options.adjustPorts }),

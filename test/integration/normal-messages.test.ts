@@ -1,17 +1,18 @@
 // Normal messages end to end on the local stack: publish, dispatch by the stream, receive, ack, nack, trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drain, startTestStack, type TestStack } from './harness.ts';
+import { drain, ENGINE_MODES, request, startTestStack, type TestStack } from './harness.ts';
 
-let stack: TestStack;
+// Users run `npm start`, which persists to a data folder: every consume path runs on both engine pairs.
+describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
+  let stack: TestStack;
 
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+  beforeAll(async () => {
+    stack = await startTestStack({ engines: mode });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
 
-describe('normal messages', () => {
   it('every one of 200 messages reaches both subscribed groups, and each trace shows the ack', async () => {
     const { client } = stack;
     await client.putTopic('orders', 'NORMAL');
@@ -89,6 +90,47 @@ describe('normal messages', () => {
     const [back] = await client.receive('poison-eater', { waitSeconds: 5 });
     expect(back?.messageId).toBe(messageId);
     expect((await client.getGroup('poison-eater')).backlog.deadLetters).toBe(0);
+  });
+
+  it('a message nacked with retryAfterSeconds 0 is delivered again at once, as the next attempt', async () => {
+    const { client } = stack;
+    await client.putTopic('nack-now', 'NORMAL');
+    await client.putGroup('nack-now-reader', [{ topic: 'nack-now' }]);
+    const { messageId } = await client.publish('nack-now', { body: 'again' });
+    const [first] = await client.receive('nack-now-reader', { waitSeconds: 10 });
+    expect(await client.nack('nack-now-reader', first!.receiptHandle, 0)).toEqual({ retryAfterSeconds: 0 });
+    const [again] = await client.receive('nack-now-reader', { waitSeconds: 5 });
+    expect(again).toMatchObject({ messageId, deliveryAttempt: 2 });
+    await client.ack('nack-now-reader', [again!.receiptHandle]);
+    expect((await client.getGroup('nack-now-reader')).backlog).toMatchObject({ visible: 0, inFlight: 0 });
+  });
+
+  it('a receipt handle that is no longer in flight is a 409 on nack and visibility, never a 500', async () => {
+    const { client } = stack;
+    await client.putTopic('stale', 'NORMAL');
+    await client.putGroup('stale-reader', [{ topic: 'stale' }]);
+    await client.publish('stale', { body: 'acked soon' });
+    const [message] = await client.receive('stale-reader', { waitSeconds: 10 });
+    await client.ack('stale-reader', [message!.receiptHandle]);
+    for (const path of ['nack', 'visibility']) {
+      const answer = await request(stack, 'POST', `/v1/groups/stale-reader/${path}`, { receiptHandle: message!.receiptHandle, retryAfterSeconds: 0, ...(path === 'visibility' ? { invisibleSeconds: 5, retryAfterSeconds: undefined } : {}) });
+      expect(answer.status, path).toBe(409);
+      expect(answer.json).toMatchObject({ error: { code: 'MESSAGE_NOT_INFLIGHT' } });
+    }
+  });
+
+  it('a receipt handle whose queue handle was tampered with is a 4xx on nack and visibility', async () => {
+    const forged = Buffer.from(JSON.stringify(['not-a-queue-handle', '01JDQ00000000000000000000A', 'stale', 1, null])).toString('base64url');
+    await stack.client.putTopic('stale', 'NORMAL');
+    await stack.client.putGroup('stale-reader', [{ topic: 'stale' }]);
+    for (const [path, body] of [
+      ['nack', { receiptHandle: forged, retryAfterSeconds: 0 }],
+      ['visibility', { receiptHandle: forged, invisibleSeconds: 5 }],
+    ] as const) {
+      const answer = await request(stack, 'POST', `/v1/groups/stale-reader/${path}`, body);
+      expect(answer.status, path).toBeGreaterThanOrEqual(400);
+      expect(answer.status, path).toBeLessThan(500);
+    }
   });
 
   it('extending the invisible time keeps a received message from being delivered again', async () => {
