@@ -5,6 +5,7 @@ import { newMessageId } from './ids.ts';
 import { toDelivered, type InitialState, type Message, type MessageId, type Topic } from './model.ts';
 import { encodeForQueue, QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import type { Clock, MessageStore } from './ports.ts';
+import { expiresAt, type RetentionConfig } from './retention.ts';
 
 export interface PublishInput {
   body: string;
@@ -32,7 +33,7 @@ export class Publisher {
   constructor(
     private readonly topics: (name: string) => Promise<Topic | undefined>,
     private readonly store: MessageStore,
-    private readonly config: Pick<FerryConfig, 'maxBodyBytes' | 'directDelayLimitSeconds' | 'maxDelayDays' | 'timerLeadSeconds' | 'txnCheckFirstSeconds'>,
+    private readonly config: Pick<FerryConfig, 'maxBodyBytes' | 'directDelayLimitSeconds' | 'maxDelayDays' | 'timerLeadSeconds'> & RetentionConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -78,13 +79,14 @@ export class Publisher {
       keys: input.keys ?? [],
       properties: input.properties ?? {},
       bornAt: now,
-      expiresAt: Math.ceil(now / 1000 + topic.retentionHours * 3600),
+      expiresAt: 0,
     };
     if (input.bodyBase64) message.bodyBase64 = true;
     if (input.tag !== undefined) message.tag = input.tag;
     if (input.messageGroup !== undefined) message.messageGroup = input.messageGroup;
     if (input.producerGroup !== undefined) message.producerGroup = input.producerGroup;
     if (deliverAt !== undefined) message.deliverAt = deliverAt;
+    message.expiresAt = expiresAt(message, topic, this.config);
     this.setWakeTime(message, now);
     checkQueueSize(message);
     return message;
