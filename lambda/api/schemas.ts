@@ -1,8 +1,12 @@
 // Request and response schemas: they validate every request and generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import { TOPIC_TYPES } from '../core/model.ts';
-import { NAME_PATTERN } from '../core/names.ts';
+import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE, NAME_PATTERN } from '../core/names.ts';
 import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';
+
+/** Limits count UTF-8 bytes, as storage and queues do, not UTF-16 units as string length does. */
+const utf8 = (maxBytes: number, what: string) =>
+  z.string().min(1).refine((value) => Buffer.byteLength(value, 'utf8') <= maxBytes, `${what} is at most ${maxBytes} bytes in UTF-8`);
 
 const name = (what: string) =>
   z.string().regex(NAME_PATTERN, `a ${what} name is 1 to 64 of A-Z a-z 0-9 _ -`);
@@ -63,13 +67,13 @@ export const PublishInput = z
   .object({
     body: z.string(),
     bodyBase64: z.boolean().optional(),
-    tag: z.string().min(1).max(128).regex(/^[^|]+$/, 'a tag cannot contain |').optional(),
-    keys: z.array(z.string().min(1).max(128)).max(32).optional(),
+    tag: utf8(128, 'a tag').refine((tag) => !tag.includes('|'), 'a tag cannot contain |').optional(),
+    keys: z.array(utf8(128, 'a key')).max(32).optional(),
     properties: z
-      .record(propertyName, z.string().max(1024))
+      .record(propertyName, z.string().refine((value) => Buffer.byteLength(value, 'utf8') <= 1024, 'a property value is at most 1024 bytes in UTF-8'))
       .refine((properties) => Object.keys(properties).length <= 64, 'at most 64 properties')
       .optional(),
-    messageGroup: z.string().min(1).max(128).optional(),
+    messageGroup: z.string().regex(MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE).optional(),
     deliverAt: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
     delaySeconds: z.number().int().nonnegative().optional(),
     producerGroup: name('producer group').optional(),

@@ -1,14 +1,36 @@
 // Messages and their trace events in DynamoDB: written once, read back by id with every event in order.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { refOf } from '../core/message-ref.ts';
 import { queryAll } from './query-all.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
-import type { MessageStore, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
+import type { FifoGroup, FifoHold, MessageRef, MessageStore, OutboxEntry, StoredSize, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
+import { DYNAMODB_ITEM_MAX_BYTES, itemBytes } from './item-size.ts';
 import type { TimerWheel } from '../core/timers.ts';
-import { dueIndexKeys, dueSlotKey, fromMessageItem, fromTraceItem, messagePartition, messageSortKey, toMessageItem, toTraceItem } from './message-items.ts';
+import {
+  dueIndexKeys,
+  dueSlotKey,
+  fromMessageItem,
+  fromOutboxItem,
+  fromTraceItem,
+  holdKey,
+  messagePartition,
+  messageSortKey,
+  OUTBOX_SHARDS,
+  outboxKey,
+  outboxPartition,
+  toMessageItem,
+  toOutboxItem,
+  toTraceItem,
+} from './message-items.ts';
 import { foldReceipts, receiptEvents, receiptPartition } from './receipt-log.ts';
 
+/** Room kept in a message's item for one state change's trace event (type, time, who, a reason). */
+const TRANSITION_BYTES = 256;
+/** BatchGetItem's limit. */
+const BATCH_GET_MAX = 100;
 /** BatchWriteItem's limit. */
 const BATCH_WRITE_MAX = 25;
 /** Batch writes in flight at once. */
@@ -30,15 +52,22 @@ export class DynamoMessageStore implements MessageStore {
     const groups = Map.groupBy(ordered, (message) => messagePartition(message));
     await Promise.all([
       ...[...groups.values()].map(async (group) => {
-        for (const message of group) await this.put(message);
+        for (const message of group) await this.batchWrite(this.itemsToInsert(message));
       }),
-      unordered.length === 1 ? this.put(unordered[0]!) : this.batchWrite(unordered.map((message) => ({ ...toMessageItem(message, this.wheel) }))),
+      this.batchWrite(unordered.flatMap((message) => this.itemsToInsert(message))),
     ]);
   }
 
-  /** Fresh ULIDs never collide, so batch writes cannot overwrite a message; single puts say so with a condition. */
-  private async put(message: Message): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toMessageItem(message, this.wheel), ConditionExpression: 'attribute_not_exists(sk)' }));
+  /** A READY message is written with its outbox entry, so that it is found again if the stream never hands it on. */
+  private itemsToInsert(message: Message): Record<string, unknown>[] {
+    const item = toMessageItem(message, this.wheel);
+    return message.state === 'READY' ? [toOutboxItem(refOf(message), message.bornAt, message.expiresAt), item] : [item];
+  }
+
+  storedSize(message: Message, transitions: number): StoredSize {
+    // The due-time index keys a waiting message may gain, and one trace event per state change (a reason included).
+    const indexKeys = 'gsi4pk'.length * 2 + 64;
+    return { bytes: itemBytes(toMessageItem(message, this.wheel)) + indexKeys + transitions * TRANSITION_BYTES, limit: DYNAMODB_ITEM_MAX_BYTES };
   }
 
   async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {
@@ -62,7 +91,9 @@ export class DynamoMessageStore implements MessageStore {
     await this.batchWrite([...receiptItems, ...messageItems]);
   }
 
-  async transition(messageId: MessageId, transition: Transition): Promise<TransitionResult> {
+  async transition(target: MessageId | MessageRef, transition: Transition): Promise<TransitionResult> {
+    const ref: MessageRef = typeof target === 'string' ? { messageId: target, topic: '' } : target;
+    const key = { pk: messagePartition(ref), sk: messageSortKey(ref.messageId) };
     const names: Record<string, string> = { '#state': 'state' };
     const values: Record<string, unknown> = { ':from': transition.from, ':to': transition.to, ':event': [transition.event], ':none': [] };
     const set = ['#state = :to', 'transitions = list_append(if_not_exists(transitions, :none), :event)'];
@@ -70,7 +101,7 @@ export class DynamoMessageStore implements MessageStore {
     if (transition.wakeAt === undefined) {
       remove.push('wakeAt', 'gsi4pk', 'gsi4sk');
     } else {
-      const keys = dueIndexKeys(this.wheel, messageId, transition.wakeAt);
+      const keys = dueIndexKeys(this.wheel, ref.messageId, transition.wakeAt);
       Object.assign(values, { ':wakeAt': transition.wakeAt, ':gsi4pk': keys.gsi4pk, ':gsi4sk': keys.gsi4sk });
       set.push('wakeAt = :wakeAt', 'gsi4pk = :gsi4pk', 'gsi4sk = :gsi4sk');
     }
@@ -78,22 +109,154 @@ export class DynamoMessageStore implements MessageStore {
       values[':checkCount'] = transition.checkCount;
       set.push('checkCount = :checkCount');
     }
+    const recorded = transition.to === 'READY' && transition.from !== 'READY' && (await this.recordInOutbox(ref, transition.event.at));
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: `M#${messageId}`, sk: messageSortKey(messageId) },
+          Key: key,
           ConditionExpression: '#state = :from',
           UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          // The item as it was, when the condition fails: no second read to tell the caller why.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { applied: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { pk: `M#${messageId}`, sk: messageSortKey(messageId) }, ConsistentRead: true }));
-      return { applied: false, current: Item === undefined ? undefined : fromMessageItem(Item) };
+      // Not made READY by this call (decided already, or handed on by an earlier tick): the entry it wrote must go, or
+      // the sweep would send the message a second time.
+      if (recorded) await this.markDispatched([ref]);
+      const old = error.Item === undefined ? undefined : (unmarshall(error.Item) as Record<string, unknown>);
+      return { applied: false, current: old === undefined ? undefined : fromMessageItem(old) };
+    }
+  }
+
+  /** Before a message becomes READY: its outbox entry (a crash between the two leaves an entry the sweep clears). */
+  private async recordInOutbox(ref: MessageRef, at: number): Promise<boolean> {
+    // A transaction or delay message's topic is not known from its id alone; the entry needs it only for FIFO messages.
+    const expiresAt = Math.ceil(at / 1000 + this.defaultRetentionHours * 3600);
+    try {
+      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toOutboxItem(ref, at, expiresAt), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getMany(refs: MessageRef[]): Promise<Message[]> {
+    const keys = refs.map((ref) => ({ pk: messagePartition(ref), sk: messageSortKey(ref.messageId) }));
+    const found: Message[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
+      let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_MAX);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 10) throw new Error(`DynamoDB left ${pending.length} reads unprocessed after ${attempt} attempts`);
+        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        const { Responses, UnprocessedKeys } = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        found.push(...(Responses?.[this.tableName] ?? []).map(fromMessageItem));
+        pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+
+  async markDispatched(refs: MessageRef[]): Promise<void> {
+    await this.batchWrite([], refs.map((ref) => outboxKey(ref)));
+  }
+
+  async undispatched(before: number, limit: number): Promise<OutboxEntry[]> {
+    const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);
+    const perShard = await mapConcurrently(shards, 4, async (shard) => {
+      const entries: OutboxEntry[] = [];
+      const pages = paginateQuery(
+        { client: this.documents },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: '#at < :before',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':pk': outboxPartition(shard), ':before': before },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
+        entries.push(...(page.Items ?? []).map(fromOutboxItem));
+        if (entries.length >= limit) break;
+      }
+      return entries.slice(0, limit);
+    });
+    return perShard.flat();
+  }
+
+  async holdsOf(groups: FifoGroup[]): Promise<FifoHold[]> {
+    const unique = [...new Map(groups.map((group) => [holdKey(group).pk, group])).values()];
+    const holds: FifoHold[] = [];
+    for (let start = 0; start < unique.length; start += BATCH_GET_MAX) {
+      const keys = unique.slice(start, start + BATCH_GET_MAX).map(holdKey);
+      const { Responses } = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of Responses?.[this.tableName] ?? []) {
+        holds.push({ topic: String(item.topic), messageGroup: String(item.messageGroup), holder: item.holder as MessageId, held: (item.held as MessageId[] | undefined) ?? [] });
+      }
+    }
+    return holds;
+  }
+
+  async hold(group: FifoGroup, holder: MessageId): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...holdKey(group), kind: 'HOLD', topic: group.topic, messageGroup: group.messageGroup, holder, held: [] },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async addToHold(group: FifoGroup, messageId: MessageId): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: holdKey(group),
+          UpdateExpression: 'SET held = list_append(held, :id)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':id': [messageId] },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async settleHold(seen: FifoHold, left: { holder: MessageId; held: MessageId[] } | undefined): Promise<boolean> {
+    const condition = { ConditionExpression: 'holder = :seenHolder AND size(held) = :seenCount' };
+    const values = { ':seenHolder': seen.holder, ':seenCount': seen.held.length };
+    try {
+      if (left === undefined) {
+        await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: holdKey(seen), ...condition, ExpressionAttributeValues: values }));
+      } else {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: holdKey(seen),
+            UpdateExpression: 'SET holder = :holder, held = :held',
+            ...condition,
+            ExpressionAttributeValues: { ...values, ':holder': left.holder, ':held': left.held },
+          }),
+        );
+      }
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 
@@ -185,23 +348,26 @@ export class DynamoMessageStore implements MessageStore {
     return typeof pk === 'string' ? pk : undefined;
   }
 
-  /** Writes every item, a few batches at a time, retrying what DynamoDB leaves unprocessed under load. */
-  private async batchWrite(items: Record<string, unknown>[]): Promise<void> {
-    const chunks: Record<string, unknown>[][] = [];
-    for (let start = 0; start < items.length; start += BATCH_WRITE_MAX) chunks.push(items.slice(start, start + BATCH_WRITE_MAX));
+  /** Writes (and deletes) every item, a few batches at a time, retrying what DynamoDB leaves unprocessed under load. */
+  private async batchWrite(items: Record<string, unknown>[], deleteKeys: Record<string, unknown>[] = []): Promise<void> {
+    const requests = [...items.map((Item) => ({ PutRequest: { Item } })), ...deleteKeys.map((Key) => ({ DeleteRequest: { Key } }))];
+    const chunks: WriteRequest[][] = [];
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_MAX) chunks.push(requests.slice(start, start + BATCH_WRITE_MAX));
     await mapConcurrently(chunks, WRITE_CONCURRENCY, (chunk) => this.writeChunk(chunk));
   }
 
-  private async writeChunk(chunk: Record<string, unknown>[]): Promise<void> {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+  private async writeChunk(chunk: WriteRequest[]): Promise<void> {
+    let requests = chunk;
     for (let attempt = 0; requests.length > 0; attempt++) {
       if (attempt > 10) throw new Error(`DynamoDB left ${requests.length} writes unprocessed after ${attempt} attempts`);
       if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
       const { UnprocessedItems } = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-      requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      requests = (UnprocessedItems?.[this.tableName] ?? []) as WriteRequest[];
     }
   }
 }
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
 const TICK_STATE_KEY = { pk: 'TICK', sk: 'STATE' };
 

@@ -1,6 +1,6 @@
 // How messages and trace events are laid out as DynamoDB items; shared by the store and the stream dispatcher.
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
-import type { MessageRef } from '../core/ports.ts';
+import type { FifoGroup, MessageRef, OutboxEntry } from '../core/ports.ts';
 import type { TimerWheel } from '../core/timers.ts';
 
 /**
@@ -74,3 +74,35 @@ export function fromTraceItem(item: Record<string, unknown>): TraceEvent {
   if (item.detail !== undefined) event.detail = item.detail as Record<string, string | number>;
   return event;
 }
+
+/** The outbox partitions: entries spread over shards by id; a FIFO group's entries share one, so a sweep reads them in order. */
+export const OUTBOX_SHARDS = 16;
+
+function shardOf(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) >>> 0;
+  return hash % OUTBOX_SHARDS;
+}
+
+export const outboxPartition = (shard: number) => `OUTBOX#${shard}`;
+
+/** Sorted by message id, which sorts by publish time: a FIFO group's entries come in the group's order. */
+export function outboxKey(ref: MessageRef): { pk: string; sk: string } {
+  const shard = shardOf(ref.messageGroup === undefined ? ref.messageId : `${ref.topic}#${ref.messageGroup}`);
+  return { pk: outboxPartition(shard), sk: ref.messageId };
+}
+
+/** A small item beside the message (its key, the reference and when it became READY): cheap to write and to delete. */
+export function toOutboxItem(ref: MessageRef, at: number, expiresAt: number): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...outboxKey(ref), kind: 'OUTBOX', messageId: ref.messageId, topic: ref.topic, at, expiresAt };
+  if (ref.messageGroup !== undefined) item.messageGroup = ref.messageGroup;
+  return item;
+}
+
+export function fromOutboxItem(item: Record<string, unknown>): OutboxEntry {
+  const entry: OutboxEntry = { messageId: item.messageId as MessageId, topic: String(item.topic), at: Number(item.at) };
+  if (typeof item.messageGroup === 'string') entry.messageGroup = item.messageGroup;
+  return entry;
+}
+
+export const holdKey = (group: FifoGroup) => ({ pk: `HOLD#${group.topic}#${group.messageGroup}`, sk: 'HOLD' });

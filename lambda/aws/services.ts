@@ -8,6 +8,7 @@ import { systemClock } from '../core/ports.ts';
 import { createServices, type FerryServices, type Ports } from '../core/services.ts';
 import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
+import { LoggedFaults } from './fault-log.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
 import { SqsQueues } from './sqs-queues.ts';
 
@@ -26,6 +27,7 @@ export function createAwsPorts(env: Env = process.env, clients: AwsClients = cre
     wheel,
     clock: systemClock,
     config,
+    faults: new LoggedFaults(),
     ...extra,
     checks: {
       table: async () => {

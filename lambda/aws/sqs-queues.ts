@@ -15,8 +15,13 @@ import { ConflictError, ValidationError, type FerryError } from '../core/errors.
 import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
-import type { IncomingMessage, OutgoingMessage, QueueBacklog, QueueService } from '../core/ports.ts';
-import { logger } from './logger.ts';
+import type { IncomingMessage, OutgoingMessage, QueueBacklog, QueueService, SendFailure, SendResult } from '../core/ports.ts';
+
+/**
+ * Entry errors by which SQS refuses the message itself (its group id, size, characters or attributes): sending it
+ * again cannot help. Any other failure (throttling, KMS, an outage) is retried.
+ */
+const REFUSED_FOR_GOOD = new Set(['InvalidMessageContents', 'InvalidParameterValue', 'MessageTooLong', 'InvalidAttributeName', 'InvalidAttributeValue']);
 
 /** SQS's batch limit for send and delete. */
 const SQS_BATCH_MAX = 10;
@@ -92,30 +97,50 @@ export class SqsQueues implements QueueService {
     }
   }
 
-  async send(queueUrl: string, messages: OutgoingMessage[]): Promise<{ failedIds: string[] }> {
-    const batches = sendBatches(messages);
+  async send(queueUrl: string, messages: OutgoingMessage[]): Promise<SendResult> {
     if (!queueUrl.endsWith('.fifo')) {
-      const failed = await mapConcurrently(batches, SEND_CONCURRENCY, (batch) => this.sendBatch(queueUrl, batch));
-      return { failedIds: failed.flat() };
+      const failed = await mapConcurrently(sendBatches(messages), SEND_CONCURRENCY, (batch) => this.sendBatch(queueUrl, batch));
+      return { failed: failed.flat() };
     }
-    // A FIFO queue receives its batches one after another, and once a message of a group fails no later one of
-    // that group is sent, so that a retry from the failure cannot put the group out of order.
-    const failedIds: string[] = [];
-    const stoppedGroups = new Set<string>();
-    for (const batch of batches) {
-      const sendable = batch.filter((message) => !stoppedGroups.has(message.messageGroupId ?? ''));
-      const failed = new Set(sendable.length === 0 ? [] : await this.sendBatch(queueUrl, sendable));
-      for (const message of batch) {
-        if (failed.has(message.id) || !sendable.includes(message)) {
-          failedIds.push(message.id);
-          stoppedGroups.add(message.messageGroupId ?? '');
-        }
-      }
-    }
-    return { failedIds };
+    return this.sendInGroupOrder(queueUrl, messages);
   }
 
-  private async sendBatch(queueUrl: string, batch: OutgoingMessage[]): Promise<string[]> {
+  /**
+   * A FIFO queue gets its messages in rounds, one batch after another, each batch holding at most one message of a
+   * message group: SQS reports each entry of a batch on its own, so two entries of one group in one batch could see
+   * the later one enqueued while the earlier one failed. After a group's first failure, nothing more of that group is
+   * sent (a retry from the failure keeps the group's order); a permanent refusal does not stop the group.
+   */
+  private async sendInGroupOrder(queueUrl: string, messages: OutgoingMessage[]): Promise<SendResult> {
+    const failed: SendFailure[] = [];
+    const stopped = new Set<string>();
+    let pending = messages;
+    while (pending.length > 0) {
+      const round: OutgoingMessage[] = [];
+      const later: OutgoingMessage[] = [];
+      const inRound = new Set<string>();
+      for (const message of pending) {
+        const group = message.messageGroupId ?? '';
+        if (stopped.has(group)) {
+          failed.push({ id: message.id, kind: 'transient', reason: 'an earlier message of its message group was not sent' });
+        } else if (inRound.has(group) || round.length === SQS_BATCH_MAX) {
+          later.push(message);
+        } else {
+          inRound.add(group);
+          round.push(message);
+        }
+      }
+      const byId = new Map(round.map((message) => [message.id, message]));
+      for (const failure of round.length === 0 ? [] : await this.sendBatch(queueUrl, round)) {
+        failed.push(failure);
+        if (failure.kind !== 'permanent') stopped.add(byId.get(failure.id)?.messageGroupId ?? '');
+      }
+      pending = later;
+    }
+    return { failed };
+  }
+
+  private async sendBatch(queueUrl: string, batch: OutgoingMessage[]): Promise<SendFailure[]> {
     try {
       const { Failed } = await this.sqs.send(
         new SendMessageBatchCommand({
@@ -129,15 +154,14 @@ export class SqsQueues implements QueueService {
           })),
         }),
       );
-      return (Failed ?? []).map((failure) => failure.Id ?? '');
+      return (Failed ?? []).map((failure) => ({
+        id: failure.Id ?? '',
+        kind: failure.SenderFault === true && REFUSED_FOR_GOOD.has(failure.Code ?? '') ? 'permanent' : 'transient',
+        reason: `${failure.Code ?? 'Failed'}: ${failure.Message ?? 'SQS did not take the message'}`,
+      }));
     } catch (error) {
-      // The group was deleted after the dispatcher read its routes (they are cached): nobody is left to receive these,
-      // and failing the batch would hold back every other group's messages behind it until the cache expired.
-      if (error instanceof QueueDoesNotExist) {
-        logger.warn('queue of a deleted group: messages for it dropped', { queueUrl, count: batch.length });
-        return [];
-      }
-      return batch.map((message) => message.id);
+      const kind = error instanceof QueueDoesNotExist ? 'queue-missing' : 'transient';
+      return batch.map((message) => ({ id: message.id, kind, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
     }
   }
 

@@ -21,6 +21,8 @@ export interface FerryConfig {
   timerBucketSeconds: number;
   /** FERRY_TIMER_SHARDS: shards per bucket, so that a busy minute is no hot partition. */
   timerShards: number;
+  /** FERRY_SWEEP_AFTER_SECONDS: a READY message not handed on after this long is dispatched by the tick's sweep. */
+  sweepAfterSeconds: number;
   /** FERRY_TICK_SECONDS: the tick's interval (the local stack's timer; in AWS the schedule runs every minute). */
   tickSeconds: number;
   /** FERRY_TXN_CHECK_FIRST_SECONDS: first check-back of an undecided transaction (RocketMQ transactionTimeOut, 6 s). */
@@ -55,6 +57,7 @@ export function readConfig(env: Env = process.env): FerryConfig {
     timerBucketSeconds: positiveNumber(env, 'FERRY_TIMER_BUCKET_SECONDS', 60),
     timerShards: Math.floor(positiveNumber(env, 'FERRY_TIMER_SHARDS', 8)),
     tickSeconds: positiveNumber(env, 'FERRY_TICK_SECONDS', 60),
+    sweepAfterSeconds: positiveNumber(env, 'FERRY_SWEEP_AFTER_SECONDS', 300),
     txnCheckFirstSeconds: nonNegativeNumber(env, 'FERRY_TXN_CHECK_FIRST_SECONDS', 6),
     txnCheckIntervalSeconds: positiveNumber(env, 'FERRY_TXN_CHECK_INTERVAL_SECONDS', 60),
     txnCheckMax: Math.floor(positiveNumber(env, 'FERRY_TXN_CHECK_MAX', 15)),

@@ -2,7 +2,7 @@
 import { NotFoundError, ValidationError } from './errors.ts';
 import { refOf } from './message-ref.ts';
 import type { ConsumerGroup, DeliveredMessage } from './model.ts';
-import type { Clock, MessageStore, QueueService, TraceEntry } from './ports.ts';
+import type { Clock, FaultLog, MessageStore, QueueService, TraceEntry } from './ports.ts';
 import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
 
@@ -28,6 +28,7 @@ export class Consumer {
     private readonly queues: QueueService,
     private readonly store: MessageStore,
     private readonly clock: Clock,
+    private readonly faults: FaultLog,
   ) {}
 
   async receive(groupName: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
@@ -49,7 +50,7 @@ export class Consumer {
       }
       if (incoming.length === 0) break;
     }
-    await this.store.appendTrace(received.map((message) => this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt })));
+    await this.traceBestEffort(received.map((message) => this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt })));
     return received;
   }
 
@@ -59,7 +60,7 @@ export class Consumer {
     const { failed } = await this.queues.delete(group.queueUrl, handles.map(({ handle }) => handle.queueHandle));
     const failedHandles = new Map(failed.map((failure) => [failure.queueHandle, failure.reason]));
     const acked = handles.filter(({ handle }) => !failedHandles.has(handle.queueHandle));
-    await this.store.appendTrace(acked.map(({ handle }) => this.trace(handle, 'ACKED', group.name, { deliveryAttempt: handle.deliveryAttempt })));
+    await this.traceBestEffort(acked.map(({ handle }) => this.trace(handle, 'ACKED', group.name, { deliveryAttempt: handle.deliveryAttempt })));
     return {
       acked: acked.length,
       failed: handles
@@ -75,7 +76,7 @@ export class Consumer {
     const delay = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
     checkVisibility(delay, 'retryAfterSeconds');
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, delay);
-    await this.store.appendTrace([this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay })]);
+    await this.traceBestEffort([this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay })]);
     return { retryAfterSeconds: delay };
   }
 
@@ -83,6 +84,16 @@ export class Consumer {
     const group = await this.requireGroup(groupName);
     checkVisibility(invisibleSeconds, 'invisibleSeconds');
     await this.queues.changeVisibility(group.queueUrl, decodeReceiptHandle(receiptHandle).queueHandle, invisibleSeconds);
+  }
+
+  /** The queue already handed out or took back these messages: a failed trace write is counted, never the caller's error. */
+  private async traceBestEffort(entries: TraceEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      await this.store.appendTrace(entries);
+    } catch (error) {
+      this.faults.report('TRACE_NOT_WRITTEN', { count: entries.length, error: String(error) });
+    }
   }
 
   private async requireGroup(name: string): Promise<ConsumerGroup> {

@@ -28,8 +28,9 @@ export class DeadLetters {
       const incoming = await this.queues.receive(group.deadLetterQueueUrl, { maxMessages: 10, waitSeconds: 0, invisibleSeconds: 60 });
       if (incoming.length === 0) break;
       const outgoing = incoming.map((message, index) => this.resend(message.body, index, group.fifo));
-      const { failedIds } = await this.queues.send(group.queueUrl, outgoing);
-      const sent = incoming.filter((_, index) => !failedIds.includes(String(index)));
+      const { failed } = await this.queues.send(group.queueUrl, outgoing);
+      const failedIds = new Set(failed.map((failure) => failure.id));
+      const sent = incoming.filter((_, index) => !failedIds.has(String(index)));
       await this.queues.delete(group.deadLetterQueueUrl, sent.map((message) => message.queueHandle));
       redriven += sent.length;
       if (sent.length < incoming.length) break;

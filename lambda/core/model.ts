@@ -5,9 +5,10 @@ export type TopicType = (typeof TOPIC_TYPES)[number];
 
 /**
  * A message's life: PREPARED (half transaction) and SCHEDULED (long delay) wait in the table;
- * READY is the one state the dispatcher hands to queues; ROLLED_BACK and CANCELLED are final.
+ * READY is the one state the dispatcher hands to queues; ROLLED_BACK and CANCELLED are final; UNDELIVERABLE is
+ * final too: a queue refused the message for good (the reason is in its trace), so it never holds back others.
  */
-export type MessageState = 'PREPARED' | 'SCHEDULED' | 'READY' | 'ROLLED_BACK' | 'CANCELLED';
+export type MessageState = 'PREPARED' | 'SCHEDULED' | 'READY' | 'ROLLED_BACK' | 'CANCELLED' | 'UNDELIVERABLE';
 
 /** The states a message can be published in. */
 export type InitialState = Extract<MessageState, 'PREPARED' | 'SCHEDULED' | 'READY'>;
@@ -97,7 +98,8 @@ export type TraceEventType =
   | 'RECEIVED'
   | 'ACKED'
   | 'NACKED'
-  | 'DEAD_LETTERED';
+  | 'DEAD_LETTERED'
+  | 'UNDELIVERABLE';
 
 /** What a check-back answered; anything but COMMIT or ROLLBACK counts as UNKNOWN. */
 export type CheckAnswer = 'COMMIT' | 'ROLLBACK' | 'UNKNOWN';

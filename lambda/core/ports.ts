@@ -8,6 +8,27 @@ export interface MessageRef {
   messageGroup?: string;
 }
 
+/** A FIFO topic's message group: its messages reach every queue in publish order. */
+export interface FifoGroup {
+  topic: string;
+  messageGroup: string;
+}
+
+/**
+ * A FIFO message group whose message `holder` could not be dispatched (the stream gave up on it, or is still retrying
+ * it): later messages of the group wait in `held`, in stream order, until the holder is handed on.
+ */
+export interface FifoHold extends FifoGroup {
+  holder: MessageId;
+  held: MessageId[];
+}
+
+/** A message about to become READY or READY but not yet confirmed handed to its queues. */
+export interface OutboxEntry extends MessageRef {
+  /** Epoch ms when it was recorded. */
+  at: number;
+}
+
 export interface TraceEntry {
   message: MessageRef;
   event: TraceEvent;
@@ -58,13 +79,43 @@ export interface TickState {
   lastTickAt?: number;
 }
 
+export interface StoredSize {
+  /** Bytes the message's item takes once it has made the given number of further state changes. */
+  bytes: number;
+  /** The most one item may take. */
+  limit: number;
+}
+
 export interface MessageStore {
   /** Writes new messages (each once: an id is never overwritten). */
   insert(messages: Message[]): Promise<void>;
+  /** How large the message is as stored, with room for `transitions` more state changes written into its item. */
+  storedSize(message: Message, transitions: number): StoredSize;
   get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined>;
   appendTrace(entries: TraceEntry[]): Promise<void>;
-  /** Transaction and delay messages only: their partition follows from the id. */
-  transition(messageId: MessageId, transition: Transition): Promise<TransitionResult>;
+  /**
+   * Applies one step of the state machine as a conditional write. A bare id names a transaction or delay message (its
+   * partition follows from the id); a FIFO message needs its full reference. A step into READY first records the
+   * message in the outbox, so that it is found again if the stream never hands it on.
+   */
+  transition(message: MessageId | MessageRef, transition: Transition): Promise<TransitionResult>;
+  /** The messages behind these references, those that still exist. */
+  getMany(refs: MessageRef[]): Promise<Message[]>;
+  /** The dispatcher handed these messages to every queue: their outbox entries go. */
+  markDispatched(refs: MessageRef[]): Promise<void>;
+  /** Outbox entries older than `before` (epoch ms), oldest first: READY messages not confirmed handed on. */
+  undispatched(before: number, limit: number): Promise<OutboxEntry[]>;
+  /** The holds on these FIFO message groups, those that exist (read strongly consistent). */
+  holdsOf(groups: FifoGroup[]): Promise<FifoHold[]>;
+  /** Holds a FIFO message group at its first message that could not be dispatched, unless it is held already. */
+  hold(group: FifoGroup, holder: MessageId): Promise<void>;
+  /** Adds a later message to the group's hold; false when the group is no longer held. */
+  addToHold(group: FifoGroup, messageId: MessageId): Promise<boolean>;
+  /**
+   * Replaces the hold `seen` by what is left of it: removed when nothing is, else held at a new first message. False
+   * (and nothing written) when the hold changed since it was read.
+   */
+  settleHold(seen: FifoHold, left: { holder: MessageId; held: MessageId[] } | undefined): Promise<boolean>;
   /** Messages in one slot of the due-time index whose wake time is at or before `until`, page by page. */
   waking(slot: { bucket: number; shard: number }, until: number): AsyncIterable<Message[]>;
   /** Whether any message is left in a slot. */
@@ -91,6 +142,8 @@ export interface WakeCounts {
   checked: number;
   /** Of those, decided by the check. */
   decidedByCheck: number;
+  /** Messages whose hand-on or check failed; they stay due and are tried again by the next tick. */
+  failed?: number;
 }
 
 /** Wakes one shard's due messages: the tick itself in process, or a function of its own per shard (fan-out in AWS). */
@@ -112,6 +165,22 @@ export interface OutgoingMessage {
   deduplicationId?: string;
 }
 
+/**
+ * Why a send failed: `transient` (throttling, an outage: try again), `permanent` (the queue refuses this message for
+ * good: it must not hold back the ones behind it) or `queue-missing` (the queue does not exist: its group may be gone).
+ */
+export type SendFailureKind = 'transient' | 'permanent' | 'queue-missing';
+
+export interface SendFailure {
+  id: string;
+  kind: SendFailureKind;
+  reason: string;
+}
+
+export interface SendResult {
+  failed: SendFailure[];
+}
+
 export interface IncomingMessage {
   body: string;
   queueHandle: string;
@@ -129,13 +198,26 @@ export interface QueueService {
   /** Creates (or updates) the group's queue and dead-letter queue; idempotent. */
   ensureGroupQueues(group: string, options: { fifo: boolean; maxDeliveryAttempts: number }): Promise<{ queueUrl: string; deadLetterQueueUrl: string }>;
   deleteGroupQueues(queueUrl: string, deadLetterQueueUrl: string): Promise<void>;
-  /** Sends in order; answers the ids that failed. */
-  send(queueUrl: string, messages: OutgoingMessage[]): Promise<{ failedIds: string[] }>;
+  /**
+   * Sends in order; answers the messages that failed. On a FIFO queue no message of a message group is sent after one
+   * of that group failed, and no later message of a group can be enqueued before an earlier one.
+   */
+  send(queueUrl: string, messages: OutgoingMessage[]): Promise<SendResult>;
   receive(queueUrl: string, options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number }): Promise<IncomingMessage[]>;
   /** Deletes; answers the handles that failed, each with the reason. */
   delete(queueUrl: string, queueHandles: string[]): Promise<{ failed: Array<{ queueHandle: string; reason: string }> }>;
   changeVisibility(queueUrl: string, queueHandle: string, seconds: number): Promise<void>;
   backlog(queueUrl: string, deadLetterQueueUrl: string): Promise<QueueBacklog>;
+}
+
+/**
+ * Faults that Ferry survives but an operator must see: each is logged with its kind (CloudWatch metric filters and
+ * alarms count them in AWS) and counted in process.
+ */
+export type FaultKind = 'TICK_MESSAGE_FAILED' | 'TRACE_NOT_WRITTEN' | 'UNDELIVERABLE' | 'DISPATCH_MARK_NOT_WRITTEN' | 'SWEPT';
+
+export interface FaultLog {
+  report(kind: FaultKind, details: Record<string, unknown>): void;
 }
 
 export interface Clock {

@@ -2,6 +2,7 @@
 import { FerryError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.ts';
 import type { FerryConfig } from './config.ts';
 import { newMessageId } from './ids.ts';
+import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE } from './names.ts';
 import { toDelivered, type InitialState, type Message, type MessageId, type Topic } from './model.ts';
 import { encodeForQueue, QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import type { Clock, MessageStore } from './ports.ts';
@@ -89,6 +90,7 @@ export class Publisher {
     message.expiresAt = expiresAt(message, topic, this.config);
     this.setWakeTime(message, now);
     checkQueueSize(message);
+    this.checkStoredSize(message);
     return message;
   }
 
@@ -98,6 +100,20 @@ export class Publisher {
     if (message.state === 'PREPARED') {
       message.wakeAt = now + this.config.txnCheckFirstSeconds * 1000;
       message.checkCount = 0;
+    }
+  }
+
+  /**
+   * A message must fit the store's item limit not only when written but after every state change it may still make
+   * (each adds a trace event to its item): otherwise its commit, cancel or check-backs would fail for good.
+   */
+  private checkStoredSize(message: Message): void {
+    const transitions = message.state === 'PREPARED' ? this.config.txnCheckMax + 2 : message.state === 'SCHEDULED' ? 2 : 1;
+    const { bytes, limit } = this.store.storedSize(message, transitions);
+    if (bytes > limit) {
+      throw new PayloadTooLargeError(
+        `the message takes ${bytes} bytes as stored (body, properties, keys and room for its ${transitions} state changes); the limit is ${limit} bytes: make the body or the properties smaller`,
+      );
     }
   }
 
@@ -127,6 +143,9 @@ function checkTypeRules(topic: Topic, input: PublishInput): void {
   const type = topic.messageType;
   if (type === 'FIFO' && input.messageGroup === undefined) {
     throw new ValidationError(`topic '${topic.name}' is FIFO: messageGroup is required`, 'MESSAGE_GROUP_REQUIRED');
+  }
+  if (input.messageGroup !== undefined && !MESSAGE_GROUP_PATTERN.test(input.messageGroup)) {
+    throw new ValidationError(`messageGroup '${input.messageGroup.slice(0, 40)}' is refused: ${MESSAGE_GROUP_RULE}`, 'INVALID_MESSAGE_GROUP');
   }
   if (type !== 'FIFO' && input.messageGroup !== undefined) {
     throw new ValidationError(`messageGroup is only for FIFO topics; topic '${topic.name}' is ${type}`, 'MESSAGE_TYPE_MISMATCH');

@@ -3,6 +3,7 @@
 //   PREPARED ──commit──▶ READY          SCHEDULED ──due (tick)──▶ READY
 //   PREPARED ──rollback─▶ ROLLED_BACK   SCHEDULED ──cancel──────▶ CANCELLED
 //   PREPARED ──check (UNKNOWN)──▶ PREPARED, next check later
+//   READY ──every queue refused it for good──▶ UNDELIVERABLE
 import type { CheckAnswer } from './model.ts';
 import type { Transition } from './ports.ts';
 
@@ -26,4 +27,8 @@ export function due(now: number): Transition {
 
 export function cancel(now: number): Transition {
   return { from: 'SCHEDULED', to: 'CANCELLED', event: { type: 'CANCELLED', at: now } };
+}
+
+export function undeliverable(now: number, groups: string[], reason: string): Transition {
+  return { from: 'READY', to: 'UNDELIVERABLE', event: { type: 'UNDELIVERABLE', at: now, groups, detail: { reason: reason.slice(0, 500) } } };
 }

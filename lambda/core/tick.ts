@@ -1,9 +1,11 @@
 // The tick (every minute in AWS): hands scheduled messages on at their lead, checks back undecided transactions.
 import type { FerryConfig } from './config.ts';
+import { refOf } from './message-ref.ts';
 import { mapConcurrently } from './concurrency.ts';
 import type { Message, ProducerGroup } from './model.ts';
 import type { CheckClient, Clock, MessageStore, ShardWaker, ShardWork, WakeCounts } from './ports.ts';
 import { checkedAgainLater, commit, due, rollback } from './state-machine.ts';
+import type { Sweep } from './sweep.ts';
 import type { TimerWheel } from './timers.ts';
 
 /** Conditional updates in flight at once per shard. */
@@ -11,6 +13,8 @@ const UPDATE_CONCURRENCY = 64;
 
 export interface TickReport extends WakeCounts {
   bucketsRead: number;
+  /** READY messages the stream had not handed on in time, dispatched by the sweep. */
+  swept: number;
   cursor: number;
   durationMs: number;
 }
@@ -32,6 +36,8 @@ export class Tick implements ShardWaker {
     private readonly config: TickConfig,
     private readonly clock: Clock,
     fanOut?: ShardWaker,
+    private readonly onMessageError: (message: Message, error: unknown) => void = () => {},
+    private readonly sweep?: Sweep,
   ) {
     this.shardWaker = fanOut ?? this;
   }
@@ -51,21 +57,45 @@ export class Tick implements ShardWaker {
       if (!this.wheel.canLeaveBehind(bucket, now) || (await this.anyLeft(bucket))) break;
       cursor = bucket + 1;
     }
+    const swept = await this.runSweep(failures);
     // A failed shard keeps its messages, so the cursor stays on their bucket; health sees the tick as late until one succeeds.
     await this.store.saveTickState({ cursor, lastTickAt: failures.length === 0 ? now : state.lastTickAt });
-    if (failures.length > 0) throw new Error(`the tick failed in ${failures.length} of ${shards.length} shards (the next tick retries them): ${failures.join('; ')}`);
-    return { ...report, bucketsRead: buckets.length, cursor, durationMs: this.clock.now() - now };
+    if (failures.length > 0) throw new Error(`the tick failed in ${failures.length} of ${shards.length} shards or the sweep (the next tick retries them): ${failures.join('; ')}`);
+    return { ...report, bucketsRead: buckets.length, swept, cursor, durationMs: this.clock.now() - now };
+  }
+
+  private async runSweep(failures: string[]): Promise<number> {
+    if (this.sweep === undefined) return 0;
+    try {
+      return (await this.sweep.run()).swept;
+    } catch (error) {
+      failures.push(`sweep: ${String(error)}`);
+      return 0;
+    }
   }
 
   /** One shard's due messages, bucket after bucket, page by page, with bounded conditional updates in flight. */
   async wakeShard({ shard, buckets, now }: ShardWork): Promise<WakeCounts> {
-    const counts = { handedOn: 0, checked: 0, decidedByCheck: 0 };
+    const counts = { handedOn: 0, checked: 0, decidedByCheck: 0, failed: 0 };
     for (const bucket of buckets) {
       for await (const page of this.store.waking({ bucket, shard }, now)) {
-        await mapConcurrently(page, UPDATE_CONCURRENCY, (message) => this.wake(message, now, counts));
+        await mapConcurrently(page, UPDATE_CONCURRENCY, (message) => this.wakeOne(message, now, counts));
       }
     }
     return counts;
+  }
+
+  /**
+   * One message's failure never stops its shard: it stays in the index (so the cursor waits for it and the next tick
+   * tries it again), and every other message of the shard is still handed on.
+   */
+  private async wakeOne(message: Message, now: number, counts: WakeCounts): Promise<void> {
+    try {
+      await this.wake(message, now, counts);
+    } catch (error) {
+      counts.failed = (counts.failed ?? 0) + 1;
+      this.onMessageError(message, error);
+    }
   }
 
   private async anyLeft(bucket: number): Promise<boolean> {
@@ -75,7 +105,7 @@ export class Tick implements ShardWaker {
 
   private async wake(message: Message, now: number, report: WakeCounts): Promise<void> {
     if (message.state === 'SCHEDULED') {
-      if ((await this.store.transition(message.messageId, due(now))).applied) report.handedOn++;
+      if ((await this.store.transition(refOf(message), due(now))).applied) report.handedOn++;
     } else if (message.state === 'PREPARED') {
       report.checked++;
       if (await this.checkBack(message, now)) report.decidedByCheck++;
@@ -87,25 +117,30 @@ export class Tick implements ShardWaker {
     const checkCount = (message.checkCount ?? 0) + 1;
     if (checkCount > this.config.txnCheckMax) {
       const reason = `no decision after ${this.config.txnCheckMax} check-backs (FERRY_TXN_CHECK_MAX)`;
-      return (await this.store.transition(message.messageId, rollback(now, 'CHECK', reason))).applied;
+      return (await this.store.transition(refOf(message), rollback(now, 'CHECK', reason))).applied;
     }
     const group = message.producerGroup === undefined ? undefined : await this.producerGroups(message.producerGroup);
     const nextCheckAt = now + this.config.txnCheckIntervalSeconds * 1000;
     if (group?.checkUrl === undefined) {
       await this.store.addPullCheck(message.producerGroup ?? '', message.messageId);
-      await this.store.transition(message.messageId, checkedAgainLater(now, 'PULL', checkCount, nextCheckAt));
+      await this.store.transition(refOf(message), checkedAgainLater(now, 'PULL', checkCount, nextCheckAt));
       return false;
     }
     const answer = await this.checks.check(group.checkUrl, checkPayload(message, checkCount), this.config.txnCheckTimeoutSeconds * 1000);
-    if (answer === 'COMMIT') return (await this.store.transition(message.messageId, commit(now, 'CHECK'))).applied;
-    if (answer === 'ROLLBACK') return (await this.store.transition(message.messageId, rollback(now, 'CHECK', 'the check-back answered ROLLBACK'))).applied;
-    await this.store.transition(message.messageId, checkedAgainLater(now, answer, checkCount, nextCheckAt));
+    if (answer === 'COMMIT') return (await this.store.transition(refOf(message), commit(now, 'CHECK'))).applied;
+    if (answer === 'ROLLBACK') return (await this.store.transition(refOf(message), rollback(now, 'CHECK', 'the check-back answered ROLLBACK'))).applied;
+    await this.store.transition(refOf(message), checkedAgainLater(now, answer, checkCount, nextCheckAt));
     return false;
   }
 }
 
 function addCounts(sum: WakeCounts, counts: WakeCounts): WakeCounts {
-  return { handedOn: sum.handedOn + counts.handedOn, checked: sum.checked + counts.checked, decidedByCheck: sum.decidedByCheck + counts.decidedByCheck };
+  return {
+    handedOn: sum.handedOn + counts.handedOn,
+    checked: sum.checked + counts.checked,
+    decidedByCheck: sum.decidedByCheck + counts.decidedByCheck,
+    failed: (sum.failed ?? 0) + (counts.failed ?? 0),
+  };
 }
 
 /** What the producer's check endpoint receives (API contract). */

@@ -19,7 +19,7 @@ function failingOnce(queues: QueueService, mode: 'partial' | 'throw', from = 3, 
       faulty.failures++;
       if (mode === 'throw') throw new Error('injected: SQS unreachable');
       const sent = await queues.send(queueUrl, messages.slice(0, from));
-      return { failedIds: [...sent.failedIds, ...messages.slice(from).map((message) => message.id)] };
+      return { failed: [...sent.failed, ...messages.slice(from).map((message) => ({ id: message.id, kind: 'transient' as const, reason: 'injected' }))] };
     }
     return queues.send(queueUrl, messages);
   };

@@ -13,7 +13,7 @@ function failingTwice(queues: QueueService): QueueService {
       injected++;
       const cut = Math.floor(messages.length / 2);
       const sent = await queues.send(queueUrl, messages.slice(0, cut));
-      return { failedIds: [...sent.failedIds, ...messages.slice(cut).map((message) => message.id)] };
+      return { failed: [...sent.failed, ...messages.slice(cut).map((message) => ({ id: message.id, kind: 'transient' as const, reason: 'injected' }))] };
     }
     return queues.send(queueUrl, messages);
   };

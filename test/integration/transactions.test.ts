@@ -40,8 +40,10 @@ describe('transaction messages', () => {
     const received = await drain(stack, 'cart', 2, 4000);
     expect(received.map((message) => message.body)).toEqual(['order-commit']);
     const trace = (await stack.client.getMessage(committed.messageId)).events;
-    expect(trace.map((event) => event.type).slice(0, 3)).toEqual(['PREPARED', 'COMMITTED', 'DISPATCHED']);
-    expect(trace[1]).toMatchObject({ detail: { by: 'PRODUCER' } });
+    // Check-backs start after 1 s here: on a loaded machine one may come before the commit, and that is fine.
+    const decisions = trace.filter((event) => event.type !== 'CHECKED');
+    expect(decisions.map((event) => event.type).slice(0, 3)).toEqual(['PREPARED', 'COMMITTED', 'DISPATCHED']);
+    expect(decisions[1]).toMatchObject({ detail: { by: 'PRODUCER' } });
     await stack.client.call('DELETE', '/v1/groups/cart');
   });
 
