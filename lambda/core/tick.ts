@@ -1,4 +1,5 @@
 // The tick (every minute in AWS): hands scheduled messages on at their lead, checks back undecided transactions.
+import { checkPayload } from './check-payload.ts';
 import type { FerryConfig } from './config.ts';
 import { mapConcurrently } from './concurrency.ts';
 import type { Message, ProducerGroup } from './model.ts';
@@ -106,17 +107,4 @@ export class Tick implements ShardWaker {
 
 function addCounts(sum: WakeCounts, counts: WakeCounts): WakeCounts {
   return { handedOn: sum.handedOn + counts.handedOn, checked: sum.checked + counts.checked, decidedByCheck: sum.decidedByCheck + counts.decidedByCheck };
-}
-
-/** What the producer's check endpoint receives (API contract). */
-export function checkPayload(message: Message, checkCount: number): Record<string, unknown> {
-  return {
-    messageId: message.messageId,
-    topic: message.topic,
-    producerGroup: message.producerGroup,
-    tag: message.tag,
-    keys: message.keys,
-    properties: message.properties,
-    checkCount,
-  };
 }

@@ -1,7 +1,7 @@
 // Builds Ferry's services on the in-memory adapters: the core's unit tests run on them, in no real time and without engines.
 import { readConfig } from '../core/config.ts';
-import type { CheckClient } from '../core/ports.ts';
-import { createServices, type FerryServices, type Ports } from '../core/services.ts';
+import type { CheckClient, Ports } from '../core/ports.ts';
+import { createServices, type FerryServices } from '../core/services.ts';
 import { TimerWheel } from '../core/timers.ts';
 import { ManualClock } from './manual-clock.ts';
 import { MemoryCatalog } from './memory-catalog.ts';
