@@ -1,13 +1,22 @@
-// One `npm test` runs unit, integration (local engines started once by globalSetup) and CDK template tests.
+// Three test projects: `unit` (no engines, no Java: seconds), `integration` (DynamoDB Local and fauxqs, started once by
+// globalSetup) and `cdk` (template tests). `npm test` runs all three; `npm run test:unit` the first alone.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/integration/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Test runs print test results, not the stack's INFO lines (every tick, every redrive); warnings and errors still show.
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/memory.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/contract/aws.test.ts'], globalSetup: ['test/integration/global-setup.ts'] },
+      },
+      { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'] } },
+    ],
   },
 });

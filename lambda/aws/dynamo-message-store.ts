@@ -52,16 +52,28 @@ export class DynamoMessageStore implements MessageStore {
     const groups = Map.groupBy(ordered, (message) => messagePartition(message));
     await Promise.all([
       ...[...groups.values()].map(async (group) => {
-        for (const message of group) await this.batchWrite(this.itemsToInsert(message));
+        for (const message of group) await this.put(message);
       }),
-      this.batchWrite(unordered.flatMap((message) => this.itemsToInsert(message))),
+      unordered.length === 1 ? this.put(unordered[0]!) : this.batchWrite(unordered.flatMap((message) => this.itemsToInsert(message))),
     ]);
   }
 
-  /** A READY message is written with its outbox entry, so that it is found again if the stream never hands it on. */
+  /** One message: a conditional put (an id is never overwritten) beside its outbox entry, both at once. */
+  private async put(message: Message): Promise<void> {
+    const item = toMessageItem(message, this.wheel);
+    await Promise.all([
+      this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' })),
+      message.state === 'READY' ? this.documents.send(new PutCommand({ TableName: this.tableName, Item: outboxItemOf(message) })) : undefined,
+    ]);
+  }
+
+  /**
+   * A READY message is written with its outbox entry, so that it is found again if the stream never hands it on. (A
+   * batch write takes no condition: fresh ULIDs never collide, so it cannot overwrite a message either.)
+   */
   private itemsToInsert(message: Message): Record<string, unknown>[] {
     const item = toMessageItem(message, this.wheel);
-    return message.state === 'READY' ? [toOutboxItem(refOf(message), message.bornAt, message.expiresAt), item] : [item];
+    return message.state === 'READY' ? [outboxItemOf(message), item] : [item];
   }
 
   storedSize(message: Message, transitions: number): StoredSize {
@@ -370,6 +382,8 @@ export class DynamoMessageStore implements MessageStore {
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
 const TICK_STATE_KEY = { pk: 'TICK', sk: 'STATE' };
+
+const outboxItemOf = (message: Message) => toOutboxItem(refOf(message), message.bornAt, message.expiresAt);
 
 function split(items: Record<string, unknown>[]): { message: Message; events: TraceEvent[] } | undefined {
   const messageItem = items.find((item) => item.kind === 'MSG');

@@ -1,11 +1,11 @@
 // Builds Ferry's services on DynamoDB and SQS, configured from the environment: the same in AWS, LocalStack and the local stack.
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { httpCheckClient } from '../core/http-check-client.ts';
+import { httpCheckClient } from '../http/http-check-client.ts';
 import { TimerWheel } from '../core/timers.ts';
 import { readConfig } from '../core/config.ts';
-import { systemClock } from '../core/ports.ts';
-import { createServices, type FerryServices, type Ports } from '../core/services.ts';
+import { systemClock, type Ports } from '../core/ports.ts';
+import { createServices, type FerryServices } from '../core/services.ts';
 import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { LoggedFaults } from './fault-log.ts';

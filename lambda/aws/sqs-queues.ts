@@ -21,7 +21,7 @@ import type { IncomingMessage, OutgoingMessage, QueueBacklog, QueueService, Send
  * Entry errors by which SQS refuses the message itself (its group id, size, characters or attributes): sending it
  * again cannot help. Any other failure (throttling, KMS, an outage) is retried.
  */
-const REFUSED_FOR_GOOD = new Set(['InvalidMessageContents', 'InvalidParameterValue', 'MessageTooLong', 'InvalidAttributeName', 'InvalidAttributeValue']);
+const REFUSED_FOR_GOOD = new Set(['InvalidMessageContents', 'InvalidParameterValue', 'MissingParameter', 'MessageTooLong', 'InvalidAttributeName', 'InvalidAttributeValue']);
 
 /** SQS's batch limit for send and delete. */
 const SQS_BATCH_MAX = 10;

@@ -1,4 +1,6 @@
-// What the core needs from storage and queues; the AWS adapters implement these with DynamoDB and SQS.
+// What the core needs from storage, queues and the outside world; lambda/aws implements it with DynamoDB and SQS, lambda/memory in memory.
+import type { FerryConfig } from './config.ts';
+import type { TimerWheel } from './timers.ts';
 import type { ConsumerGroup, FilterExpression, Message, MessageId, MessageState, ProducerGroup, Topic, TraceEvent } from './model.ts';
 
 /** Enough to find a message's items again: FIFO messages share a partition per message group. */
@@ -225,3 +227,21 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** Everything the core's services are built on: one implementation of each port (AWS, or in memory for tests). */
+export interface Ports {
+  catalog: CatalogStore;
+  store: MessageStore;
+  queues: QueueService;
+  checkClient: CheckClient;
+  wheel: TimerWheel;
+  clock: Clock;
+  config: FerryConfig;
+  /** Named readiness checks for `GET /v1/health`: each resolves when its part works. */
+  checks: Record<string, () => Promise<void>>;
+  /** Where the tick sends each shard's work; without it, the tick wakes every shard itself. */
+  shardWaker?: ShardWaker;
+  /** Where faults that Ferry survives are reported. */
+  faults: FaultLog;
+}
+

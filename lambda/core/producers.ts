@@ -2,7 +2,7 @@
 import { NotFoundError, ValidationError } from './errors.ts';
 import type { ProducerGroup } from './model.ts';
 import type { CatalogStore, Clock, MessageStore } from './ports.ts';
-import { checkPayload } from './tick.ts';
+import { checkPayload } from './check-payload.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

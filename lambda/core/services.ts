@@ -1,33 +1,17 @@
-// Wires the core's services to whatever stores and queues they are given (AWS adapters in every environment).
+// Wires the core's services to whatever stores and queues they are given: the AWS adapters, or the memory ones in unit tests.
 import { Admin } from './admin.ts';
 import type { FerryConfig } from './config.ts';
 import { Consumer } from './consume.ts';
 import { Dispatcher } from './dispatch.ts';
 import type { ConsumerGroup, Topic } from './model.ts';
-import type { CatalogStore, CheckClient, Clock, FaultLog, MessageStore, QueueService, Route, ShardWaker } from './ports.ts';
+import type { FaultLog, MessageStore, Ports, Route } from './ports.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { Decisions } from './decisions.ts';
 import { Producers } from './producers.ts';
 import { Tick } from './tick.ts';
-import type { TimerWheel } from './timers.ts';
 import { Publisher } from './publish.ts';
 import { Sweep } from './sweep.ts';
 import { TtlCache } from './ttl-cache.ts';
-
-export interface Ports {
-  catalog: CatalogStore;
-  store: MessageStore;
-  queues: QueueService;
-  checkClient: CheckClient;
-  wheel: TimerWheel;
-  clock: Clock;
-  config: FerryConfig;
-  /** Named readiness checks for `GET /v1/health`: each resolves when its part works. */
-  checks: Record<string, () => Promise<void>>;
-  /** Where the tick sends each shard's work; without it, the tick wakes every shard itself. */
-  shardWaker?: ShardWaker;
-  faults: FaultLog;
-}
 
 export interface FerryServices {
   admin: Admin;

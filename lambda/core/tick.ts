@@ -1,4 +1,5 @@
 // The tick (every minute in AWS): hands scheduled messages on at their lead, checks back undecided transactions.
+import { checkPayload } from './check-payload.ts';
 import type { FerryConfig } from './config.ts';
 import { refOf } from './message-ref.ts';
 import { mapConcurrently } from './concurrency.ts';
@@ -140,18 +141,5 @@ function addCounts(sum: WakeCounts, counts: WakeCounts): WakeCounts {
     checked: sum.checked + counts.checked,
     decidedByCheck: sum.decidedByCheck + counts.decidedByCheck,
     failed: (sum.failed ?? 0) + (counts.failed ?? 0),
-  };
-}
-
-/** What the producer's check endpoint receives (API contract). */
-export function checkPayload(message: Message, checkCount: number): Record<string, unknown> {
-  return {
-    messageId: message.messageId,
-    topic: message.topic,
-    producerGroup: message.producerGroup,
-    tag: message.tag,
-    keys: message.keys,
-    properties: message.properties,
-    checkCount,
   };
 }

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpCheckClient } from '../../lambda/core/http-check-client.ts';
+import { httpCheckClient } from '../../lambda/http/http-check-client.ts';
 
 let server: Server;
 let base: string;

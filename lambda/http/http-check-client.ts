@@ -1,5 +1,5 @@
-// Calls a producer's check endpoint with a deadline; any answer but COMMIT or ROLLBACK, or none, is UNKNOWN.
-import type { CheckClient } from './ports.ts';
+// The check-back adapter: calls a producer's check endpoint over HTTP with a deadline; any answer but COMMIT or ROLLBACK, or none, is UNKNOWN.
+import type { CheckClient } from '../core/ports.ts';
 
 export const httpCheckClient: CheckClient = {
   async check(url, payload, timeoutMs) {

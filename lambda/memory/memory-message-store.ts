@@ -1,0 +1,180 @@
+// Messages, their trace, the due-time index, the tick's state and pull checks in memory, with the DynamoDB store's semantics.
+import type { Message, MessageId, TraceEvent } from '../core/model.ts';
+import { refOf } from '../core/message-ref.ts';
+import type { FifoGroup, FifoHold, MessageRef, MessageStore, OutboxEntry, StoredSize, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
+import type { TimerSlot, TimerWheel } from '../core/timers.ts';
+
+/** A DynamoDB query page holds up to 1 MB; a small page here makes callers meet more than one. */
+const DEFAULT_PAGE_SIZE = 25;
+/** The DynamoDB store reads at most this many pull checks per call. */
+const PULL_CHECKS_MAX = 100;
+
+const slotKey = (slot: TimerSlot) => `${slot.bucket}#${slot.shard}`;
+const holdKey = (group: FifoGroup) => `${group.topic}\u0000${group.messageGroup}`;
+
+export class MemoryMessageStore implements MessageStore {
+  private readonly messages = new Map<MessageId, Message>();
+  private readonly events = new Map<MessageId, TraceEvent[]>();
+  /** The due-time index: slot → ids of the messages waiting in it. */
+  private readonly due = new Map<string, Set<MessageId>>();
+  private readonly checks = new Map<string, Set<MessageId>>();
+  private state: TickState = {};
+  /** The outbox: READY messages not yet confirmed handed on, with when they became READY. */
+  private readonly outbox = new Map<MessageId, OutboxEntry>();
+  private readonly holds = new Map<string, FifoHold>();
+
+  constructor(
+    private readonly wheel: TimerWheel,
+    private readonly pageSize = DEFAULT_PAGE_SIZE,
+  ) {}
+
+  async insert(messages: Message[]): Promise<void> {
+    const duplicate = messages.find((message) => this.messages.has(message.messageId));
+    if (duplicate !== undefined) throw new Error(`message ${duplicate.messageId} exists: an id is never overwritten`);
+    for (const message of messages) {
+      this.messages.set(message.messageId, structuredClone(message));
+      if (message.wakeAt !== undefined) this.index(message.messageId, message.wakeAt);
+      if (message.state === 'READY') this.outbox.set(message.messageId, { ...refOf(message), at: message.bornAt });
+    }
+  }
+
+  /** The JSON size stands in for DynamoDB's accounting (close to it for text), with the same room per state change. */
+  storedSize(message: Message, transitions: number): StoredSize {
+    return { bytes: Buffer.byteLength(JSON.stringify(message), 'utf8') + transitions * 256, limit: 400 * 1024 };
+  }
+
+  async getMany(refs: MessageRef[]): Promise<Message[]> {
+    return refs.flatMap((ref) => {
+      const message = this.messages.get(ref.messageId);
+      return message === undefined ? [] : [structuredClone(message)];
+    });
+  }
+
+  async markDispatched(refs: MessageRef[]): Promise<void> {
+    for (const ref of refs) this.outbox.delete(ref.messageId);
+  }
+
+  async undispatched(before: number, limit: number): Promise<OutboxEntry[]> {
+    return [...this.outbox.values()]
+      .filter((entry) => entry.at < before)
+      .sort((a, b) => (a.messageId < b.messageId ? -1 : 1))
+      .slice(0, limit)
+      .map((entry) => ({ ...entry }));
+  }
+
+  async holdsOf(groups: FifoGroup[]): Promise<FifoHold[]> {
+    return [...new Set(groups.map(holdKey))].flatMap((key) => {
+      const hold = this.holds.get(key);
+      return hold === undefined ? [] : [structuredClone(hold)];
+    });
+  }
+
+  async hold(group: FifoGroup, holder: MessageId): Promise<void> {
+    if (!this.holds.has(holdKey(group))) this.holds.set(holdKey(group), { topic: group.topic, messageGroup: group.messageGroup, holder, held: [] });
+  }
+
+  async addToHold(group: FifoGroup, messageId: MessageId): Promise<boolean> {
+    const hold = this.holds.get(holdKey(group));
+    if (hold === undefined) return false;
+    hold.held.push(messageId);
+    return true;
+  }
+
+  async settleHold(seen: FifoHold, left: { holder: MessageId; held: MessageId[] } | undefined): Promise<boolean> {
+    const hold = this.holds.get(holdKey(seen));
+    if (hold === undefined || hold.holder !== seen.holder || hold.held.length !== seen.held.length) return false;
+    if (left === undefined) this.holds.delete(holdKey(seen));
+    else this.holds.set(holdKey(seen), { ...hold, holder: left.holder, held: [...left.held] });
+    return true;
+  }
+
+  async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {
+    const message = this.messages.get(messageId);
+    if (message === undefined) return undefined;
+    return structuredClone({ message, events: this.events.get(messageId) ?? [] });
+  }
+
+  async appendTrace(entries: TraceEntry[]): Promise<void> {
+    for (const { message, event } of entries) {
+      const events = this.events.get(message.messageId) ?? [];
+      events.push(structuredClone(event));
+      this.events.set(message.messageId, events);
+    }
+  }
+
+  /**
+   * As in DynamoDB, a message is found here by its id alone only when its partition follows from the id: a FIFO
+   * message (its partition is its message group's) is not found, which the port rules out for its callers.
+   */
+  async transition(target: MessageId | MessageRef, transition: Transition): Promise<TransitionResult> {
+    const ref = typeof target === 'string' ? undefined : target;
+    const messageId = typeof target === 'string' ? target : target.messageId;
+    const message = this.messages.get(messageId);
+    if (message === undefined || (message.messageGroup !== undefined && ref?.messageGroup !== message.messageGroup)) return { applied: false, current: undefined };
+    if (message.state !== transition.from) return { applied: false, current: structuredClone(message) };
+    if (message.wakeAt !== undefined) this.unindex(messageId, message.wakeAt);
+    message.state = transition.to;
+    message.transitions = [...(message.transitions ?? []), structuredClone(transition.event)];
+    if (transition.wakeAt === undefined) {
+      delete message.wakeAt;
+    } else {
+      message.wakeAt = transition.wakeAt;
+      this.index(messageId, transition.wakeAt);
+    }
+    if (transition.checkCount !== undefined) message.checkCount = transition.checkCount;
+    if (transition.to === 'READY' && transition.from !== 'READY') this.outbox.set(messageId, { ...refOf(message), at: transition.event.at });
+    return { applied: true };
+  }
+
+  async *waking(slot: TimerSlot, until: number): AsyncIterable<Message[]> {
+    const waiting = [...(this.due.get(slotKey(slot)) ?? [])]
+      .map((id) => this.messages.get(id)!)
+      .filter((message) => message.wakeAt! <= until)
+      .sort((a, b) => a.wakeAt! - b.wakeAt! || (a.messageId < b.messageId ? -1 : 1))
+      .map((message) => structuredClone(message));
+    for (let start = 0; start < waiting.length; start += this.pageSize) yield waiting.slice(start, start + this.pageSize);
+  }
+
+  async slotHasMessages(slot: TimerSlot): Promise<boolean> {
+    return (this.due.get(slotKey(slot))?.size ?? 0) > 0;
+  }
+
+  async tickState(): Promise<TickState> {
+    return { ...this.state };
+  }
+
+  async saveTickState(state: TickState): Promise<void> {
+    this.state = { ...state };
+  }
+
+  async addPullCheck(producerGroup: string, messageId: MessageId): Promise<void> {
+    const ids = this.checks.get(producerGroup) ?? new Set<MessageId>();
+    ids.add(messageId);
+    this.checks.set(producerGroup, ids);
+  }
+
+  async pullChecks(producerGroup: string): Promise<Message[]> {
+    const ids = [...(this.checks.get(producerGroup) ?? [])].sort().slice(0, PULL_CHECKS_MAX);
+    return ids.flatMap((id) => {
+      const message = this.messages.get(id);
+      return message === undefined ? [] : [structuredClone(message)];
+    });
+  }
+
+  async removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void> {
+    for (const id of messageIds) this.checks.get(producerGroup)?.delete(id);
+  }
+
+  private index(messageId: MessageId, wakeAt: number): void {
+    const key = slotKey(this.wheel.slotOf(messageId, wakeAt));
+    const ids = this.due.get(key) ?? new Set<MessageId>();
+    ids.add(messageId);
+    this.due.set(key, ids);
+  }
+
+  private unindex(messageId: MessageId, wakeAt: number): void {
+    const key = slotKey(this.wheel.slotOf(messageId, wakeAt));
+    this.due.get(key)?.delete(messageId);
+    if (this.due.get(key)?.size === 0) this.due.delete(key);
+  }
+}

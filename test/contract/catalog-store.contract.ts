@@ -1,0 +1,82 @@
+// The CatalogStore contract: topics, groups with their routes, producer groups, run against every implementation.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConsumerGroup, Topic } from '../../lambda/core/model.ts';
+import type { Adapters, AdaptersFactory } from './adapters.ts';
+
+const topic = (name: string, messageType: Topic['messageType'] = 'NORMAL'): Topic => ({ name, messageType, retentionHours: 72, createdAt: '2026-01-01T00:00:00.000Z' });
+
+function group(name: string, subscriptions: ConsumerGroup['subscriptions']): ConsumerGroup {
+  return {
+    name,
+    subscriptions,
+    maxDeliveryAttempts: 16,
+    fifo: false,
+    queueUrl: `https://queues.example/${name}`,
+    deadLetterQueueUrl: `https://queues.example/${name}-dlq`,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+export function catalogStoreContract(name: string, make: AdaptersFactory): void {
+  describe(`CatalogStore contract: ${name}`, () => {
+    let adapters: Adapters;
+    beforeEach(async () => {
+      adapters = await make();
+    });
+    afterEach(async () => {
+      await adapters.close();
+    });
+
+    it('creates a topic once: creating it again answers the stored one, whatever type was asked for', async () => {
+      expect(await adapters.catalog.createTopic(topic('orders'))).toEqual(topic('orders'));
+      expect(await adapters.catalog.createTopic(topic('orders', 'FIFO'))).toEqual(topic('orders'));
+      expect(await adapters.catalog.getTopic('orders')).toEqual(topic('orders'));
+    });
+
+    it('lists, finds and deletes topics; deleting an unknown one says so', async () => {
+      await adapters.catalog.createTopic(topic('b-topic', 'DELAY'));
+      await adapters.catalog.createTopic(topic('a-topic'));
+      expect((await adapters.catalog.listTopics()).map((found) => found.name).sort()).toEqual(['a-topic', 'b-topic']);
+      expect(await adapters.catalog.getTopic('missing')).toBeUndefined();
+      expect(await adapters.catalog.deleteTopic('a-topic')).toBe(true);
+      expect(await adapters.catalog.deleteTopic('a-topic')).toBe(false);
+      expect((await adapters.catalog.listTopics()).map((found) => found.name)).toEqual(['b-topic']);
+    });
+
+    it('routes a topic to every group subscribed to it, with each filter', async () => {
+      const billing = group('billing', [{ topic: 'orders', filter: { type: 'TAG', expression: 'paid' } }, { topic: 'refunds' }]);
+      const audit = group('audit', [{ topic: 'orders' }]);
+      await adapters.catalog.putGroup(billing, undefined);
+      await adapters.catalog.putGroup(audit, undefined);
+      expect(await adapters.catalog.getGroup('billing')).toEqual(billing);
+      expect((await adapters.catalog.listGroups()).map((found) => found.name).sort()).toEqual(['audit', 'billing']);
+      const routes = (await adapters.catalog.routesOf('orders')).sort((a, b) => a.group.localeCompare(b.group));
+      expect(routes).toEqual([
+        { group: 'audit', queueUrl: audit.queueUrl, fifo: false },
+        { group: 'billing', queueUrl: billing.queueUrl, fifo: false, filter: { type: 'TAG', expression: 'paid' } },
+      ]);
+      expect(await adapters.catalog.routesOf('nobody-subscribes')).toEqual([]);
+    });
+
+    it('removes the routes of topics a group no longer subscribes to, and all of them when it is deleted', async () => {
+      const before = group('billing', [{ topic: 'orders' }, { topic: 'refunds' }]);
+      await adapters.catalog.putGroup(before, undefined);
+      const after = group('billing', [{ topic: 'refunds', filter: { type: 'SQL92', expression: "lane = 'gray'" } }]);
+      await adapters.catalog.putGroup(after, before);
+      expect(await adapters.catalog.routesOf('orders')).toEqual([]);
+      expect(await adapters.catalog.routesOf('refunds')).toEqual([{ group: 'billing', queueUrl: after.queueUrl, fifo: false, filter: after.subscriptions[0]!.filter }]);
+      await adapters.catalog.deleteGroup(after);
+      expect(await adapters.catalog.getGroup('billing')).toBeUndefined();
+      expect(await adapters.catalog.routesOf('refunds')).toEqual([]);
+    });
+
+    it('keeps a producer group as last written', async () => {
+      await adapters.catalog.putProducerGroup({ name: 'checkout', checkUrl: 'https://shop.example/check', createdAt: '2026-01-01T00:00:00.000Z' });
+      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual({ name: 'checkout', checkUrl: 'https://shop.example/check', createdAt: '2026-01-01T00:00:00.000Z' });
+      await adapters.catalog.putProducerGroup({ name: 'checkout', createdAt: '2026-01-01T00:00:00.000Z' });
+      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual({ name: 'checkout', createdAt: '2026-01-01T00:00:00.000Z' });
+      expect(await adapters.catalog.getProducerGroup('missing')).toBeUndefined();
+    });
+  });
+}

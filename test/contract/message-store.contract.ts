@@ -1,0 +1,164 @@
+// The MessageStore contract: what the core relies on from any message store, run against every implementation.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Message, MessageId, TraceEvent } from '../../lambda/core/model.ts';
+import { checkedAgainLater, commit, due, rollback } from '../../lambda/core/state-machine.ts';
+import { aMessage, collect, EVENTUALLY, type Adapters, type AdaptersFactory } from './adapters.ts';
+
+const byTime = (events: TraceEvent[]) => [...events].sort((a, b) => a.at - b.at || a.type.localeCompare(b.type));
+
+export function messageStoreContract(name: string, make: AdaptersFactory): void {
+  describe(`MessageStore contract: ${name}`, () => {
+    let adapters: Adapters;
+    beforeEach(async () => {
+      adapters = await make();
+    });
+    afterEach(async () => {
+      await adapters.close();
+    });
+
+    /** A message waiting in the due-time index until `wakeAt`, in the wheel's slot for it. */
+    function waiting(state: 'SCHEDULED' | 'PREPARED', wakeAt: number, overrides: Partial<Message> = {}): Message {
+      const now = adapters.now();
+      const extra: Partial<Message> =
+        state === 'SCHEDULED' ? { topicType: 'DELAY', deliverAt: wakeAt + 180_000 } : { topicType: 'TRANSACTION', producerGroup: 'checkout', checkCount: 0 };
+      return aMessage(now, { state, wakeAt, ...extra, ...overrides });
+    }
+
+    const slotOf = (message: Message) => adapters.wheel.slotOf(message.messageId, message.wakeAt!);
+    const wakingIds = async (message: Message, until: number) => (await collect(adapters.store.waking(slotOf(message), until))).flat().map((found) => found.messageId);
+
+    it('gives back a message exactly as it was written, with no events yet', async () => {
+      const now = adapters.now();
+      const plain = aMessage(now);
+      const full = aMessage(now, { tag: 'created', keys: ['order-42', 'customer-7'], properties: { lane: 'gray', amount: '30' }, bodyBase64: true, body: 'AAEC' });
+      const fifo = aMessage(now, { topicType: 'FIFO', messageGroup: 'order-42' });
+      await adapters.store.insert([plain, full, fifo]);
+      expect(await adapters.store.get(plain.messageId)).toEqual({ message: plain, events: [] });
+      expect(await adapters.store.get(full.messageId)).toEqual({ message: full, events: [] });
+      expect(await adapters.store.get(fifo.messageId)).toEqual({ message: fifo, events: [] });
+    });
+
+    it('knows nothing of an id it never stored', async () => {
+      expect(await adapters.store.get(aMessage(adapters.now()).messageId)).toBeUndefined();
+    });
+
+    it('never overwrites a message: inserting its id again is refused and the first stays', async () => {
+      const first = aMessage(adapters.now());
+      await adapters.store.insert([first]);
+      await expect(adapters.store.insert([{ ...first, body: 'another body' }])).rejects.toThrow();
+      expect((await adapters.store.get(first.messageId))?.message.body).toBe(first.body);
+    });
+
+    it('returns every trace event appended to a message, the consumer-side ones of each group it was dispatched to included', async () => {
+      const now = adapters.now();
+      const message = aMessage(now, { topicType: 'FIFO', messageGroup: 'order-7' });
+      await adapters.store.insert([message]);
+      const ref = { messageId: message.messageId, topic: message.topic, messageGroup: 'order-7' };
+      const dispatched: TraceEvent = { type: 'DISPATCHED', at: now + 1, groups: ['billing', 'audit'] };
+      const received: TraceEvent = { type: 'RECEIVED', at: now + 2, groups: ['billing'], detail: { deliveryAttempt: 1 } };
+      const acked: TraceEvent = { type: 'ACKED', at: now + 3, groups: ['billing'], detail: { deliveryAttempt: 1 } };
+      await adapters.store.appendTrace([{ message: ref, event: dispatched, expiresAt: message.expiresAt }]);
+      await adapters.store.appendTrace([{ message: ref, event: received }]);
+      await adapters.store.appendTrace([{ message: ref, event: acked }]);
+      const found = await adapters.store.get(message.messageId);
+      expect(byTime(found?.events ?? [])).toEqual([dispatched, received, acked]);
+    });
+
+    it('applies a transition only from its state, records its event, and tells a loser the current message', async () => {
+      const message = waiting('PREPARED', adapters.now() + 6_000);
+      await adapters.store.insert([message]);
+      const committed = commit(adapters.now(), 'PRODUCER');
+      expect(await adapters.store.transition(message.messageId, committed)).toEqual({ applied: true });
+      const again = await adapters.store.transition(message.messageId, rollback(adapters.now(), 'PRODUCER'));
+      expect(again.applied).toBe(false);
+      const current = again.applied ? undefined : again.current;
+      expect(current?.state).toBe('READY');
+      expect(current?.transitions).toEqual([committed.event]);
+      expect(current?.wakeAt).toBeUndefined();
+    });
+
+    it('lets exactly one of racing transitions win', async () => {
+      const message = waiting('PREPARED', adapters.now() + 6_000);
+      await adapters.store.insert([message]);
+      const now = adapters.now();
+      const results = await Promise.all([
+        adapters.store.transition(message.messageId, commit(now, 'PRODUCER')),
+        adapters.store.transition(message.messageId, rollback(now, 'PRODUCER')),
+        adapters.store.transition(message.messageId, commit(now, 'CHECK')),
+        adapters.store.transition(message.messageId, rollback(now, 'CHECK')),
+      ]);
+      expect(results.filter((result) => result.applied)).toHaveLength(1);
+      expect((await adapters.store.get(message.messageId))?.message.transitions).toHaveLength(1);
+    });
+
+    it('finds nothing to transition for an unknown id, or for a FIFO message (its partition does not follow from its id)', async () => {
+      const fifo = aMessage(adapters.now(), { topicType: 'FIFO', messageGroup: 'order-1' });
+      await adapters.store.insert([fifo]);
+      expect(await adapters.store.transition(aMessage(adapters.now()).messageId, due(adapters.now()))).toEqual({ applied: false, current: undefined });
+      expect(await adapters.store.transition(fifo.messageId, due(adapters.now()))).toEqual({ applied: false, current: undefined });
+    });
+
+    it('wakes the messages of a slot whose time has come, in time order, and none later or of another slot', async () => {
+      const base = adapters.wheel.bucketEnd(adapters.wheel.bucketOf(adapters.now())) + 60_000;
+      const candidates = Array.from({ length: 40 }, (_, i) => waiting('SCHEDULED', base + 1_000 * (39 - i)));
+      const shard = slotOf(candidates[0]!).shard;
+      const sameSlot = candidates.filter((message) => slotOf(message).shard === shard && slotOf(message).bucket === slotOf(candidates[0]!).bucket);
+      await adapters.store.insert(candidates);
+      const until = base + 20_000;
+      const expected = sameSlot
+        .filter((message) => message.wakeAt! <= until)
+        .sort((a, b) => a.wakeAt! - b.wakeAt!)
+        .map((message) => message.messageId);
+      expect(expected.length).toBeGreaterThan(0);
+      await expect.poll(() => wakingIds(candidates[0]!, until), EVENTUALLY).toEqual(expected);
+    });
+
+    it('keeps a message in the index as long as a transition gives it a wake time, and drops it when one does not', async () => {
+      const now = adapters.now();
+      const message = waiting('PREPARED', now + 6_000);
+      await adapters.store.insert([message]);
+      await expect.poll(() => adapters.store.slotHasMessages(slotOf(message)), EVENTUALLY).toBe(true);
+
+      const later = now + 3_600_000;
+      expect(await adapters.store.transition(message.messageId, checkedAgainLater(now, 'UNKNOWN', 1, later))).toEqual({ applied: true });
+      const moved = { ...message, wakeAt: later };
+      await expect.poll(() => wakingIds(moved, later), EVENTUALLY).toEqual([message.messageId]);
+      await expect.poll(() => adapters.store.slotHasMessages(slotOf(message)), EVENTUALLY).toBe(slotOf(message).bucket === slotOf(moved).bucket);
+      const stored = (await adapters.store.get(message.messageId))?.message;
+      expect(stored).toMatchObject({ state: 'PREPARED', wakeAt: later, checkCount: 1 });
+
+      expect(await adapters.store.transition(message.messageId, commit(now, 'PRODUCER'))).toEqual({ applied: true });
+      await expect.poll(() => adapters.store.slotHasMessages(slotOf(moved)), EVENTUALLY).toBe(false);
+      expect(await wakingIds(moved, later)).toEqual([]);
+    });
+
+    it('keeps the tick state it is given, replacing the previous one', async () => {
+      expect(await adapters.store.tickState()).toEqual({});
+      await adapters.store.saveTickState({ cursor: 42, lastTickAt: 1_000 });
+      expect(await adapters.store.tickState()).toEqual({ cursor: 42, lastTickAt: 1_000 });
+      await adapters.store.saveTickState({ cursor: 43 });
+      expect(await adapters.store.tickState()).toEqual({ cursor: 43 });
+    });
+
+    it('lists the pull checks of a producer group with each message as it is now, until they are removed', async () => {
+      const now = adapters.now();
+      const first = waiting('PREPARED', now + 6_000);
+      const second = waiting('PREPARED', now + 6_000);
+      const elsewhere = waiting('PREPARED', now + 6_000, { producerGroup: 'other' });
+      await adapters.store.insert([first, second, elsewhere]);
+      for (const message of [first, second, first]) await adapters.store.addPullCheck('checkout', message.messageId);
+      await adapters.store.addPullCheck('other', elsewhere.messageId);
+      await adapters.store.transition(second.messageId, commit(now, 'PRODUCER'));
+
+      const ids = (messages: Message[]) => messages.map((message) => message.messageId).sort();
+      const listed = await adapters.store.pullChecks('checkout');
+      expect(ids(listed)).toEqual([first.messageId, second.messageId].sort() as MessageId[]);
+      expect(listed.find((message) => message.messageId === second.messageId)?.state).toBe('READY');
+
+      await adapters.store.removePullChecks('checkout', [second.messageId]);
+      expect(ids(await adapters.store.pullChecks('checkout'))).toEqual([first.messageId]);
+      expect(ids(await adapters.store.pullChecks('other'))).toEqual([elsewhere.messageId]);
+      expect(await adapters.store.pullChecks('nobody')).toEqual([]);
+    });
+  });
+}
