@@ -77,6 +77,9 @@ export const PublishInput = z
     deliverAt: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
     delaySeconds: z.number().int().nonnegative().optional(),
     producerGroup: name('producer group').optional(),
+    dedupKey: utf8(128, 'a dedupKey')
+      .optional()
+      .openapi({ description: 'Duplicate detection: within the topic\'s retention, a publish with a key already used answers the first message (200, duplicate: true) and stores nothing.' }),
   })
   .strict()
   .openapi('PublishInput');
@@ -86,7 +89,9 @@ export const PublishBatchInput = z
   .strict()
   .openapi('PublishBatchInput');
 
-export const PublishResult = z.object({ messageId: z.string(), state: z.enum(['READY', 'SCHEDULED', 'PREPARED']) }).openapi('PublishResult');
+export const PublishResult = z
+  .object({ messageId: z.string(), state: z.enum(['READY', 'SCHEDULED', 'PREPARED']), duplicate: z.literal(true).optional() })
+  .openapi('PublishResult');
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');
 

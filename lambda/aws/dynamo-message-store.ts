@@ -1,15 +1,27 @@
 // Messages and their trace events in DynamoDB: written once, read back by id with every event in order.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  paginateQuery,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { refOf } from '../core/message-ref.ts';
 import { queryAll } from './query-all.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
-import type { Message, MessageId, TraceEvent } from '../core/model.ts';
+import type { Message, MessageId, MessageState, TraceEvent } from '../core/model.ts';
 import type { FifoGroup, FifoHold, MessageRef, MessageStore, OutboxEntry, StoredSize, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
 import { DYNAMODB_ITEM_MAX_BYTES, itemBytes } from './item-size.ts';
 import type { TimerWheel } from '../core/timers.ts';
 import {
+  dedupKey,
   dueIndexKeys,
   dueSlotKey,
   fromMessageItem,
@@ -56,6 +68,36 @@ export class DynamoMessageStore implements MessageStore {
       }),
       unordered.length === 1 ? this.put(unordered[0]!) : this.batchWrite(unordered.flatMap((message) => this.itemsToInsert(message))),
     ]);
+  }
+
+  async insertOnce(message: Message & { dedupKey: string }): Promise<{ messageId: MessageId; state: MessageState } | undefined> {
+    const key = dedupKey(message.topic, message.dedupKey);
+    // An expired key no longer counts, even before DynamoDB's TTL has removed it.
+    const dedup = {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...key, kind: 'DEDUP', messageId: message.messageId, state: message.state, expiresAt: message.expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+        ExpressionAttributeValues: { ':now': Math.floor(message.bornAt / 1000) },
+      },
+    };
+    const writes = this.itemsToInsert(message).map((Item) => ({ Put: { TableName: this.tableName, Item } }));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.documents.send(new TransactWriteCommand({ TransactItems: [dedup, ...writes] }));
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (reasons[0] === 'ConditionalCheckFailed') {
+          const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+          if (Item !== undefined) return { messageId: Item.messageId as MessageId, state: Item.state as MessageState };
+        }
+        // Two publishes of one key at once: one wins, the other reads the winner on its next attempt.
+        if (attempt >= 5 || !reasons.some((code) => code === 'TransactionConflict' || code === 'ConditionalCheckFailed')) throw error;
+        await sleep(20 * 2 ** attempt);
+      }
+    }
   }
 
   /** One message: a conditional put (an id is never overwritten) beside its outbox entry, both at once. */

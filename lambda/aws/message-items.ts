@@ -106,3 +106,6 @@ export function fromOutboxItem(item: Record<string, unknown>): OutboxEntry {
 }
 
 export const holdKey = (group: FifoGroup) => ({ pk: `HOLD#${group.topic}#${group.messageGroup}`, sk: 'HOLD' });
+
+/** A producer's dedupKey on one topic: the message it first published with it. */
+export const dedupKey = (topic: string, key: string) => ({ pk: `DEDUP#${topic}`, sk: key });

@@ -2,7 +2,8 @@
 import { NotFoundError, ValidationError } from './errors.ts';
 import { refOf } from './message-ref.ts';
 import type { ConsumerGroup, DeliveredMessage } from './model.ts';
-import type { Clock, FaultLog, MessageStore, QueueService, TraceEntry } from './ports.ts';
+import type { Clock, FaultLog, IncomingMessage, MessageStore, QueueService, TraceEntry } from './ports.ts';
+import { QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
 
@@ -35,23 +36,45 @@ export class Consumer {
     const group = await this.requireGroup(groupName);
     const wanted = options.maxMessages ?? 1;
     const received: ReceivedMessage[] = [];
-    // Only the first call waits: once messages flow, more calls fill the batch without waiting.
-    for (let call = 0; received.length < wanted; call++) {
+    let bytes = 0;
+    // Only the first call waits: once messages flow, more calls fill the batch without waiting. A call is made only
+    // while the largest message a queue holds would still fit the answer.
+    for (let call = 0; received.length < wanted && (call === 0 || bytes + QUEUE_BODY_MAX_BYTES <= RECEIVE_ANSWER_MAX_BYTES); call++) {
       const incoming = await this.queues.receive(group.queueUrl, {
         maxMessages: Math.min(SQS_RECEIVE_MAX, wanted - received.length),
         waitSeconds: call === 0 ? (options.waitSeconds ?? 0) : 0,
         ...(options.invisibleSeconds === undefined ? {} : { invisibleSeconds: options.invisibleSeconds }),
       });
-      for (const message of incoming) {
-        const delivered = JSON.parse(message.body) as DeliveredMessage;
-        const handle: ReceiptHandle = { queueHandle: message.queueHandle, messageId: delivered.messageId, topic: delivered.topic, deliveryAttempt: message.receiveCount };
-        if (delivered.messageGroup !== undefined) handle.messageGroup = delivered.messageGroup;
-        received.push({ ...delivered, deliveryAttempt: message.receiveCount, receiptHandle: encodeReceiptHandle(handle) });
+      let taken = 0;
+      for (const message of incoming.map(toReceived)) {
+        bytes += answerBytes(message);
+        if (bytes > RECEIVE_ANSWER_MAX_BYTES) break;
+        received.push(message);
+        taken++;
+      }
+      if (taken < incoming.length) {
+        await this.giveBack(group, incoming.slice(taken));
+        break;
       }
       if (incoming.length === 0) break;
     }
     await this.traceBestEffort(received.map((message) => this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt })));
     return received;
+  }
+
+  /**
+   * Messages that would take the answer past its limit go back to the queue at once, last first, so that a FIFO
+   * group's messages keep their order. SQS has counted a receive for each; should giving one back fail, it comes back
+   * after its invisible time instead.
+   */
+  private async giveBack(group: ConsumerGroup, messages: IncomingMessage[]): Promise<void> {
+    for (const message of [...messages].reverse()) {
+      try {
+        await this.queues.changeVisibility(group.queueUrl, message.queueHandle, 0);
+      } catch (error) {
+        this.faults.report('NOT_GIVEN_BACK', { messageCount: 1, error: String(error) });
+      }
+    }
   }
 
   async ack(groupName: string, receiptHandles: string[]): Promise<AckResult> {
@@ -106,6 +129,22 @@ export class Consumer {
     return { message: refOf(message), event: { type, at: this.clock.now(), groups: [group], detail } };
   }
 }
+
+/**
+ * A receive answers at most this many bytes: Lambda's synchronous response is 6 MB, and an answer past it fails after
+ * SQS has hidden the messages and counted a delivery, so they would reach the dead-letter queue unseen.
+ */
+export const RECEIVE_ANSWER_MAX_BYTES = 5 * 1024 * 1024;
+
+function toReceived(message: IncomingMessage): ReceivedMessage {
+  const delivered = JSON.parse(message.body) as DeliveredMessage;
+  const handle: ReceiptHandle = { queueHandle: message.queueHandle, messageId: delivered.messageId, topic: delivered.topic, deliveryAttempt: message.receiveCount };
+  if (delivered.messageGroup !== undefined) handle.messageGroup = delivered.messageGroup;
+  return { ...delivered, deliveryAttempt: message.receiveCount, receiptHandle: encodeReceiptHandle(handle) };
+}
+
+/** What one message adds to the JSON answer (with its comma). */
+const answerBytes = (message: ReceivedMessage) => Buffer.byteLength(JSON.stringify(message), 'utf8') + 1;
 
 function checkVisibility(seconds: number, field: string): void {
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_VISIBILITY_SECONDS) {

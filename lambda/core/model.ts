@@ -61,6 +61,8 @@ export interface Message {
   /** Epoch ms when the message should be delivered (DELAY topics). */
   deliverAt?: number;
   producerGroup?: string;
+  /** The producer's key for duplicate detection: a publish with a key already stored within retention stores nothing. */
+  dedupKey?: string;
   bornAt: number;
   /** Epoch seconds when the message and its trace expire. */
   expiresAt: number;

@@ -91,6 +91,11 @@ export interface StoredSize {
 export interface MessageStore {
   /** Writes new messages (each once: an id is never overwritten). */
   insert(messages: Message[]): Promise<void>;
+  /**
+   * Writes a new message unless another message of its topic was stored with the same `dedupKey` within the topic's
+   * retention; then nothing is written and that message's id and first state are answered. One atomic write.
+   */
+  insertOnce(message: Message & { dedupKey: string }): Promise<{ messageId: MessageId; state: MessageState } | undefined>;
   /** How large the message is as stored, with room for `transitions` more state changes written into its item. */
   storedSize(message: Message, transitions: number): StoredSize;
   get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined>;
@@ -216,7 +221,7 @@ export interface QueueService {
  * Faults that Ferry survives but an operator must see: each is logged with its kind (CloudWatch metric filters and
  * alarms count them in AWS) and counted in process.
  */
-export type FaultKind = 'TICK_MESSAGE_FAILED' | 'TRACE_NOT_WRITTEN' | 'UNDELIVERABLE' | 'DISPATCH_MARK_NOT_WRITTEN' | 'SWEPT';
+export type FaultKind = 'TICK_MESSAGE_FAILED' | 'TRACE_NOT_WRITTEN' | 'UNDELIVERABLE' | 'DISPATCH_MARK_NOT_WRITTEN' | 'SWEPT' | 'NOT_GIVEN_BACK';
 
 export interface FaultLog {
   report(kind: FaultKind, details: Record<string, unknown>): void;

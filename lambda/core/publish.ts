@@ -19,11 +19,15 @@ export interface PublishInput {
   deliverAt?: string | number;
   delaySeconds?: number;
   producerGroup?: string;
+  /** A producer retrying after a timeout sends the same key: within the topic's retention it gets the first message back. */
+  dedupKey?: string;
 }
 
 export interface PublishResult {
   messageId: MessageId;
   state: InitialState;
+  /** True when the dedupKey was seen before: this is the first message's id and state, and nothing new was stored. */
+  duplicate?: true;
 }
 
 export interface PublishFailure {
@@ -40,9 +44,8 @@ export class Publisher {
 
   async publish(topicName: string, input: PublishInput): Promise<PublishResult> {
     const topic = await this.requireTopic(topicName);
-    const message = this.build(topic, input);
-    await this.store.insert([message]);
-    return { messageId: message.messageId, state: message.state as InitialState };
+    const [result] = await this.write([this.build(topic, input)]);
+    return result!;
   }
 
   /** Valid messages are written together; each invalid one gets its error, in request order. */
@@ -56,8 +59,40 @@ export class Publisher {
         throw error;
       }
     });
-    await this.store.insert(built.filter((entry): entry is Message => !('error' in entry)));
-    return built.map((entry) => ('error' in entry ? entry : { messageId: entry.messageId, state: entry.state as InitialState }));
+    const results = await this.write(built.filter((entry): entry is Message => !('error' in entry)));
+    let next = 0;
+    return built.map((entry) => ('error' in entry ? entry : results[next++]!));
+  }
+
+  /**
+   * Messages without a dedupKey are written together; each one with a key is written on its own, atomically with its
+   * key. A FIFO group's messages are written one after another in their order, whichever way each goes.
+   */
+  private async write(messages: Message[]): Promise<PublishResult[]> {
+    const results = new Array<PublishResult>(messages.length);
+    const keyed = messages.some((message) => message.dedupKey !== undefined);
+    const entries = messages.map((message, index) => ({ message, index }));
+    // Runs written one after another: a FIFO group's messages, or the messages of one key (the first one wins).
+    const runs = keyed ? Map.groupBy(entries, ({ message }) => message.messageGroup ?? message.dedupKey ?? message.messageId) : new Map([['all', entries]]);
+    await Promise.all(
+      [...runs.values()].map(async (run) => {
+        for (let start = 0; start < run.length; ) {
+          const { message, index } = run[start]!;
+          if (message.dedupKey !== undefined) {
+            const first = await this.store.insertOnce(message as Message & { dedupKey: string });
+            results[index] = first === undefined ? resultOf(message) : { messageId: first.messageId, state: first.state as InitialState, duplicate: true };
+            start++;
+            continue;
+          }
+          let end = start;
+          while (end < run.length && run[end]!.message.dedupKey === undefined) end++;
+          await this.store.insert(run.slice(start, end).map((entry) => entry.message));
+          for (const entry of run.slice(start, end)) results[entry.index] = resultOf(entry.message);
+          start = end;
+        }
+      }),
+    );
+    return results;
   }
 
   private async requireTopic(name: string): Promise<Topic> {
@@ -86,6 +121,7 @@ export class Publisher {
     if (input.tag !== undefined) message.tag = input.tag;
     if (input.messageGroup !== undefined) message.messageGroup = input.messageGroup;
     if (input.producerGroup !== undefined) message.producerGroup = input.producerGroup;
+    if (input.dedupKey !== undefined) message.dedupKey = input.dedupKey;
     if (deliverAt !== undefined) message.deliverAt = deliverAt;
     message.expiresAt = expiresAt(message, topic, this.config);
     this.setWakeTime(message, now);
@@ -174,6 +210,10 @@ function checkQueueSize(message: Message): void {
   if (bytes > QUEUE_BODY_MAX_BYTES) {
     throw new PayloadTooLargeError(`the message is ${bytes} bytes as JSON with its properties and escapes; a queue takes at most ${QUEUE_BODY_MAX_BYTES}`);
   }
+}
+
+function resultOf(message: Message): PublishResult {
+  return { messageId: message.messageId, state: message.state as InitialState };
 }
 
 function initialState(topic: Topic, deliverAt: number | undefined, now: number, directDelayLimitSeconds: number): InitialState {

@@ -92,7 +92,7 @@ async function waitForDynamoDb(endpoint: string, java: ChildProcess): Promise<vo
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   try {
     while (Date.now() < deadline) {
       if (java.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${java.exitCode}: ${output.trim()}`);
@@ -103,7 +103,7 @@ async function waitForDynamoDb(endpoint: string, java: ChildProcess): Promise<vo
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     }
-    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${output.trim()}`);
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 90 s: ${output.trim()}`);
   } finally {
     client.destroy();
   }

@@ -1,5 +1,5 @@
 // Messages, their trace, the due-time index, the tick's state and pull checks in memory, with the DynamoDB store's semantics.
-import type { Message, MessageId, TraceEvent } from '../core/model.ts';
+import type { Message, MessageId, MessageState, TraceEvent } from '../core/model.ts';
 import { refOf } from '../core/message-ref.ts';
 import type { FifoGroup, FifoHold, MessageRef, MessageStore, OutboxEntry, StoredSize, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
 import type { TimerSlot, TimerWheel } from '../core/timers.ts';
@@ -22,6 +22,7 @@ export class MemoryMessageStore implements MessageStore {
   /** The outbox: READY messages not yet confirmed handed on, with when they became READY. */
   private readonly outbox = new Map<MessageId, OutboxEntry>();
   private readonly holds = new Map<string, FifoHold>();
+  private readonly dedupKeys = new Map<string, { messageId: MessageId; state: MessageState; expiresAt: number }>();
 
   constructor(
     private readonly wheel: TimerWheel,
@@ -36,6 +37,15 @@ export class MemoryMessageStore implements MessageStore {
       if (message.wakeAt !== undefined) this.index(message.messageId, message.wakeAt);
       if (message.state === 'READY') this.outbox.set(message.messageId, { ...refOf(message), at: message.bornAt });
     }
+  }
+
+  async insertOnce(message: Message & { dedupKey: string }): Promise<{ messageId: MessageId; state: MessageState } | undefined> {
+    const key = `${message.topic}\u0000${message.dedupKey}`;
+    const first = this.dedupKeys.get(key);
+    if (first !== undefined && first.expiresAt >= Math.floor(message.bornAt / 1000)) return { messageId: first.messageId, state: first.state };
+    this.dedupKeys.set(key, { messageId: message.messageId, state: message.state, expiresAt: message.expiresAt });
+    await this.insert([message]);
+    return undefined;
   }
 
   /** The JSON size stands in for DynamoDB's accounting (close to it for text), with the same room per state change. */
