@@ -1,14 +1,31 @@
 // cdk-nag AwsSolutions findings that Ferry's design requires, acknowledged on the exact resources, each with its reason.
 import { Stack, Validations } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import type { Ferry } from './ferry.ts';
+
+/** The Ferry resources whose findings are accepted: named here, so that this file needs nothing from the construct. */
+export interface NagSubjects {
+  /** The construct itself, whose stack resolves the ARNs that findings name. */
+  readonly scope: IConstruct;
+  readonly queueArnPattern: string;
+  readonly apiFunction: IFunction;
+  readonly dispatcherFunction: IFunction;
+  readonly streamRedriveFunction: IFunction;
+  readonly tickFunction: IFunction;
+  readonly tickShardFunction: IFunction;
+  readonly tickScheduleRole: IRole;
+  readonly streamFailureQueue: IQueue;
+}
 
 /**
  * Acknowledges, on the Ferry construct's own resources, the findings it accepts on purpose. Wildcard findings are
  * acknowledged one resource at a time (`AwsSolutions-IAM5[Resource::...]`), so that any new wildcard is still reported.
  */
-export function acknowledgeNagFindings(ferry: Ferry): void {
-  const queueArnPattern = nagNotation(Stack.of(ferry).resolve(ferry.queueArnPattern()));
+export function acknowledgeNagFindings(ferry: NagSubjects): void {
+  const stack = Stack.of(ferry.scope);
+  const queueArnPattern = nagNotation(stack.resolve(ferry.queueArnPattern));
   for (const fn of [ferry.apiFunction, ferry.dispatcherFunction, ferry.streamRedriveFunction]) {
     acknowledge(fn.role, `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
       'Consumer-group queues are created at run time, a queue and a dead-letter queue per group (PUT /v1/groups/{group}), so they do not exist at deploy time and can only be addressed by their name prefix. The prefix belongs to this Ferry alone and every action is named (no sqs:*).');
@@ -19,10 +36,10 @@ export function acknowledgeNagFindings(ferry: Ferry): void {
     acknowledge(fn, 'AwsSolutions-L1',
       'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on.');
   }
-  const tickShardArn = nagNotation(Stack.of(ferry).resolve(ferry.tickShardFunction.functionArn));
+  const tickShardArn = nagNotation(stack.resolve(ferry.tickShardFunction.functionArn));
   acknowledge(ferry.tickFunction.role, `AwsSolutions-IAM5[Resource::${tickShardArn}:*]`,
     'lambda:InvokeFunction on the tick-shard function and its versions (":*"), which is how CDK grants invoke; the tick can invoke nothing else.');
-  const tickArn = nagNotation(Stack.of(ferry).resolve(ferry.tickFunction.functionArn));
+  const tickArn = nagNotation(stack.resolve(ferry.tickFunction.functionArn));
   acknowledge(ferry.tickScheduleRole, `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
     'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.');
   for (const fn of [ferry.dispatcherFunction, ferry.streamRedriveFunction]) {

@@ -255,6 +255,52 @@ describe('the stack outputs', () => {
 });
 
 describe('construction', () => {
+  it('keeps every logical id the construct had as one file, so an update replaces no table, queue, API or log group', () => {
+    const logicalIds = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter((id) => id !== 'CDKMetadata');
+    expect(logicalIds.sort()).toEqual([
+      'FerryApiAccessLogs3F0AE08D',
+      'FerryApiFunction61949C4E',
+      'FerryApiFunctionLogsFB610C4C',
+      'FerryApiFunctionRole346EC2EE',
+      'FerryApiFunctionRoleDefaultPolicy33803382',
+      'FerryDispatcherFunction2CB810B3',
+      'FerryDispatcherFunctionDynamoDBEventSourceFerryTable9895B285DB025C9C',
+      'FerryDispatcherFunctionLogsA126E86C',
+      'FerryDispatcherFunctionRole30E40170',
+      'FerryDispatcherFunctionRoleDefaultPolicy01EC3F23',
+      'FerryHttpApiANYApiIntegration2CFB457E',
+      'FerryHttpApiANYApiIntegrationPermission5E6D55E9',
+      'FerryHttpApiANYC8AC136F',
+      'FerryHttpApiANYproxy575BDEDA',
+      'FerryHttpApiANYproxyApiIntegrationPermission51BEE6D5',
+      'FerryHttpApiBEE3D718',
+      'FerryHttpApiDefaultStage0CE12DED',
+      'FerryStreamFailuresAlarm2A71D497',
+      'FerryStreamFailuresC52A6DCA',
+      'FerryStreamFailuresPolicy12C63760',
+      'FerryStreamRedriveFailuresAlarm752D66FA',
+      'FerryStreamRedriveFailuresFilterC990EEFA',
+      'FerryStreamRedriveFunction30F4B92F',
+      'FerryStreamRedriveFunctionLogsA21B3C88',
+      'FerryStreamRedriveFunctionRole7300916F',
+      'FerryStreamRedriveFunctionRoleDefaultPolicy90171F7C',
+      'FerryStreamRedriveFunctionSqsEventSourceFerryStreamFailuresA5B35A5B3CF7858C',
+      'FerryTable1A75CFD4',
+      'FerryTickFailuresAlarm0FCA2CAB',
+      'FerryTickFunctionE80B6468',
+      'FerryTickFunctionLogs2B25D698',
+      'FerryTickFunctionRole0C820CFE',
+      'FerryTickFunctionRoleDefaultPolicyED9E99C0',
+      'FerryTickSchedule5122082B',
+      'FerryTickScheduleRole0D88125A',
+      'FerryTickScheduleRoleDefaultPolicy7CC80FCF',
+      'FerryTickShardFunction7B5368EF',
+      'FerryTickShardFunctionLogsC2BA5148',
+      'FerryTickShardFunctionRoleDefaultPolicy21D3D983',
+      'FerryTickShardFunctionRoleE53847FC',
+    ]);
+  });
+
   it.each(['', 'toolong-', 'bad.one', 'sp ace', 'ferry/'])('refuses the queue prefix %j before creating anything', (queuePrefix) => {
     const scope = new Stack(new App(), 'Invalid');
     expect(() => new Ferry(scope, 'Ferry', { queuePrefix })).toThrow(/queuePrefix must be 1 to 7 of A-Z a-z 0-9 _ -/);
