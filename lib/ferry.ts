@@ -2,12 +2,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table, WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
-import type { Role } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ADMIN_ROUTES, consumeRoutes, publishRoutes, READ_ROUTES, routeArn, type ApiAddress, type Route } from './access.ts';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi } from './parts/api.ts';
@@ -114,6 +115,8 @@ export class Ferry extends Construct {
   readonly queuePrefix: string;
   /** The API's base URL (default stage), ending with `/`. */
   readonly url: string;
+  /** Where the API's requests go: its id and stage, which every execute-api ARN names. */
+  readonly apiAddress: ApiAddress;
 
   constructor(scope: Construct, id: string, props: FerryProps = {}) {
     super(scope, id);
@@ -139,6 +142,7 @@ export class Ferry extends Construct {
     this.apiFunction = api.apiFunction;
     this.api = api.httpApi;
     this.url = api.url;
+    this.apiAddress = api.address;
 
     this.alarms = createAlarms(this, { streamFailureQueue: this.streamFailureQueue, streamRedriveFunction: this.streamRedriveFunction, tickFunction: this.tickFunction });
     // Here rather than in FerryStack, so that a user's own stack running cdk-nag inherits the reviewed findings.
@@ -153,6 +157,34 @@ export class Ferry extends Construct {
       tickScheduleRole: this.tickScheduleRole,
       streamFailureQueue: this.streamFailureQueue,
     });
+  }
+
+  /**
+   * Lets the grantee publish to these topics and nothing else: `POST /v1/topics/{topic}/messages` and `.../batch`,
+   * and commit, rollback and cancel of the topic's messages (`POST /v1/topics/{topic}/messages/{messageId}/commit`).
+   */
+  grantPublish(grantee: IGrantable, ...topics: string[]): Grant {
+    return this.grantRoutes(grantee, publishRoutes(topics));
+  }
+
+  /** Lets the grantee consume from these groups: receive, ack, nack, visibility, and their dead letters (read, redrive). */
+  grantConsume(grantee: IGrantable, ...groups: string[]): Grant {
+    return this.grantRoutes(grantee, consumeRoutes(groups));
+  }
+
+  /** Lets the grantee look: health, OpenAPI, messages and their trace, queries, the catalog, producer groups' pending checks. */
+  grantRead(grantee: IGrantable): Grant {
+    return this.grantRoutes(grantee, READ_ROUTES);
+  }
+
+  /** Lets the grantee do anything: create and delete topics, groups and producer groups, and every other route. */
+  grantAdmin(grantee: IGrantable): Grant {
+    return this.grantRoutes(grantee, ADMIN_ROUTES);
+  }
+
+  /** `execute-api:Invoke` on exactly these routes of this API's stage. */
+  private grantRoutes(grantee: IGrantable, routes: readonly Route[]): Grant {
+    return Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: routes.map((route) => routeArn(this, this.apiAddress, route)) });
   }
 
   /** `arn:<partition>:sqs:<region>:<account>:<queuePrefix>*`. */

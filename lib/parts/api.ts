@@ -10,6 +10,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
+import type { ApiAddress } from '../access.ts';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
 import { grantGroupQueues } from './queues.ts';
 import { grantTableUse } from './table.ts';
@@ -29,6 +30,8 @@ export interface Api {
   readonly httpApi: HttpApi;
   /** The API's base URL, ending with `/`. */
   readonly url: string;
+  /** Where requests go, for the execute-api ARNs of grants. */
+  readonly address: ApiAddress;
 }
 
 /** The API manages consumer-group queues (create, redrive, purge) and serves receive/ack/nack over HTTP. */
@@ -48,6 +51,8 @@ const API_QUEUE_ACTIONS = [
   'sqs:ListMessageMoveTasks',
   'sqs:PurgeQueue',
 ];
+
+const DEFAULT_STAGE = '$default';
 
 /** Fields of one access log line (HTTP API `$context` variables), one JSON object per request. */
 const ACCESS_LOG_FIELDS = {
@@ -72,7 +77,8 @@ export function createApi(scope: Construct, props: ApiProps): Api {
   const apiFunction = createApiFunction(scope, props);
   const httpApi = createHttpApi(scope, apiFunction);
   const url = addDefaultStage(scope, httpApi, props);
-  return { apiFunction, httpApi, url };
+  // HTTP APIs name the $default stage in execute-api ARNs like any other stage.
+  return { apiFunction, httpApi, url, address: { apiId: httpApi.apiId, stageName: DEFAULT_STAGE } };
 }
 
 function createApiFunction(scope: Construct, props: ApiProps): NodejsFunction {
@@ -110,7 +116,7 @@ function createHttpApi(scope: Construct, apiFunction: NodejsFunction): HttpApi {
 function addDefaultStage(scope: Construct, api: HttpApi, props: ApiProps): string {
   const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: props.functions.logRetention, removalPolicy: props.functions.removalPolicy });
   const stage = api.addStage('DefaultStage', {
-    stageName: '$default',
+    stageName: DEFAULT_STAGE,
     autoDeploy: true,
     throttle: props.throttle,
     accessLogSettings: {
