@@ -1,7 +1,9 @@
 // The Ferry construct: the table, the API, dispatch, stream redrive, the tick and alarms, for any stack; see lib/parts/.
 import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table, WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -11,13 +13,13 @@ import { Construct } from 'constructs';
 import { ADMIN_ROUTES, consumeRoutes, publishRoutes, READ_ROUTES, routeArn, type ApiAddress, type Route } from './access.ts';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
-import { createApi } from './parts/api.ts';
+import { createApi, type FrontDoorKind } from './parts/api.ts';
 import { createDispatch } from './parts/dispatch.ts';
 import type { SharedFunctionProps } from './parts/function.ts';
 import { DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
 import { createStreamRedrive } from './parts/stream-redrive.ts';
 import { createTable } from './parts/table.ts';
-import { createTick } from './parts/tick.ts';
+import { createTick, type TickTrigger } from './parts/tick.ts';
 
 /** Options of the {@link Ferry} construct. Every option has a default that is safe for production. */
 export interface FerryProps {
@@ -66,6 +68,20 @@ export interface FerryProps {
    * @default - DynamoDB's on-demand defaults
    */
   readonly warmThroughput?: WarmThroughput;
+  /**
+   * The API's front door: `http`, an API Gateway HTTP API; or `rest`, a REST API (IAM authorisation on every method,
+   * a proxy to the same function) for where HTTP APIs are missing, such as LocalStack's free plan. Both take the same
+   * requests and the same grants; a REST API's URL ends with its stage, `/prod/`.
+   * @default 'http'
+   */
+  readonly api?: FrontDoorKind;
+  /**
+   * What runs the tick every minute: `scheduler`, an EventBridge Scheduler schedule, whose state the API's health
+   * reports; or `rule`, an EventBridge rule on `rate(1 minute)`, for where Scheduler does not run schedules, such as
+   * LocalStack (health then has no schedule to report).
+   * @default 'scheduler'
+   */
+  readonly tick?: TickTrigger;
 }
 
 const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 };
@@ -76,7 +92,7 @@ const RESERVED_ENVIRONMENT = ['FERRY_TABLE_NAME', 'FERRY_QUEUE_PREFIX', 'POWERTO
 
 /**
  * Ferry: RocketMQ-style business messaging on serverless AWS. One DynamoDB table (the commit point; its stream is the
- * outbox), a Lambda behind an IAM-authorised HTTP API, and a dispatcher Lambda on the table's stream that hands each
+ * outbox), a Lambda behind an IAM-authorised HTTP API (or REST API), and a dispatcher Lambda on the table's stream that hands each
  * message that became READY to the SQS queues of the consumer groups it matches. The queues themselves are created at
  * run time, one pair per consumer group, named by {@link Ferry.queuePrefix}.
  *
@@ -86,8 +102,10 @@ const RESERVED_ENVIRONMENT = ['FERRY_TABLE_NAME', 'FERRY_QUEUE_PREFIX', 'POWERTO
 export class Ferry extends Construct {
   /** The one table: messages, their trace, the catalog of topics and groups, timer buckets. */
   readonly table: Table;
-  /** The HTTP API; every route requires SigV4-signed requests (IAM authorisation). */
-  readonly api: HttpApi;
+  /** The HTTP API, when `api` is `http`; every route requires SigV4-signed requests (IAM authorisation). */
+  readonly httpApi?: HttpApi;
+  /** The REST API, when `api` is `rest`; every method requires SigV4-signed requests (IAM authorisation). */
+  readonly restApi?: RestApi;
   /** The function behind every API route. */
   readonly apiFunction: NodejsFunction;
   /** The function on the table's stream that dispatches messages to their groups' queues. */
@@ -96,10 +114,12 @@ export class Ferry extends Construct {
   readonly tickFunction: NodejsFunction;
   /** Wakes one shard of the timer wheel; the tick invokes it once per shard, so that a busy bucket is handed on by several CPUs. */
   readonly tickShardFunction: NodejsFunction;
-  /** Runs the tick every minute; health reports its state, because without it delayed messages stop. */
-  readonly tickSchedule: Schedule;
-  /** The role EventBridge Scheduler assumes to invoke the tick. */
-  readonly tickScheduleRole: Role;
+  /** Runs the tick every minute, when `tick` is `scheduler`; health reports its state, because without it delayed messages stop. */
+  readonly tickSchedule?: Schedule;
+  /** The role EventBridge Scheduler assumes to invoke the tick, when `tick` is `scheduler`. */
+  readonly tickScheduleRole?: Role;
+  /** Runs the tick every minute, when `tick` is `rule`. */
+  readonly tickRule?: Rule;
   /** Receives a record of every stream batch the dispatcher gave up on after its retries. */
   readonly streamFailureQueue: Queue;
   /** Reads each given-up batch back from the stream (which keeps it 24 h) and dispatches it again. */
@@ -113,7 +133,7 @@ export class Ferry extends Construct {
   readonly alarms: FerryAlarms;
   /** Prefix of every queue Ferry creates at run time. */
   readonly queuePrefix: string;
-  /** The API's base URL (default stage), ending with `/`. */
+  /** The API's base URL (with the stage for a REST API), ending with `/`. */
   readonly url: string;
   /** Where the API's requests go: its id and stage, which every execute-api ARN names. */
   readonly apiAddress: ApiAddress;
@@ -132,15 +152,24 @@ export class Ferry extends Construct {
     this.streamFailureQueue = dispatch.streamFailureQueue;
     this.streamRedriveFunction = createStreamRedrive(this, { table: this.table, functions, queueArnPattern: queues, streamFailureQueue: this.streamFailureQueue });
 
-    const tick = createTick(this, { table: this.table, functions });
+    const tick = createTick(this, { trigger: props.tick ?? 'scheduler', table: this.table, functions });
     this.tickFunction = tick.tickFunction;
     this.tickShardFunction = tick.tickShardFunction;
     this.tickSchedule = tick.schedule;
     this.tickScheduleRole = tick.scheduleRole;
+    this.tickRule = tick.rule;
 
-    const api = createApi(this, { table: this.table, functions, queueArnPattern: queues, throttle: props.throttle ?? DEFAULT_THROTTLE, tickSchedule: tick.schedule });
+    const api = createApi(this, {
+      kind: props.api ?? 'http',
+      table: this.table,
+      functions,
+      queueArnPattern: queues,
+      throttle: props.throttle ?? DEFAULT_THROTTLE,
+      tickSchedule: tick.schedule,
+    });
     this.apiFunction = api.apiFunction;
-    this.api = api.httpApi;
+    this.httpApi = api.httpApi;
+    this.restApi = api.restApi;
     this.url = api.url;
     this.apiAddress = api.address;
 
@@ -156,6 +185,7 @@ export class Ferry extends Construct {
       tickShardFunction: this.tickShardFunction,
       tickScheduleRole: this.tickScheduleRole,
       streamFailureQueue: this.streamFailureQueue,
+      restApi: this.restApi,
     });
   }
 

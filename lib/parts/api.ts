@@ -1,37 +1,39 @@
-// The API: the Lambda running the Hono app, behind an IAM-authorised API Gateway HTTP API with throttling and access logs.
-import { Duration, Stack } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+// The API: the Lambda running the Hono app, behind an IAM-authorised front door (an HTTP API, or a REST API).
+import { Duration } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
-import type { ApiAddress } from '../access.ts';
+import type { FrontDoor } from './front-door.ts';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
+import { createHttpFrontDoor } from './http-api.ts';
 import { grantGroupQueues } from './queues.ts';
+import { createRestFrontDoor } from './rest-api.ts';
 import { grantTableUse } from './table.ts';
 
+/** `http`: an API Gateway HTTP API (cheaper, faster). `rest`: a REST API, for LocalStack's free plan, which has no HTTP APIs. */
+export type FrontDoorKind = 'http' | 'rest';
+
 export interface ApiProps {
+  readonly kind: FrontDoorKind;
   readonly table: Table;
   readonly functions: SharedFunctionProps;
   readonly queueArnPattern: string;
   /** Throttling of the API's stage. */
   readonly throttle: ThrottleSettings;
   /** The tick's schedule, whose state the API reports in health; none when the tick has no schedule to ask about. */
-  readonly tickSchedule?: Schedule;
+  readonly tickSchedule?: Schedule | undefined;
 }
 
-export interface Api {
+export interface Api extends FrontDoor {
   readonly apiFunction: NodejsFunction;
-  readonly httpApi: HttpApi;
-  /** The API's base URL, ending with `/`. */
-  readonly url: string;
-  /** Where requests go, for the execute-api ARNs of grants. */
-  readonly address: ApiAddress;
+  /** The front door when `kind` is `http`. */
+  readonly httpApi?: HttpApi;
+  /** The front door when `kind` is `rest`. */
+  readonly restApi?: RestApi;
 }
 
 /** The API manages consumer-group queues (create, redrive, purge) and serves receive/ack/nack over HTTP. */
@@ -52,33 +54,11 @@ const API_QUEUE_ACTIONS = [
   'sqs:PurgeQueue',
 ];
 
-const DEFAULT_STAGE = '$default';
-
-/** Fields of one access log line (HTTP API `$context` variables), one JSON object per request. */
-const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  caller: '$context.identity.caller',
-  userArn: '$context.identity.userArn',
-  httpMethod: '$context.httpMethod',
-  path: '$context.path',
-  routeKey: '$context.routeKey',
-  protocol: '$context.protocol',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  error: '$context.error.message',
-  integrationError: '$context.integrationErrorMessage',
-};
-
 export function createApi(scope: Construct, props: ApiProps): Api {
   const apiFunction = createApiFunction(scope, props);
-  const httpApi = createHttpApi(scope, apiFunction);
-  const url = addDefaultStage(scope, httpApi, props);
-  // HTTP APIs name the $default stage in execute-api ARNs like any other stage.
-  return { apiFunction, httpApi, url, address: { apiId: httpApi.apiId, stageName: DEFAULT_STAGE } };
+  const frontDoorProps = { throttle: props.throttle, functions: props.functions };
+  const frontDoor = props.kind === 'rest' ? createRestFrontDoor(scope, apiFunction, frontDoorProps) : createHttpFrontDoor(scope, apiFunction, frontDoorProps);
+  return { apiFunction, ...frontDoor };
 }
 
 function createApiFunction(scope: Construct, props: ApiProps): NodejsFunction {
@@ -96,33 +76,4 @@ function createApiFunction(scope: Construct, props: ApiProps): NodejsFunction {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [props.tickSchedule.scheduleArn] }));
   }
   return fn;
-}
-
-function createHttpApi(scope: Construct, apiFunction: NodejsFunction): HttpApi {
-  const api = new HttpApi(scope, 'HttpApi', {
-    apiName: `${Stack.of(scope).stackName}-${scope.node.id}`,
-    description: 'Ferry: business messaging (RocketMQ semantics) on serverless AWS',
-    defaultAuthorizer: new HttpIamAuthorizer(),
-    // The default stage is added below with throttling and access logs, which HttpApi's own default stage lacks.
-    createDefaultStage: false,
-  });
-  const integration = new HttpLambdaIntegration('ApiIntegration', apiFunction);
-  api.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration });
-  api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration });
-  return api;
-}
-
-/** The `$default` stage, so that the URL has no stage segment; answers its URL. */
-function addDefaultStage(scope: Construct, api: HttpApi, props: ApiProps): string {
-  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: props.functions.logRetention, removalPolicy: props.functions.removalPolicy });
-  const stage = api.addStage('DefaultStage', {
-    stageName: DEFAULT_STAGE,
-    autoDeploy: true,
-    throttle: props.throttle,
-    accessLogSettings: {
-      destination: new LogGroupLogDestination(accessLogs),
-      format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-    },
-  });
-  return stage.url;
 }

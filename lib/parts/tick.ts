@@ -1,6 +1,8 @@
 // The tick: a Lambda run every minute that fans out to one tick-shard invocation per timer shard (delays, check-backs).
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule as RuleSchedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -9,7 +11,14 @@ import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
 import { grantTableUse } from './table.ts';
 
+/**
+ * What runs the tick every minute. `scheduler`: an EventBridge Scheduler schedule, whose state health reports.
+ * `rule`: an EventBridge rule with a schedule expression, which LocalStack runs (its Scheduler never fires).
+ */
+export type TickTrigger = 'scheduler' | 'rule';
+
 export interface TickProps {
+  readonly trigger: TickTrigger;
   readonly table: Table;
   readonly functions: SharedFunctionProps;
 }
@@ -17,9 +26,12 @@ export interface TickProps {
 export interface Tick {
   readonly tickFunction: NodejsFunction;
   readonly tickShardFunction: NodejsFunction;
-  readonly schedule: Schedule;
-  /** The role EventBridge Scheduler assumes to invoke the tick. */
-  readonly scheduleRole: Role;
+  /** The schedule, when the trigger is `scheduler`. */
+  readonly schedule?: Schedule;
+  /** The role EventBridge Scheduler assumes to invoke the tick, when the trigger is `scheduler`. */
+  readonly scheduleRole?: Role;
+  /** The rule, when the trigger is `rule`. */
+  readonly rule?: Rule;
 }
 
 export function createTick(scope: Construct, props: TickProps): Tick {
@@ -35,6 +47,7 @@ export function createTick(scope: Construct, props: TickProps): Tick {
   grantTableUse(props.table, tickFunction);
   tickFunction.addEnvironment('FERRY_TICK_SHARD_FUNCTION', tickShardFunction.functionName);
   tickShardFunction.grantInvoke(tickFunction);
+  if (props.trigger === 'rule') return { tickFunction, tickShardFunction, rule: createTickRule(scope, tickFunction) };
   const scheduleRole = new Role(scope, 'TickScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'Lets the Ferry tick schedule invoke the tick function' });
   const schedule = createTickSchedule(scope, tickFunction, scheduleRole);
   return { tickFunction, tickShardFunction, schedule, scheduleRole };
@@ -64,5 +77,15 @@ function createTickSchedule(scope: Construct, tickFunction: NodejsFunction, role
     schedule: ScheduleExpression.rate(Duration.minutes(1)),
     // No retries: a missed tick is caught up by the next one a minute later, and two at once would only race.
     target: new LambdaInvoke(tickFunction, { retryAttempts: 0, role }),
+  });
+}
+
+/** The same minute from an EventBridge rule, for where Scheduler does not run schedules (LocalStack). */
+function createTickRule(scope: Construct, tickFunction: NodejsFunction): Rule {
+  return new Rule(scope, 'TickRule', {
+    description: 'Ferry tick: scheduled messages and transaction check-backs',
+    schedule: RuleSchedule.rate(Duration.minutes(1)),
+    // No retries, as for the schedule: the next tick catches up.
+    targets: [new LambdaFunction(tickFunction, { retryAttempts: 0 })],
   });
 }

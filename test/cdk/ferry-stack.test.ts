@@ -247,10 +247,11 @@ describe('permissions', () => {
 });
 
 describe('the stack outputs', () => {
-  it('give the API URL, the table name and the queue prefix', () => {
+  it('give the API URL, the region to sign for, the table name and the queue prefix', () => {
     template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
     template.hasOutput('TableName', { Value: { Ref: tableId } });
     template.hasOutput('QueuePrefix', { Value: 'ferry-' });
+    template.hasOutput('Region', { Value: { Ref: 'AWS::Region' } });
   });
 });
 
@@ -356,7 +357,7 @@ describe('the tick', () => {
     expect(env.FERRY_TICK_SCHEDULE_NAME).toBeDefined();
     const getSchedule = statementsOfFunction(ferry.apiFunction).filter((statement) => actionsOf(statement).includes('scheduler:GetSchedule'));
     expect(getSchedule).toHaveLength(1);
-    expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule.scheduleArn));
+    expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule!.scheduleArn));
   });
 
   it('raises an alarm when a stream batch is given up on, when its redrive fails, and when the tick fails three minutes in a row', () => {
