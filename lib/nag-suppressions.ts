@@ -48,10 +48,8 @@ export function acknowledgeNagFindings(ferry: NagSubjects): void {
     acknowledge(ferry.tickScheduleRole, `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
       'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.');
   }
-  for (const fn of [ferry.dispatcherFunction, ferry.streamRedriveFunction]) {
-    acknowledge(fn.role, 'AwsSolutions-IAM5[Resource::*]',
-      'dynamodb:ListStreams, which reading the table stream needs, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
-  }
+  acknowledge(ferry.dispatcherFunction.role, 'AwsSolutions-IAM5[Resource::*]',
+    'dynamodb:ListStreams, which the stream event source mapping needs, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
   acknowledge(ferry.streamFailureQueue, 'AwsSolutions-SQS3',
     'This queue is itself a dead-letter destination (the on-failure destination of the stream event source mapping). A record the redrive function cannot dispatch stays here, retried every 5 minutes under an alarm, until the stream no longer holds its batch; a dead-letter queue behind it would take it out of that retry.');
   if (ferry.restApi !== undefined) acknowledgeRestApiFindings(ferry.restApi);

@@ -12,7 +12,7 @@ import { createFerryFunction, type SharedFunctionProps } from './function.ts';
 import { createHttpFrontDoor } from './http-api.ts';
 import { grantGroupQueues } from './queues.ts';
 import { createRestFrontDoor } from './rest-api.ts';
-import { grantTableUse } from './table.ts';
+import { API_TABLE_ACTIONS, grantTableUse } from './table.ts';
 
 /** `http`: an API Gateway HTTP API (cheaper, faster). `rest`: a REST API, for LocalStack's free plan, which has no HTTP APIs. */
 export type FrontDoorKind = 'http' | 'rest';
@@ -36,22 +36,22 @@ export interface Api extends FrontDoor {
   readonly restApi?: RestApi;
 }
 
-/** The API manages consumer-group queues (create, redrive, purge) and serves receive/ack/nack over HTTP. */
+/**
+ * Exactly the SQS calls of `lambda/aws/sqs-queues.ts` that the API makes: CreateQueue and SetQueueAttributes (a
+ * group's queue pair), GetQueueAttributes (the dead-letter queue's ARN, backlog figures), DeleteQueue,
+ * ReceiveMessage, DeleteMessageBatch (ack, authorised as DeleteMessage), ChangeMessageVisibility (nack, visibility),
+ * SendMessageBatch (dead-letter redrive, authorised as SendMessage). No PurgeQueue, no message move task, no
+ * GetQueueUrl: nothing calls them.
+ */
 const API_QUEUE_ACTIONS = [
   'sqs:CreateQueue',
-  'sqs:DeleteQueue',
-  'sqs:GetQueueUrl',
-  'sqs:GetQueueAttributes',
   'sqs:SetQueueAttributes',
-  'sqs:TagQueue',
-  'sqs:SendMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:DeleteQueue',
   'sqs:ReceiveMessage',
   'sqs:DeleteMessage',
   'sqs:ChangeMessageVisibility',
-  'sqs:ListDeadLetterSourceQueues',
-  'sqs:StartMessageMoveTask',
-  'sqs:ListMessageMoveTasks',
-  'sqs:PurgeQueue',
+  'sqs:SendMessage',
 ];
 
 export function createApi(scope: Construct, props: ApiProps): Api {
@@ -69,7 +69,7 @@ function createApiFunction(scope: Construct, props: ApiProps): NodejsFunction {
     // API Gateway stops waiting after 29 s; running longer would only bill for an answer nobody receives.
     timeout: Duration.seconds(29),
   });
-  grantTableUse(props.table, fn);
+  grantTableUse(props.table, fn, API_TABLE_ACTIONS);
   grantGroupQueues(fn, props.queueArnPattern, API_QUEUE_ACTIONS);
   if (props.tickSchedule !== undefined) {
     fn.addEnvironment('FERRY_TICK_SCHEDULE_NAME', props.tickSchedule.scheduleName);

@@ -7,8 +7,11 @@ export const DEFAULT_QUEUE_PREFIX = 'ferry-';
 /** SQS names are at most 80 characters: prefix + group name (up to 64) + `-dlq.fifo` (9) leaves 7 for the prefix. */
 const QUEUE_PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,7}$/;
 
-/** Sending a message to the queues of the groups it matches: the dispatcher, and the redrive that dispatches again. */
-export const DISPATCH_QUEUE_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueUrl'];
+/**
+ * Sending a message to the queues of the groups it matches (SendMessageBatch, authorised as SendMessage): the
+ * dispatcher, and the redrive that dispatches again. The queue URLs come from the catalog, so no GetQueueUrl.
+ */
+export const DISPATCH_QUEUE_ACTIONS = ['sqs:SendMessage'];
 
 export function validQueuePrefix(prefix: string): string {
   if (Token.isUnresolved(prefix) || !QUEUE_PREFIX_PATTERN.test(prefix)) {

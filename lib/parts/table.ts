@@ -12,18 +12,18 @@ export interface FerryTableProps {
   readonly warmThroughput?: WarmThroughput;
 }
 
-/** Every table action the runtime's SDK calls need (TransactWriteItems is authorised per contained Put/Update/Delete/ConditionCheck). */
-const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
+/**
+ * The table calls of `lambda/aws/dynamo-*.ts` that the background functions (dispatcher, stream redrive, tick, tick
+ * shard) make: reading items and the tick state, querying, inserting and transitioning messages, writing trace in
+ * batches. TransactWriteItems is authorised per contained Put or Delete, and no transaction holds a ConditionCheck.
+ */
+export const WORKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+
+/**
+ * The API's table calls: the workers' and also DeleteItem (deleting a topic; the Deletes of a group's transaction),
+ * BatchGetItem (the checks a producer group pulls) and DescribeTable (health).
+ */
+export const API_TABLE_ACTIONS = [...WORKER_TABLE_ACTIONS, 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'];
 
 /** The table with the indexes of the shared layout (`lambda/aws/table-layout.ts`), on demand, with TTL, stream and PITR. */
 export function createTable(scope: Construct, props: FerryTableProps): Table {
@@ -52,9 +52,9 @@ export function createTable(scope: Construct, props: FerryTableProps): Table {
   return table;
 }
 
-/** Read and write items in the table; query (only) its indexes, each named, so no wildcard is needed. */
-export function grantTableUse(table: Table, fn: IGrantable): void {
-  fn.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: TABLE_ACTIONS, resources: [table.tableArn] }));
+/** These actions on the table's items; query (only) its indexes, each named, so no wildcard is needed. */
+export function grantTableUse(table: Table, fn: IGrantable, actions: readonly string[] = WORKER_TABLE_ACTIONS): void {
+  fn.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
   fn.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions: ['dynamodb:Query'],

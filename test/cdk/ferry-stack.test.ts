@@ -172,7 +172,7 @@ describe('the stream to the dispatcher', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 300 });
     template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [stack.getLogicalId(ferry.streamRedriveFunction.role?.node.defaultChild as CfnRole), 'Arn'] }, Timeout: 60 });
     const toGroups = sqsStatements(statementsOfFunction(ferry.streamRedriveFunction)).filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern));
-    expect(toGroups.map(actionsOf)).toEqual([['sqs:GetQueueUrl', 'sqs:SendMessage']]);
+    expect(toGroups.map(actionsOf)).toEqual([['sqs:SendMessage']]);
   });
 
   it('records given-up batches in an encrypted, TLS-only queue that keeps them 14 days', () => {
@@ -195,7 +195,7 @@ describe('permissions', () => {
 
   it('allow a resource of * only for dynamodb:ListStreams, which has no resource-level permission', () => {
     const unbounded = identityStatements(template).filter(({ statement }) => statement.Resource === '*' || (Array.isArray(statement.Resource) && statement.Resource.includes('*')));
-    expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams'], ['dynamodb:ListStreams']]);
+    expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams']]);
   });
 
   it('let the API manage and consume only the queues under the prefix', () => {
@@ -204,9 +204,8 @@ describe('permissions', () => {
     expect(statements[0]?.Resource).toEqual(queueArnPattern);
     expect(actionsOf(statements[0]!)).toEqual(
       [
-        'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue',
-        'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:ListDeadLetterSourceQueues',
-        'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:PurgeQueue',
+        'sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:DeleteQueue',
+        'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage',
       ].sort(),
     );
   });
@@ -214,9 +213,28 @@ describe('permissions', () => {
   it('let the dispatcher only send to the queues under the prefix (and to its own failure queue)', () => {
     const statements = sqsStatements(statementsOfFunction(ferry.dispatcherFunction));
     const toGroups = statements.filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern));
-    expect(toGroups.map(actionsOf)).toEqual([['sqs:GetQueueUrl', 'sqs:SendMessage']]);
+    expect(toGroups.map(actionsOf)).toEqual([['sqs:SendMessage']]);
     const rest = statements.filter((statement) => !toGroups.includes(statement));
     expect(rest.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [failureQueueId, 'Arn'] }]);
+  });
+
+  it('allow each function exactly the AWS actions its code calls (logs aside), and the event sources their pollers need', () => {
+    const allowed = (fn: Ferry['apiFunction']) => [...new Set(statementsOfFunction(fn).flatMap(actionsOf).filter((action) => !action.startsWith('logs:')))].sort();
+    const worker = ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+    // A queue event source (redrive) or on-failure destination (dispatcher) as CDK grants it to the function's role.
+    const failureQueueSend = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+    const failureQueueRead = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+    const streamPolling = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+    expect(allowed(ferry.apiFunction)).toEqual(
+      [
+        ...worker, 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'scheduler:GetSchedule',
+        'sqs:ChangeMessageVisibility', 'sqs:CreateQueue', 'sqs:DeleteMessage', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:SetQueueAttributes',
+      ].sort(),
+    );
+    expect(allowed(ferry.dispatcherFunction)).toEqual([...new Set([...worker, ...streamPolling, ...failureQueueSend])].sort());
+    expect(allowed(ferry.streamRedriveFunction)).toEqual([...new Set([...worker, 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', ...failureQueueRead, 'sqs:SendMessage'])].sort());
+    expect(allowed(ferry.tickFunction)).toEqual([...worker, 'lambda:InvokeFunction'].sort());
+    expect(allowed(ferry.tickShardFunction)).toEqual(worker);
   });
 
   it('build the queue prefix ARN from the stack partition, region and account', () => {
@@ -225,7 +243,7 @@ describe('permissions', () => {
     });
   });
 
-  it('let both functions use the table and query each named index, nothing broader', () => {
+  it('let the API and the dispatcher use the table and query each named index, nothing broader', () => {
     for (const fn of [ferry.apiFunction, ferry.dispatcherFunction]) {
       const statements = statementsOfFunction(fn).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
       const onTable = statements.find((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }));
@@ -241,7 +259,8 @@ describe('permissions', () => {
     const streamActions = (fn: Ferry['apiFunction']) => statementsOfFunction(fn).flatMap(actionsOf).filter((action) => /^dynamodb:(\w*Stream\w*|GetRecords|GetShardIterator)$/.test(action));
     expect(streamActions(ferry.apiFunction)).toEqual([]);
     expect(streamActions(ferry.dispatcherFunction).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
-    expect(streamActions(ferry.streamRedriveFunction).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+    // The redrive reads a given-up batch back by shard and sequence number: no listing, no describing.
+    expect(streamActions(ferry.streamRedriveFunction).sort()).toEqual(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
     expect(streamActions(ferry.tickFunction)).toEqual([]);
   });
 });
