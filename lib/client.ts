@@ -72,7 +72,9 @@ export class FerryClient {
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let request = new Request(new URL(path, this.options.baseUrl), {
+    // Relative to the base URL's own path, which for a REST API is its stage (`.../prod/`); `new URL('/v1/…', base)` would drop it.
+    const base = this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`;
+    let request = new Request(new URL(path.replace(/^\//, ''), base), {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),

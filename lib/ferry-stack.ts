@@ -1,4 +1,4 @@
-// The deployable Ferry stack: the Ferry construct plus the outputs a client needs (API URL, table, queue prefix).
+// The deployable Ferry stack: the Ferry construct plus the outputs a client, a smoke test and a dashboard need (API URL, region, ...).
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Ferry, type FerryProps } from './ferry.ts';
@@ -21,7 +21,8 @@ export class FerryStack extends Stack {
     super(scope, id, props);
     this.ferry = new Ferry(this, 'Ferry', props.ferry);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.ferry.url, description: 'Base URL of the Ferry HTTP API (requests must be SigV4-signed)' });
+    new CfnOutput(this, 'ApiUrl', { value: this.ferry.url, description: 'Base URL of the Ferry API (requests must be SigV4-signed)' });
+    new CfnOutput(this, 'Region', { value: this.region, description: 'Region to sign requests for (ferry smoke --region, ferry dashboard, FERRY_AWS_REGION)' });
     new CfnOutput(this, 'TableName', { value: this.ferry.table.tableName, description: 'DynamoDB table of messages, trace and catalog' });
     new CfnOutput(this, 'QueuePrefix', { value: this.ferry.queuePrefix, description: 'Prefix of every consumer-group queue' });
     new CfnOutput(this, 'StreamFailureQueueUrl', {

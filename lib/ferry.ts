@@ -1,23 +1,25 @@
-// The Ferry construct: the table, the API, dispatcher, stream-redrive and tick Lambdas, the IAM-authorised HTTP API, the stream wiring and alarms, for any stack.
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+// The Ferry construct: the table, the API, dispatch, stream redrive, the tick and alarms, for any stack; see lib/parts/.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Table, WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
+import type { Rule } from 'aws-cdk-lib/aws-events';
+import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lambda/aws/table-layout.ts';
+import { ADMIN_ROUTES, consumeRoutes, publishRoutes, READ_ROUTES, routeArn, type ApiAddress, type Route } from './access.ts';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
+import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
+import { createApi, type FrontDoorKind } from './parts/api.ts';
+import { createDispatch } from './parts/dispatch.ts';
+import type { SharedFunctionProps } from './parts/function.ts';
+import { DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
+import { createStreamRedrive } from './parts/stream-redrive.ts';
+import { createTable } from './parts/table.ts';
+import { createTick, type TickTrigger } from './parts/tick.ts';
 
 /** Options of the {@link Ferry} construct. Every option has a default that is safe for production. */
 export interface FerryProps {
@@ -66,93 +68,44 @@ export interface FerryProps {
    * @default - DynamoDB's on-demand defaults
    */
   readonly warmThroughput?: WarmThroughput;
+  /**
+   * The API's front door: `http`, an API Gateway HTTP API; or `rest`, a REST API (IAM authorisation on every method,
+   * a proxy to the same function) for where HTTP APIs are missing, such as LocalStack's free plan. Both take the same
+   * requests and the same grants; a REST API's URL ends with its stage, `/prod/`.
+   * @default 'http'
+   */
+  readonly api?: FrontDoorKind;
+  /**
+   * What runs the tick every minute: `scheduler`, an EventBridge Scheduler schedule, whose state the API's health
+   * reports; or `rule`, an EventBridge rule on `rate(1 minute)`, for where Scheduler does not run schedules, such as
+   * LocalStack (health then has no schedule to report).
+   * @default 'scheduler'
+   */
+  readonly tick?: TickTrigger;
 }
 
-/** How one Ferry function differs from the others; bundling, runtime, logging, role and environment are shared. */
-interface FunctionOptions {
-  /** File name under `lambda/handlers/`, without `.ts`; the file exports `handler`. */
-  readonly handlerFile: string;
-  readonly description: string;
-  readonly memorySize: number;
-  readonly timeout: Duration;
-}
-
-const DEFAULT_QUEUE_PREFIX = 'ferry-';
-/** SQS names are at most 80 characters: prefix + group name (up to 64) + `-dlq.fifo` (9) leaves 7 for the prefix. */
-const QUEUE_PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,7}$/;
 const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 };
 const DEFAULT_STREAM_RETRY_ATTEMPTS = 10;
-
-/** The repository root: `lambda/` sits beside `lib/`, and `package-lock.json` pins what esbuild bundles. */
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Every table action the runtime's SDK calls need (TransactWriteItems is authorised per contained Put/Update/Delete/ConditionCheck). */
-const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-
-/** The API manages consumer-group queues (create, redrive, purge) and serves receive/ack/nack over HTTP. */
-const API_QUEUE_ACTIONS = [
-  'sqs:CreateQueue',
-  'sqs:DeleteQueue',
-  'sqs:GetQueueUrl',
-  'sqs:GetQueueAttributes',
-  'sqs:SetQueueAttributes',
-  'sqs:TagQueue',
-  'sqs:SendMessage',
-  'sqs:ReceiveMessage',
-  'sqs:DeleteMessage',
-  'sqs:ChangeMessageVisibility',
-  'sqs:ListDeadLetterSourceQueues',
-  'sqs:StartMessageMoveTask',
-  'sqs:ListMessageMoveTasks',
-  'sqs:PurgeQueue',
-];
-
-/** The dispatcher only hands messages to the queues of the groups that match them. */
-const DISPATCHER_QUEUE_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueUrl'];
 
 /** Variables the construct owns; a user's `environment` must not silently point a function at another table or prefix. */
 const RESERVED_ENVIRONMENT = ['FERRY_TABLE_NAME', 'FERRY_QUEUE_PREFIX', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'];
 
-/** Fields of one access log line (HTTP API `$context` variables), one JSON object per request. */
-const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  caller: '$context.identity.caller',
-  userArn: '$context.identity.userArn',
-  httpMethod: '$context.httpMethod',
-  path: '$context.path',
-  routeKey: '$context.routeKey',
-  protocol: '$context.protocol',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  error: '$context.error.message',
-  integrationError: '$context.integrationErrorMessage',
-};
-
 /**
  * Ferry: RocketMQ-style business messaging on serverless AWS. One DynamoDB table (the commit point; its stream is the
- * outbox), a Lambda behind an IAM-authorised HTTP API, and a dispatcher Lambda on the table's stream that hands each
+ * outbox), a Lambda behind an IAM-authorised HTTP API (or REST API), and a dispatcher Lambda on the table's stream that hands each
  * message that became READY to the SQS queues of the consumer groups it matches. The queues themselves are created at
  * run time, one pair per consumer group, named by {@link Ferry.queuePrefix}.
+ *
+ * Each concern is built by one module of `lib/parts/`, in this construct's own scope, so that every resource keeps
+ * the logical id it had when this was one file (a new id would replace the table, or the API and its URL).
  */
 export class Ferry extends Construct {
   /** The one table: messages, their trace, the catalog of topics and groups, timer buckets. */
   readonly table: Table;
-  /** The HTTP API; every route requires SigV4-signed requests (IAM authorisation). */
-  readonly api: HttpApi;
+  /** The HTTP API, when `api` is `http`; every route requires SigV4-signed requests (IAM authorisation). */
+  readonly httpApi?: HttpApi;
+  /** The REST API, when `api` is `rest`; every method requires SigV4-signed requests (IAM authorisation). */
+  readonly restApi?: RestApi;
   /** The function behind every API route. */
   readonly apiFunction: NodejsFunction;
   /** The function on the table's stream that dispatches messages to their groups' queues. */
@@ -161,10 +114,12 @@ export class Ferry extends Construct {
   readonly tickFunction: NodejsFunction;
   /** Wakes one shard of the timer wheel; the tick invokes it once per shard, so that a busy bucket is handed on by several CPUs. */
   readonly tickShardFunction: NodejsFunction;
-  /** Runs the tick every minute; health reports its state, because without it delayed messages stop. */
-  readonly tickSchedule: Schedule;
-  /** The role EventBridge Scheduler assumes to invoke the tick. */
-  readonly tickScheduleRole: Role;
+  /** Runs the tick every minute, when `tick` is `scheduler`; health reports its state, because without it delayed messages stop. */
+  readonly tickSchedule?: Schedule;
+  /** The role EventBridge Scheduler assumes to invoke the tick, when `tick` is `scheduler`. */
+  readonly tickScheduleRole?: Role;
+  /** Runs the tick every minute, when `tick` is `rule`. */
+  readonly tickRule?: Rule;
   /** Receives a record of every stream batch the dispatcher gave up on after its retries. */
   readonly streamFailureQueue: Queue;
   /** Reads each given-up batch back from the stream (which keeps it 24 h) and dispatches it again. */
@@ -175,310 +130,111 @@ export class Ferry extends Construct {
    * 24 h), and ticks failing (scheduled messages and check-backs stop). Attach your notification, e.g.
    * `alarm.addAlarmAction(new SnsAction(topic))`.
    */
-  readonly alarms: { streamFailures: Alarm; streamRedriveFailures: Alarm; tickFailures: Alarm };
+  readonly alarms: FerryAlarms;
   /** Prefix of every queue Ferry creates at run time. */
   readonly queuePrefix: string;
-  /** The API's base URL (default stage), ending with `/`. */
+  /** The API's base URL (with the stage for a REST API), ending with `/`. */
   readonly url: string;
-
-  private readonly removalPolicy: RemovalPolicy;
-  private readonly logRetention: RetentionDays;
-  private readonly environment: Readonly<Record<string, string>>;
+  /** Where the API's requests go: its id and stage, which every execute-api ARN names. */
+  readonly apiAddress: ApiAddress;
 
   constructor(scope: Construct, id: string, props: FerryProps = {}) {
     super(scope, id);
     this.queuePrefix = validQueuePrefix(props.queuePrefix ?? DEFAULT_QUEUE_PREFIX);
-    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     validEnvironment(props.environment ?? {});
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.table = createTable(this, { removalPolicy, ...(props.warmThroughput === undefined ? {} : { warmThroughput: props.warmThroughput }) });
+    const functions = this.sharedFunctionProps(props, removalPolicy);
+    const queues = this.queueArnPattern();
 
-    this.table = this.createTable(props.warmThroughput);
-    this.environment = {
-      ...props.environment,
-      FERRY_TABLE_NAME: this.table.tableName,
-      FERRY_QUEUE_PREFIX: this.queuePrefix,
-      POWERTOOLS_SERVICE_NAME: 'ferry',
-      NODE_OPTIONS: '--enable-source-maps',
-    };
+    const dispatch = createDispatch(this, { table: this.table, functions, queueArnPattern: queues, streamRetryAttempts: props.streamRetryAttempts ?? DEFAULT_STREAM_RETRY_ATTEMPTS });
+    this.dispatcherFunction = dispatch.dispatcherFunction;
+    this.streamFailureQueue = dispatch.streamFailureQueue;
+    this.streamRedriveFunction = createStreamRedrive(this, { table: this.table, functions, queueArnPattern: queues, streamFailureQueue: this.streamFailureQueue });
 
-    this.apiFunction = this.createFunction('ApiFunction', {
-      handlerFile: 'api',
-      description: 'Ferry HTTP API: admin, publish, transactions, consume, query, dashboard',
-      memorySize: 1024,
-      // API Gateway stops waiting after 29 s; running longer would only bill for an answer nobody receives.
-      timeout: Duration.seconds(29),
-    });
-    this.grantTable(this.apiFunction);
-    this.grantQueues(this.apiFunction, API_QUEUE_ACTIONS);
+    const tick = createTick(this, { trigger: props.tick ?? 'scheduler', table: this.table, functions });
+    this.tickFunction = tick.tickFunction;
+    this.tickShardFunction = tick.tickShardFunction;
+    this.tickSchedule = tick.schedule;
+    this.tickScheduleRole = tick.scheduleRole;
+    this.tickRule = tick.rule;
 
-    this.dispatcherFunction = this.createFunction('DispatcherFunction', {
-      handlerFile: 'dispatcher',
-      description: 'Ferry dispatcher: sends messages that became READY to the queues of their matching groups',
-      memorySize: 512,
-      timeout: Duration.seconds(60),
+    const api = createApi(this, {
+      kind: props.api ?? 'http',
+      table: this.table,
+      functions,
+      queueArnPattern: queues,
+      throttle: props.throttle ?? DEFAULT_THROTTLE,
+      tickSchedule: tick.schedule,
     });
-    this.grantTable(this.dispatcherFunction);
-    this.grantQueues(this.dispatcherFunction, DISPATCHER_QUEUE_ACTIONS);
-    this.streamFailureQueue = this.createStreamFailureQueue();
-    this.subscribeDispatcher(props.streamRetryAttempts ?? DEFAULT_STREAM_RETRY_ATTEMPTS);
-    this.streamRedriveFunction = this.createFunction('StreamRedriveFunction', {
-      handlerFile: 'stream-redrive',
-      description: 'Ferry stream redrive: dispatches again the stream batches the dispatcher gave up on',
-      memorySize: 512,
-      timeout: Duration.seconds(60),
-    });
-    this.grantTable(this.streamRedriveFunction);
-    this.grantQueues(this.streamRedriveFunction, DISPATCHER_QUEUE_ACTIONS);
-    this.table.grantStreamRead(this.streamRedriveFunction);
-    // One record per invocation; one that fails again comes back after the queue's visibility timeout.
-    this.streamRedriveFunction.addEventSource(new SqsEventSource(this.streamFailureQueue, { batchSize: 1, reportBatchItemFailures: true }));
+    this.apiFunction = api.apiFunction;
+    this.httpApi = api.httpApi;
+    this.restApi = api.restApi;
+    this.url = api.url;
+    this.apiAddress = api.address;
 
-    // A hand-on costs about 0.5 ms of CPU (docs/benchmarks.md): one vCPU (1769 MB) per shard keeps a shard of a
-    // 100,000-message bucket to seconds.
-    this.tickShardFunction = this.createFunction('TickShardFunction', {
-      handlerFile: 'tick-shard',
-      description: 'Ferry tick, one shard: hands that shard\'s due scheduled messages on, checks back its undecided transactions',
-      memorySize: 1769,
-      timeout: Duration.seconds(45),
-    });
-    this.grantTable(this.tickShardFunction);
-    // A burst of hand-ons may meet DynamoDB throttling while the table grows: the SDK's adaptive mode slows down and
-    // retries instead of failing the shard (which the next tick would redo a minute later).
-    this.tickShardFunction.addEnvironment('AWS_RETRY_MODE', 'adaptive');
-    this.tickShardFunction.addEnvironment('AWS_MAX_ATTEMPTS', '10');
-    this.tickFunction = this.createFunction('TickFunction', {
-      handlerFile: 'tick',
-      description: 'Ferry tick: fans out to one tick-shard invocation per shard of the timer wheel, then moves its cursor',
-      memorySize: 256,
-      // Waits for its shards (45 s at most), well within the minute between two ticks; a tick cut short is caught up
-      // by the next one.
-      timeout: Duration.seconds(55),
-    });
-    this.grantTable(this.tickFunction);
-    this.tickFunction.addEnvironment('FERRY_TICK_SHARD_FUNCTION', this.tickShardFunction.functionName);
-    this.tickShardFunction.grantInvoke(this.tickFunction);
-    this.tickScheduleRole = new Role(this, 'TickScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'Lets the Ferry tick schedule invoke the tick function' });
-    this.tickSchedule = this.createTickSchedule();
-    this.apiFunction.addEnvironment('FERRY_TICK_SCHEDULE_NAME', this.tickSchedule.scheduleName);
-    this.alarms = this.createAlarms();
-    this.apiFunction.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [this.tickSchedule.scheduleArn] }));
-
-    this.api = this.createApi();
-    this.url = this.createDefaultStage(props.throttle ?? DEFAULT_THROTTLE);
+    this.alarms = createAlarms(this, { streamFailureQueue: this.streamFailureQueue, streamRedriveFunction: this.streamRedriveFunction, tickFunction: this.tickFunction });
     // Here rather than in FerryStack, so that a user's own stack running cdk-nag inherits the reviewed findings.
-    acknowledgeNagFindings(this);
-  }
-
-  private createTable(warmThroughput: WarmThroughput | undefined): Table {
-    const table = new Table(this, 'Table', {
-      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
-      sortKey: { name: SORT_KEY, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: TTL_ATTRIBUTE,
-      // The dispatcher needs the old image to tell a write that made a message READY from a rewrite of a READY one.
-      stream: StreamViewType.NEW_AND_OLD_IMAGES,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: this.removalPolicy !== RemovalPolicy.DESTROY,
-      removalPolicy: this.removalPolicy,
-      ...(warmThroughput === undefined ? {} : { warmThroughput }),
+    acknowledgeNagFindings({
+      scope: this,
+      queueArnPattern: queues,
+      apiFunction: this.apiFunction,
+      dispatcherFunction: this.dispatcherFunction,
+      streamRedriveFunction: this.streamRedriveFunction,
+      tickFunction: this.tickFunction,
+      tickShardFunction: this.tickShardFunction,
+      tickScheduleRole: this.tickScheduleRole,
+      streamFailureQueue: this.streamFailureQueue,
+      restApi: this.restApi,
     });
-    for (const index of INDEXES) {
-      table.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
-        ...(warmThroughput === undefined ? {} : { warmThroughput }),
-      });
-    }
-    return table;
   }
 
   /**
-   * One Ferry function from `lambda/handlers/<handlerFile>.ts`, with the shared runtime, bundling, environment and
-   * logging, and its own role that may write only to its own log group. A new handler (the tick) is one call.
+   * Lets the grantee publish to these topics and nothing else: `POST /v1/topics/{topic}/messages` and `.../batch`,
+   * and commit, rollback and cancel of the topic's messages (`POST /v1/topics/{topic}/messages/{messageId}/commit`).
    */
-  private createFunction(id: string, options: FunctionOptions): NodejsFunction {
-    const logGroup = new LogGroup(this, `${id}Logs`, { retention: this.logRetention, removalPolicy: this.removalPolicy });
-    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to every log group in the account.
-    const role = new Role(this, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs ${this.node.path}/${id}`,
-    });
-    logGroup.grantWrite(role);
-    return new NodejsFunction(this, id, {
-      entry: fileURLToPath(new URL(`../lambda/handlers/${options.handlerFile}.ts`, import.meta.url)),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      description: options.description,
-      memorySize: options.memorySize,
-      timeout: options.timeout,
-      role,
-      logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      environment: this.environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies inside an ESM bundle still call require(); ESM has none, so the bundle defines it.
-        banner: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        // Stack traces need line mappings only; embedded sources would make every cold start parse the whole SDK twice.
-        sourcesContent: false,
-        // Bundle the AWS SDK too: the versions tested (package-lock.json) are the versions that run, whatever the
-        // runtime happens to ship.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
-    });
+  grantPublish(grantee: IGrantable, ...topics: string[]): Grant {
+    return this.grantRoutes(grantee, publishRoutes(topics));
   }
 
-  /** Read and write items in the table; query (only) its indexes, each named, so no wildcard is needed. */
-  private grantTable(fn: IGrantable): void {
-    fn.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: TABLE_ACTIONS, resources: [this.table.tableArn] }));
-    fn.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: INDEXES.map((index) => `${this.table.tableArn}/index/${index.name}`),
-      }),
-    );
+  /** Lets the grantee consume from these groups: receive, ack, nack, visibility, and their dead letters (read, redrive). */
+  grantConsume(grantee: IGrantable, ...groups: string[]): Grant {
+    return this.grantRoutes(grantee, consumeRoutes(groups));
   }
 
-  /** Consumer-group queues exist only at run time, one pair per group, so they can be addressed only by name prefix. */
-  private grantQueues(fn: IGrantable, actions: string[]): void {
-    fn.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [this.queueArnPattern()] }));
+  /** Lets the grantee look: health, OpenAPI, messages and their trace, queries, the catalog, producer groups' pending checks. */
+  grantRead(grantee: IGrantable): Grant {
+    return this.grantRoutes(grantee, READ_ROUTES);
+  }
+
+  /** Lets the grantee do anything: create and delete topics, groups and producer groups, and every other route. */
+  grantAdmin(grantee: IGrantable): Grant {
+    return this.grantRoutes(grantee, ADMIN_ROUTES);
+  }
+
+  /** `execute-api:Invoke` on exactly these routes of this API's stage. */
+  private grantRoutes(grantee: IGrantable, routes: readonly Route[]): Grant {
+    return Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: routes.map((route) => routeArn(this, this.apiAddress, route)) });
   }
 
   /** `arn:<partition>:sqs:<region>:<account>:<queuePrefix>*`. */
   queueArnPattern(): string {
-    return Stack.of(this).formatArn({ service: 'sqs', resource: `${this.queuePrefix}*` });
+    return queueArnPattern(this, this.queuePrefix);
   }
 
-  private createAlarms(): Ferry['alarms'] {
+  private sharedFunctionProps(props: FerryProps, removalPolicy: RemovalPolicy): SharedFunctionProps {
     return {
-      streamFailures: this.alarmOnAny(
-        'StreamFailuresAlarm',
-        'Ferry: the dispatcher gave up on a stream batch after its retries; the stream redrive function is dispatching it again. Look for why in the dispatcher logs.',
-        this.streamFailureQueue.metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' }),
-      ),
-      streamRedriveFailures: this.alarmOnAny(
-        'StreamRedriveFailuresAlarm',
-        'Ferry: a given-up stream batch could not be dispatched again either; its READY messages reach no queue until it is. The stream keeps it 24 h.',
-        new MetricFilter(this, 'StreamRedriveFailuresFilter', {
-          logGroup: this.streamRedriveFunction.logGroup,
-          filterPattern: FilterPattern.literal('"stream batch not redriven"'),
-          metricNamespace: 'Ferry',
-          metricName: 'StreamBatchesNotRedriven',
-          metricValue: '1',
-        }).metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-      ),
-      // One failed tick is caught up by the next; three in a row mean scheduled messages are late.
-      tickFailures: this.alarmOnAny(
-        'TickFailuresAlarm',
-        'Ferry: the tick failed three minutes in a row; scheduled messages and transaction check-backs are late.',
-        this.tickFunction.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-        3,
-      ),
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy,
+      environment: {
+        ...props.environment,
+        FERRY_TABLE_NAME: this.table.tableName,
+        FERRY_QUEUE_PREFIX: this.queuePrefix,
+        POWERTOOLS_SERVICE_NAME: 'ferry',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
     };
   }
-
-  /** An alarm when the metric is at least 1 in each of `periods` periods in a row; no data is no alarm. */
-  private alarmOnAny(id: string, alarmDescription: string, metric: Metric, periods = 1): Alarm {
-    return new Alarm(this, id, {
-      alarmDescription,
-      metric,
-      threshold: 1,
-      evaluationPeriods: periods,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-  }
-
-  private createStreamFailureQueue(): Queue {
-    return new Queue(this, 'StreamFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // SQS's longest retention: time to find out why a batch failed and recover its READY messages.
-      retentionPeriod: Duration.days(14),
-      // Longer than the redrive function may run, and the pause before a failed redrive is tried again.
-      visibilityTimeout: Duration.minutes(5),
-    });
-  }
-
-  private subscribeDispatcher(retryAttempts: number): void {
-    this.dispatcherFunction.addEventSource(
-      new DynamoEventSource(this.table, {
-        // Nothing written before the dispatcher existed may be skipped: the stream is the outbox.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        // The handler reports the first record it could not dispatch; Lambda retries from there, keeping order.
-        reportBatchItemFailures: true,
-        retryAttempts,
-        // Bisecting would retry the two halves separately, so a later message of a FIFO message group could be sent
-        // before an earlier one that is still failing: a message group must never be reordered.
-        bisectBatchOnError: false,
-        // More than one concurrent batch per shard would let records of one item key (one FIFO message group) overtake
-        // each other; per-key order is the only order DynamoDB streams promise, and Ferry's FIFO rests on it.
-        parallelizationFactor: 1,
-        onFailure: new SqsDlq(this.streamFailureQueue),
-      }),
-    );
-  }
-
-  /** One recurring schedule for every timer: EventBridge Scheduler fires within its minute, the tick makes it exact. */
-  private createTickSchedule(): Schedule {
-    return new Schedule(this, 'TickSchedule', {
-      description: 'Ferry tick: scheduled messages and transaction check-backs',
-      schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      // No retries: a missed tick is caught up by the next one a minute later, and two at once would only race.
-      target: new LambdaInvoke(this.tickFunction, { retryAttempts: 0, role: this.tickScheduleRole }),
-    });
-  }
-
-  private createApi(): HttpApi {
-    const api = new HttpApi(this, 'HttpApi', {
-      apiName: `${Stack.of(this).stackName}-${this.node.id}`,
-      description: 'Ferry: business messaging (RocketMQ semantics) on serverless AWS',
-      defaultAuthorizer: new HttpIamAuthorizer(),
-      // The default stage is added below with throttling and access logs, which HttpApi's own default stage lacks.
-      createDefaultStage: false,
-    });
-    const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction);
-    api.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration });
-    api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration });
-    return api;
-  }
-
-  /** The `$default` stage, so that the URL has no stage segment; answers its URL. */
-  private createDefaultStage(throttle: ThrottleSettings): string {
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: this.logRetention, removalPolicy: this.removalPolicy });
-    const stage = this.api.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-      },
-    });
-    return stage.url;
-  }
-}
-
-function validQueuePrefix(prefix: string): string {
-  if (Token.isUnresolved(prefix) || !QUEUE_PREFIX_PATTERN.test(prefix)) {
-    throw new Error(
-      `Ferry queuePrefix must be 1 to 7 of A-Z a-z 0-9 _ - (an SQS name is at most 80 characters: prefix + group name up to 64 + '-dlq.fifo'), got '${prefix}'`,
-    );
-  }
-  return prefix;
 }
 
 function validEnvironment(environment: Readonly<Record<string, string>>): void {

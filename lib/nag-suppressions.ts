@@ -1,14 +1,35 @@
 // cdk-nag AwsSolutions findings that Ferry's design requires, acknowledged on the exact resources, each with its reason.
 import { Stack, Validations } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import type { Ferry } from './ferry.ts';
+
+/** The Ferry resources whose findings are accepted: named here, so that this file needs nothing from the construct. */
+export interface NagSubjects {
+  /** The construct itself, whose stack resolves the ARNs that findings name. */
+  readonly scope: IConstruct;
+  readonly queueArnPattern: string;
+  readonly apiFunction: IFunction;
+  readonly dispatcherFunction: IFunction;
+  readonly streamRedriveFunction: IFunction;
+  readonly tickFunction: IFunction;
+  readonly tickShardFunction: IFunction;
+  /** Absent when the tick runs on an EventBridge rule. */
+  readonly tickScheduleRole?: IRole | undefined;
+  readonly streamFailureQueue: IQueue;
+  /** Present when the front door is a REST API. */
+  readonly restApi?: RestApi | undefined;
+}
 
 /**
  * Acknowledges, on the Ferry construct's own resources, the findings it accepts on purpose. Wildcard findings are
  * acknowledged one resource at a time (`AwsSolutions-IAM5[Resource::...]`), so that any new wildcard is still reported.
  */
-export function acknowledgeNagFindings(ferry: Ferry): void {
-  const queueArnPattern = nagNotation(Stack.of(ferry).resolve(ferry.queueArnPattern()));
+export function acknowledgeNagFindings(ferry: NagSubjects): void {
+  const stack = Stack.of(ferry.scope);
+  const queueArnPattern = nagNotation(stack.resolve(ferry.queueArnPattern));
   for (const fn of [ferry.apiFunction, ferry.dispatcherFunction, ferry.streamRedriveFunction]) {
     acknowledge(fn.role, `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
       'Consumer-group queues are created at run time, a queue and a dead-letter queue per group (PUT /v1/groups/{group}), so they do not exist at deploy time and can only be addressed by their name prefix. The prefix belongs to this Ferry alone and every action is named (no sqs:*).');
@@ -19,18 +40,31 @@ export function acknowledgeNagFindings(ferry: Ferry): void {
     acknowledge(fn, 'AwsSolutions-L1',
       'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on.');
   }
-  const tickShardArn = nagNotation(Stack.of(ferry).resolve(ferry.tickShardFunction.functionArn));
+  const tickShardArn = nagNotation(stack.resolve(ferry.tickShardFunction.functionArn));
   acknowledge(ferry.tickFunction.role, `AwsSolutions-IAM5[Resource::${tickShardArn}:*]`,
     'lambda:InvokeFunction on the tick-shard function and its versions (":*"), which is how CDK grants invoke; the tick can invoke nothing else.');
-  const tickArn = nagNotation(Stack.of(ferry).resolve(ferry.tickFunction.functionArn));
-  acknowledge(ferry.tickScheduleRole, `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
-    'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.');
-  for (const fn of [ferry.dispatcherFunction, ferry.streamRedriveFunction]) {
-    acknowledge(fn.role, 'AwsSolutions-IAM5[Resource::*]',
-      'dynamodb:ListStreams, which reading the table stream needs, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
+  if (ferry.tickScheduleRole !== undefined) {
+    const tickArn = nagNotation(stack.resolve(ferry.tickFunction.functionArn));
+    acknowledge(ferry.tickScheduleRole, `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
+      'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.');
   }
+  acknowledge(ferry.dispatcherFunction.role, 'AwsSolutions-IAM5[Resource::*]',
+    'dynamodb:ListStreams, which the stream event source mapping needs, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
   acknowledge(ferry.streamFailureQueue, 'AwsSolutions-SQS3',
     'This queue is itself a dead-letter destination (the on-failure destination of the stream event source mapping). A record the redrive function cannot dispatch stays here, retried every 5 minutes under an alarm, until the stream no longer holds its batch; a dead-letter queue behind it would take it out of that retry.');
+  if (ferry.restApi !== undefined) acknowledgeRestApiFindings(ferry.restApi);
+}
+
+/** The REST API front door, which exists for LocalStack's free plan; the HTTP API raises none of these. */
+function acknowledgeRestApiFindings(restApi: RestApi): void {
+  acknowledge(restApi, 'AwsSolutions-APIG2',
+    'Every request is validated by the API function against the same schemas that produce the OpenAPI document, and answered with a 4xx that says what to fix; API Gateway request models would be a second copy of that contract.');
+  acknowledge(restApi, 'AwsSolutions-APIG3',
+    'Every method requires SigV4-signed requests (IAM authorisation) and the stage is throttled; a WAF web ACL is the deployer\'s choice and cost, as it is for the HTTP API front door.');
+  acknowledge(restApi, 'AwsSolutions-APIG6',
+    'Access logs are on (one JSON line per request) and the function logs every error. Execution logs need the account-wide API Gateway CloudWatch role (one per account and region), which a construct must not take over.');
+  acknowledge(restApi, 'AwsSolutions-COG4',
+    'Callers are AWS principals authorised by IAM (SigV4) per route, which the construct\'s grant methods give; Ferry has no end users for a Cognito user pool.');
 }
 
 function acknowledge(scope: IConstruct | undefined, id: string, reason: string): void {

@@ -16,11 +16,20 @@ export interface SynthesizedFerry {
   template: Template;
 }
 
-/** One FerryStack in a fresh app; bundles both Lambdas with esbuild, so call it once per test file, not per test. */
+/** One FerryStack in a fresh app; bundles every Lambda with esbuild, so call it once per test file, not per test. */
 export function synthFerryStack(props: FerryStackProps = {}, id = 'Ferry'): SynthesizedFerry {
-  const app = new App({ context: cdkJson.context ?? {} });
-  const stack = new FerryStack(app, id, props);
+  const { app, stack } = newFerryStack(props, id);
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/**
+ * A FerryStack not yet synthesized, so that a test can add to it (roles, grants) first. With `bundle: false` the
+ * functions are not bundled (CDK's own switch for stacks not being deployed): for tests of anything but the code.
+ */
+export function newFerryStack(props: FerryStackProps = {}, id = 'Ferry', options: { bundle?: boolean } = {}): { app: App; stack: FerryStack } {
+  const bundling = options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {};
+  const app = new App({ context: { ...cdkJson.context, ...bundling } });
+  return { app, stack: new FerryStack(app, id, props) };
 }
 
 /** An IAM policy statement as it appears in a synthesized template. */

@@ -172,7 +172,7 @@ describe('the stream to the dispatcher', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 300 });
     template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [stack.getLogicalId(ferry.streamRedriveFunction.role?.node.defaultChild as CfnRole), 'Arn'] }, Timeout: 60 });
     const toGroups = sqsStatements(statementsOfFunction(ferry.streamRedriveFunction)).filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern));
-    expect(toGroups.map(actionsOf)).toEqual([['sqs:GetQueueUrl', 'sqs:SendMessage']]);
+    expect(toGroups.map(actionsOf)).toEqual([['sqs:SendMessage']]);
   });
 
   it('records given-up batches in an encrypted, TLS-only queue that keeps them 14 days', () => {
@@ -195,7 +195,7 @@ describe('permissions', () => {
 
   it('allow a resource of * only for dynamodb:ListStreams, which has no resource-level permission', () => {
     const unbounded = identityStatements(template).filter(({ statement }) => statement.Resource === '*' || (Array.isArray(statement.Resource) && statement.Resource.includes('*')));
-    expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams'], ['dynamodb:ListStreams']]);
+    expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams']]);
   });
 
   it('let the API manage and consume only the queues under the prefix', () => {
@@ -204,9 +204,8 @@ describe('permissions', () => {
     expect(statements[0]?.Resource).toEqual(queueArnPattern);
     expect(actionsOf(statements[0]!)).toEqual(
       [
-        'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue',
-        'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:ListDeadLetterSourceQueues',
-        'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:PurgeQueue',
+        'sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:DeleteQueue',
+        'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage',
       ].sort(),
     );
   });
@@ -214,9 +213,28 @@ describe('permissions', () => {
   it('let the dispatcher only send to the queues under the prefix (and to its own failure queue)', () => {
     const statements = sqsStatements(statementsOfFunction(ferry.dispatcherFunction));
     const toGroups = statements.filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern));
-    expect(toGroups.map(actionsOf)).toEqual([['sqs:GetQueueUrl', 'sqs:SendMessage']]);
+    expect(toGroups.map(actionsOf)).toEqual([['sqs:SendMessage']]);
     const rest = statements.filter((statement) => !toGroups.includes(statement));
     expect(rest.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [failureQueueId, 'Arn'] }]);
+  });
+
+  it('allow each function exactly the AWS actions its code calls (logs aside), and the event sources their pollers need', () => {
+    const allowed = (fn: Ferry['apiFunction']) => [...new Set(statementsOfFunction(fn).flatMap(actionsOf).filter((action) => !action.startsWith('logs:')))].sort();
+    const worker = ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+    // A queue event source (redrive) or on-failure destination (dispatcher) as CDK grants it to the function's role.
+    const failureQueueSend = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+    const failureQueueRead = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+    const streamPolling = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+    expect(allowed(ferry.apiFunction)).toEqual(
+      [
+        ...worker, 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'scheduler:GetSchedule',
+        'sqs:ChangeMessageVisibility', 'sqs:CreateQueue', 'sqs:DeleteMessage', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:SetQueueAttributes',
+      ].sort(),
+    );
+    expect(allowed(ferry.dispatcherFunction)).toEqual([...new Set([...worker, ...streamPolling, ...failureQueueSend])].sort());
+    expect(allowed(ferry.streamRedriveFunction)).toEqual([...new Set([...worker, 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', ...failureQueueRead, 'sqs:SendMessage'])].sort());
+    expect(allowed(ferry.tickFunction)).toEqual([...worker, 'lambda:InvokeFunction'].sort());
+    expect(allowed(ferry.tickShardFunction)).toEqual(worker);
   });
 
   it('build the queue prefix ARN from the stack partition, region and account', () => {
@@ -225,7 +243,7 @@ describe('permissions', () => {
     });
   });
 
-  it('let both functions use the table and query each named index, nothing broader', () => {
+  it('let the API and the dispatcher use the table and query each named index, nothing broader', () => {
     for (const fn of [ferry.apiFunction, ferry.dispatcherFunction]) {
       const statements = statementsOfFunction(fn).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
       const onTable = statements.find((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }));
@@ -241,20 +259,68 @@ describe('permissions', () => {
     const streamActions = (fn: Ferry['apiFunction']) => statementsOfFunction(fn).flatMap(actionsOf).filter((action) => /^dynamodb:(\w*Stream\w*|GetRecords|GetShardIterator)$/.test(action));
     expect(streamActions(ferry.apiFunction)).toEqual([]);
     expect(streamActions(ferry.dispatcherFunction).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
-    expect(streamActions(ferry.streamRedriveFunction).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+    // The redrive reads a given-up batch back by shard and sequence number: no listing, no describing.
+    expect(streamActions(ferry.streamRedriveFunction).sort()).toEqual(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
     expect(streamActions(ferry.tickFunction)).toEqual([]);
   });
 });
 
 describe('the stack outputs', () => {
-  it('give the API URL, the table name and the queue prefix', () => {
+  it('give the API URL, the region to sign for, the table name and the queue prefix', () => {
     template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
     template.hasOutput('TableName', { Value: { Ref: tableId } });
     template.hasOutput('QueuePrefix', { Value: 'ferry-' });
+    template.hasOutput('Region', { Value: { Ref: 'AWS::Region' } });
   });
 });
 
 describe('construction', () => {
+  it('keeps every logical id the construct had as one file, so an update replaces no table, queue, API or log group', () => {
+    const logicalIds = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter((id) => id !== 'CDKMetadata');
+    expect(logicalIds.sort()).toEqual([
+      'FerryApiAccessLogs3F0AE08D',
+      'FerryApiFunction61949C4E',
+      'FerryApiFunctionLogsFB610C4C',
+      'FerryApiFunctionRole346EC2EE',
+      'FerryApiFunctionRoleDefaultPolicy33803382',
+      'FerryDispatcherFunction2CB810B3',
+      'FerryDispatcherFunctionDynamoDBEventSourceFerryTable9895B285DB025C9C',
+      'FerryDispatcherFunctionLogsA126E86C',
+      'FerryDispatcherFunctionRole30E40170',
+      'FerryDispatcherFunctionRoleDefaultPolicy01EC3F23',
+      'FerryHttpApiANYApiIntegration2CFB457E',
+      'FerryHttpApiANYApiIntegrationPermission5E6D55E9',
+      'FerryHttpApiANYC8AC136F',
+      'FerryHttpApiANYproxy575BDEDA',
+      'FerryHttpApiANYproxyApiIntegrationPermission51BEE6D5',
+      'FerryHttpApiBEE3D718',
+      'FerryHttpApiDefaultStage0CE12DED',
+      'FerryStreamFailuresAlarm2A71D497',
+      'FerryStreamFailuresC52A6DCA',
+      'FerryStreamFailuresPolicy12C63760',
+      'FerryStreamRedriveFailuresAlarm752D66FA',
+      'FerryStreamRedriveFailuresFilterC990EEFA',
+      'FerryStreamRedriveFunction30F4B92F',
+      'FerryStreamRedriveFunctionLogsA21B3C88',
+      'FerryStreamRedriveFunctionRole7300916F',
+      'FerryStreamRedriveFunctionRoleDefaultPolicy90171F7C',
+      'FerryStreamRedriveFunctionSqsEventSourceFerryStreamFailuresA5B35A5B3CF7858C',
+      'FerryTable1A75CFD4',
+      'FerryTickFailuresAlarm0FCA2CAB',
+      'FerryTickFunctionE80B6468',
+      'FerryTickFunctionLogs2B25D698',
+      'FerryTickFunctionRole0C820CFE',
+      'FerryTickFunctionRoleDefaultPolicyED9E99C0',
+      'FerryTickSchedule5122082B',
+      'FerryTickScheduleRole0D88125A',
+      'FerryTickScheduleRoleDefaultPolicy7CC80FCF',
+      'FerryTickShardFunction7B5368EF',
+      'FerryTickShardFunctionLogsC2BA5148',
+      'FerryTickShardFunctionRoleDefaultPolicy21D3D983',
+      'FerryTickShardFunctionRoleE53847FC',
+    ]);
+  });
+
   it.each(['', 'toolong-', 'bad.one', 'sp ace', 'ferry/'])('refuses the queue prefix %j before creating anything', (queuePrefix) => {
     const scope = new Stack(new App(), 'Invalid');
     expect(() => new Ferry(scope, 'Ferry', { queuePrefix })).toThrow(/queuePrefix must be 1 to 7 of A-Z a-z 0-9 _ -/);
@@ -310,7 +376,7 @@ describe('the tick', () => {
     expect(env.FERRY_TICK_SCHEDULE_NAME).toBeDefined();
     const getSchedule = statementsOfFunction(ferry.apiFunction).filter((statement) => actionsOf(statement).includes('scheduler:GetSchedule'));
     expect(getSchedule).toHaveLength(1);
-    expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule.scheduleArn));
+    expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule!.scheduleArn));
   });
 
   it('raises an alarm when a stream batch is given up on, when its redrive fails, and when the tick fails three minutes in a row', () => {

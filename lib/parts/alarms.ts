@@ -1,0 +1,63 @@
+// Alarms for what an operator must act on: given-up stream batches, failed redrives, failing ticks.
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+export interface AlarmsProps {
+  readonly streamFailureQueue: Queue;
+  readonly streamRedriveFunction: NodejsFunction;
+  readonly tickFunction: IFunction;
+}
+
+export interface FerryAlarms {
+  readonly streamFailures: Alarm;
+  readonly streamRedriveFailures: Alarm;
+  readonly tickFailures: Alarm;
+}
+
+export function createAlarms(scope: Construct, props: AlarmsProps): FerryAlarms {
+  return {
+    streamFailures: alarmOnAny(
+      scope,
+      'StreamFailuresAlarm',
+      'Ferry: the dispatcher gave up on a stream batch after its retries; the stream redrive function is dispatching it again. Look for why in the dispatcher logs.',
+      props.streamFailureQueue.metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' }),
+    ),
+    streamRedriveFailures: alarmOnAny(
+      scope,
+      'StreamRedriveFailuresAlarm',
+      'Ferry: a given-up stream batch could not be dispatched again either; its READY messages reach no queue until it is. The stream keeps it 24 h.',
+      new MetricFilter(scope, 'StreamRedriveFailuresFilter', {
+        logGroup: props.streamRedriveFunction.logGroup,
+        filterPattern: FilterPattern.literal('"stream batch not redriven"'),
+        metricNamespace: 'Ferry',
+        metricName: 'StreamBatchesNotRedriven',
+        metricValue: '1',
+      }).metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+    ),
+    // One failed tick is caught up by the next; three in a row mean scheduled messages are late.
+    tickFailures: alarmOnAny(
+      scope,
+      'TickFailuresAlarm',
+      'Ferry: the tick failed three minutes in a row; scheduled messages and transaction check-backs are late.',
+      props.tickFunction.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+      3,
+    ),
+  };
+}
+
+/** An alarm when the metric is at least 1 in each of `periods` periods in a row; no data is no alarm. */
+function alarmOnAny(scope: Construct, id: string, alarmDescription: string, metric: Metric, periods = 1): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription,
+    metric,
+    threshold: 1,
+    evaluationPeriods: periods,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+}
