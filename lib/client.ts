@@ -1,6 +1,33 @@
-// The TypeScript client of Ferry's HTTP API (used by the `ferry` command line, the tests and the benchmark).
-import type { ReceivedMessage } from '../lambda/core/consume.ts';
-import type { PublishInput } from '../lambda/core/publish.ts';
+// The TypeScript client of Ferry's HTTP API: its request and answer types come from the API's own schemas.
+import type { z } from 'zod';
+import type * as schemas from '../lambda/api/schemas.ts';
+
+/** What a caller sends: the schema's input type. */
+type In<S extends z.ZodType> = z.input<S>;
+/** What Ferry answers: the schema's output type. */
+type Out<S extends z.ZodType> = z.output<S>;
+
+export type TopicType = In<typeof schemas.TopicInput>['messageType'];
+export type TopicInput = In<typeof schemas.TopicInput>;
+export type Topic = Out<typeof schemas.Topic>;
+export type GroupInput = In<typeof schemas.GroupInput>;
+export type Subscription = GroupInput['subscriptions'][number];
+export type Group = Out<typeof schemas.Group>;
+export type PublishRequest = In<typeof schemas.PublishInput>;
+export type PublishResult = Out<typeof schemas.PublishResult>;
+export type PublishBatchResult = Out<typeof schemas.PublishBatchResult>;
+export type ReceiveOptions = In<typeof schemas.ReceiveInput>;
+export type ReceivedMessage = Out<typeof schemas.ReceivedMessage>;
+export type DeliveredMessage = Out<typeof schemas.DeliveredMessage>;
+export type AckResult = Out<typeof schemas.AckResult>;
+export type NackResult = Out<typeof schemas.NackResult>;
+export type MessageView = Out<typeof schemas.MessageView>;
+export type DecisionResult = Out<typeof schemas.DecisionResult>;
+export type ProducerGroupInput = In<typeof schemas.ProducerGroupInput>;
+export type ProducerGroup = Out<typeof schemas.ProducerGroup>;
+export type Check = Out<typeof schemas.Check>;
+export type Health = Out<typeof schemas.Health>;
+export type ErrorBody = Out<typeof schemas.ErrorBody>;
 
 export interface FerryClientOptions {
   /** The API's base URL: the local stack's `http://127.0.0.1:4000`, or the deployed API's URL. */
@@ -20,72 +47,137 @@ export class FerryApiError extends Error {
   }
 }
 
-/** The body of a publish: the API's PublishInput. */
-export type PublishRequest = PublishInput;
-export type { ReceivedMessage };
-
-export interface Subscription {
-  topic: string;
-  filter?: { type: 'TAG' | 'SQL92'; expression: string };
-}
+const path = (...parts: string[]) => `/v1/${parts.map(encodeURIComponent).join('/')}`;
 
 export class FerryClient {
   constructor(private readonly options: FerryClientOptions) {}
 
-  putTopic(topic: string, messageType: 'NORMAL' | 'FIFO' | 'DELAY' | 'TRANSACTION', retentionHours?: number) {
-    return this.call<{ name: string; messageType: string }>('PUT', `/v1/topics/${topic}`, { messageType, ...(retentionHours === undefined ? {} : { retentionHours }) });
+  putTopic(topic: string, messageType: TopicType, retentionHours?: number): Promise<Topic> {
+    const input: TopicInput = { messageType, ...(retentionHours === undefined ? {} : { retentionHours }) };
+    return this.call('PUT', path('topics', topic), input);
   }
 
-  putGroup(group: string, subscriptions: Subscription[], maxDeliveryAttempts?: number) {
-    return this.call<{ name: string; queueUrl: string; deadLetterQueueUrl: string }>('PUT', `/v1/groups/${group}`, {
-      subscriptions,
-      ...(maxDeliveryAttempts === undefined ? {} : { maxDeliveryAttempts }),
-    });
+  getTopic(topic: string): Promise<Topic> {
+    return this.call('GET', path('topics', topic));
   }
 
-  getGroup(group: string) {
-    return this.call<{ name: string; backlog: { visible: number; inFlight: number; delayed: number; deadLetters: number } }>('GET', `/v1/groups/${group}`);
+  async listTopics(): Promise<Topic[]> {
+    return (await this.call<Out<typeof schemas.TopicList>>('GET', path('topics'))).topics;
   }
 
-  publish(topic: string, message: PublishRequest) {
-    return this.call<{ messageId: string; state: string }>('POST', `/v1/topics/${topic}/messages`, message);
+  deleteTopic(topic: string): Promise<void> {
+    return this.call('DELETE', path('topics', topic));
   }
 
-  publishBatch(topic: string, messages: PublishRequest[]) {
-    return this.call<{ results: Array<{ messageId: string; state: string } | { error: { code: string; message: string } }> }>('POST', `/v1/topics/${topic}/messages/batch`, { messages });
+  putGroup(group: string, subscriptions: Subscription[], maxDeliveryAttempts?: number): Promise<Group> {
+    const input: GroupInput = { subscriptions, ...(maxDeliveryAttempts === undefined ? {} : { maxDeliveryAttempts }) };
+    return this.call('PUT', path('groups', group), input);
   }
 
-  async receive(group: string, options: { maxMessages?: number; waitSeconds?: number; invisibleSeconds?: number } = {}): Promise<ReceivedMessage[]> {
-    return (await this.call<{ messages: ReceivedMessage[] }>('POST', `/v1/groups/${group}/receive`, options)).messages;
+  getGroup(group: string): Promise<Group> {
+    return this.call('GET', path('groups', group));
   }
 
-  ack(group: string, receiptHandles: string[]) {
-    return this.call<{ acked: number; failed: unknown[] }>('POST', `/v1/groups/${group}/ack`, { receiptHandles });
+  async listGroups(): Promise<Group[]> {
+    return (await this.call<Out<typeof schemas.GroupList>>('GET', path('groups'))).groups;
   }
 
-  nack(group: string, receiptHandle: string, retryAfterSeconds?: number) {
-    return this.call<{ retryAfterSeconds: number }>('POST', `/v1/groups/${group}/nack`, { receiptHandle, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+  deleteGroup(group: string): Promise<void> {
+    return this.call('DELETE', path('groups', group));
   }
 
-  getMessage(messageId: string) {
-    return this.call<{ message: ReceivedMessage; state: string; events: Array<{ type: string; at: string; groups?: string[] }> }>('GET', `/v1/messages/${messageId}`);
+  publish(topic: string, message: PublishRequest): Promise<PublishResult> {
+    return this.call('POST', path('topics', topic, 'messages'), message);
   }
 
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let request = new Request(new URL(path, this.options.baseUrl), {
+  publishBatch(topic: string, messages: PublishRequest[]): Promise<PublishBatchResult> {
+    return this.call('POST', path('topics', topic, 'messages', 'batch'), { messages });
+  }
+
+  async receive(group: string, options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
+    const answer = await this.call<Out<typeof schemas.ReceiveResult>>('POST', path('groups', group, 'receive'), options);
+    return answer.messages;
+  }
+
+  ack(group: string, receiptHandles: string[]): Promise<AckResult> {
+    return this.call('POST', path('groups', group, 'ack'), { receiptHandles });
+  }
+
+  /** Deliver again later: after `retryAfterSeconds`, or after the group's backoff for this attempt when omitted. */
+  nack(group: string, receiptHandle: string, retryAfterSeconds?: number): Promise<NackResult> {
+    const input: In<typeof schemas.NackInput> = {
+      receiptHandle,
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    };
+    return this.call('POST', path('groups', group, 'nack'), input);
+  }
+
+  changeVisibility(group: string, receiptHandle: string, invisibleSeconds: number): Promise<void> {
+    return this.call('POST', path('groups', group, 'visibility'), { receiptHandle, invisibleSeconds });
+  }
+
+  async deadLetters(group: string): Promise<DeliveredMessage[]> {
+    const answer = await this.call<Out<typeof schemas.DeadLetterList>>('GET', path('groups', group, 'dead-letters'));
+    return answer.messages;
+  }
+
+  redriveDeadLetters(group: string): Promise<Out<typeof schemas.RedriveResult>> {
+    return this.call('POST', path('groups', group, 'dead-letters', 'redrive'));
+  }
+
+  getMessage(messageId: string): Promise<MessageView> {
+    return this.call('GET', path('messages', messageId));
+  }
+
+  /** Commit a transaction message of `topic` (the topic's path, so that an IAM grant on the topic covers it). */
+  commit(topic: string, messageId: string): Promise<DecisionResult> {
+    return this.call('POST', path('topics', topic, 'messages', messageId, 'commit'));
+  }
+
+  rollback(topic: string, messageId: string): Promise<DecisionResult> {
+    return this.call('POST', path('topics', topic, 'messages', messageId, 'rollback'));
+  }
+
+  /** Cancel a scheduled message of `topic` that has not been handed to its queues yet. */
+  cancel(topic: string, messageId: string): Promise<DecisionResult> {
+    return this.call('POST', path('topics', topic, 'messages', messageId, 'cancel'));
+  }
+
+  putProducerGroup(name: string, input: ProducerGroupInput = {}): Promise<ProducerGroup> {
+    return this.call('PUT', path('producer-groups', name), input);
+  }
+
+  async pendingChecks(name: string): Promise<Check[]> {
+    return (await this.call<Out<typeof schemas.CheckList>>('GET', path('producer-groups', name, 'checks'))).checks;
+  }
+
+  /** The health document, also when Ferry answers 503 (some part is not ready). */
+  async health(): Promise<{ status: number; health: Health }> {
+    const response = await this.send('GET', path('health'));
+    return { status: response.status, health: (await response.json()) as Health };
+  }
+
+  /** Any route: the answer's JSON, or a {@link FerryApiError} for a non-2xx answer. */
+  async call<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, route, body);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    const parsed: unknown = text === '' ? undefined : JSON.parse(text);
+    if (!response.ok) {
+      const error = (parsed as Partial<ErrorBody> | undefined)?.error;
+      throw new FerryApiError(response.status, error?.code ?? 'UNKNOWN', error?.message ?? text);
+    }
+    return parsed as T;
+  }
+
+  private async send(method: string, route: string, body?: unknown): Promise<Response> {
+    // Appended, not resolved: a base URL with a path (an API Gateway stage, `…/prod`) keeps it.
+    let request = new Request(this.options.baseUrl.replace(/\/+$/, '') + route, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
     });
     if (this.options.sign !== undefined) request = await this.options.sign(request);
-    const response = await fetch(request);
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    const parsed: unknown = text === '' ? undefined : JSON.parse(text);
-    if (!response.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new FerryApiError(response.status, error?.code ?? 'UNKNOWN', error?.message ?? text);
-    }
-    return parsed as T;
+    return fetch(request);
   }
 }
