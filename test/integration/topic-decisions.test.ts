@@ -1,6 +1,6 @@
 // Decisions under a topic's path (what an IAM grant per topic covers): they act only on that topic's messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FerryApiError } from '../../lib/client.ts';
+import { FerryApiError } from '../../client/index.ts';
 import { drain, startTestStack, type TestStack } from './harness.ts';
 
 let stack: TestStack;

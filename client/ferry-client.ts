@@ -1,33 +1,31 @@
-// The TypeScript client of Ferry's HTTP API: its request and answer types come from the API's own schemas.
-import type { z } from 'zod';
+// The TypeScript client of Ferry's HTTP API: one method per route, and consume() for a consumer loop.
 import type * as schemas from '../lambda/api/schemas.ts';
-
-/** What a caller sends: the schema's input type. */
-type In<S extends z.ZodType> = z.input<S>;
-/** What Ferry answers: the schema's output type. */
-type Out<S extends z.ZodType> = z.output<S>;
-
-export type TopicType = In<typeof schemas.TopicInput>['messageType'];
-export type TopicInput = In<typeof schemas.TopicInput>;
-export type Topic = Out<typeof schemas.Topic>;
-export type GroupInput = In<typeof schemas.GroupInput>;
-export type Subscription = GroupInput['subscriptions'][number];
-export type Group = Out<typeof schemas.Group>;
-export type PublishRequest = In<typeof schemas.PublishInput>;
-export type PublishResult = Out<typeof schemas.PublishResult>;
-export type PublishBatchResult = Out<typeof schemas.PublishBatchResult>;
-export type ReceiveOptions = In<typeof schemas.ReceiveInput>;
-export type ReceivedMessage = Out<typeof schemas.ReceivedMessage>;
-export type DeliveredMessage = Out<typeof schemas.DeliveredMessage>;
-export type AckResult = Out<typeof schemas.AckResult>;
-export type NackResult = Out<typeof schemas.NackResult>;
-export type MessageView = Out<typeof schemas.MessageView>;
-export type DecisionResult = Out<typeof schemas.DecisionResult>;
-export type ProducerGroupInput = In<typeof schemas.ProducerGroupInput>;
-export type ProducerGroup = Out<typeof schemas.ProducerGroup>;
-export type Check = Out<typeof schemas.Check>;
-export type Health = Out<typeof schemas.Health>;
-export type ErrorBody = Out<typeof schemas.ErrorBody>;
+import { FerryConsumer, type ConsumeOptions, type MessageHandler } from './consumer.ts';
+import type {
+  AckResult,
+  Check,
+  DecisionResult,
+  DeliveredMessage,
+  ErrorBody,
+  Group,
+  GroupInput,
+  Health,
+  In,
+  MessageView,
+  NackResult,
+  Out,
+  ProducerGroup,
+  ProducerGroupInput,
+  PublishBatchResult,
+  PublishRequest,
+  PublishResult,
+  ReceivedMessage,
+  ReceiveOptions,
+  Subscription,
+  Topic,
+  TopicInput,
+  TopicType,
+} from './contract.ts';
 
 export interface FerryClientOptions {
   /** The API's base URL: the local stack's `http://127.0.0.1:4000`, or the deployed API's URL. */
@@ -149,6 +147,14 @@ export class FerryClient {
 
   async pendingChecks(name: string): Promise<Check[]> {
     return (await this.call<Out<typeof schemas.CheckList>>('GET', path('producer-groups', name, 'checks'))).checks;
+  }
+
+  /**
+   * Runs `handler` for every message of `group` until `stop()`: ack on success, nack on a throw (the group's backoff
+   * unless `retryAfterSeconds`), invisible time extended while a handler runs.
+   */
+  consume(group: string, handler: MessageHandler, options: ConsumeOptions = {}): FerryConsumer {
+    return new FerryConsumer(this, group, handler, options);
   }
 
   /** The health document, also when Ferry answers 503 (some part is not ready). */
