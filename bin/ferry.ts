@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 // The `ferry` command line: the local stack, sending, receiving and tracing messages, and trying filters.
 import { Command } from 'commander';
 import { registerFilterCommand } from './commands/filter-eval.ts';
