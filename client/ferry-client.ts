@@ -93,7 +93,8 @@ export class FerryClient {
   }
 
   async receive(group: string, options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
-    const answer = await this.call<Out<typeof schemas.ReceiveResult>>('POST', path('groups', group, 'receive'), options);
+    type Answer = Out<typeof schemas.ReceiveResult>;
+    const answer = await this.call<Answer>('POST', path('groups', group, 'receive'), options);
     return answer.messages;
   }
 

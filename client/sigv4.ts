@@ -31,5 +31,6 @@ async function createSigner(region: string): Promise<SignatureV4> {
     import('@smithy/hash-node'),
     import('@smithy/signature-v4'),
   ]);
-  return new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
+  const sha256 = Hash.bind(null, 'sha256');
+  return new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256 });
 }

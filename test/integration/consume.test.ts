@@ -60,7 +60,11 @@ describe('consume()', () => {
         if (message.deliveryAttempt === 1) throw new Error('payment service down');
         succeeded.open();
       },
-      { waitSeconds: 1, retryAfterSeconds: 1, onError: (error, message) => errors.push({ error, messageId: message?.messageId }) },
+      {
+        waitSeconds: 1,
+        retryAfterSeconds: 1,
+        onError: (error, message) => errors.push({ error, messageId: message?.messageId }),
+      },
     );
     await succeeded.opened;
     await consumer.stop();
@@ -69,7 +73,7 @@ describe('consume()', () => {
     expect(await typesOf(id!)).toEqual(expect.arrayContaining(['NACKED', 'ACKED']));
   });
 
-  it('without retryAfterSeconds a failed message waits for the group backoff (10 s after a first attempt)', async () => {
+  it('without retryAfterSeconds a failed message waits out the group backoff (10 s after attempt 1)', async () => {
     const [id] = await groupWith('backoff', 1);
     const failed = gate();
     const consumer = stack.client.consume('backoff', () => {

@@ -54,7 +54,7 @@ describe('decisions under a topic', () => {
     expect(await stack.client.commit('refunds', refund.messageId)).toMatchObject({ state: 'READY' });
   });
 
-  it('cancel under the topic cancels its scheduled message; under another topic it is a 404 and cancels nothing', async () => {
+  it('cancel under its topic cancels a scheduled message; under another it is a 404 and cancels nothing', async () => {
     const timeout = await stack.client.publish('timeouts', { body: 'close order 9', delaySeconds: 600 });
     expect(timeout.state).toBe('SCHEDULED');
     expect(await failure(stack.client.cancel('payments', timeout.messageId))).toMatchObject({ status: 404 });
