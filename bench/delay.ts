@@ -1,6 +1,7 @@
 // Benchmark: lateness of scheduled messages (arrival at a consumer minus requested delivery time), over both paths.
-import { FerryClient } from '../lib/client.ts';
+import { FerryClient } from '../client/index.ts';
 import type { LocalStack } from '../lambda/local/local-stack.ts';
+import { consumeCount } from './consumers.ts';
 import { inParallel, percentile, round } from './stats.ts';
 
 const MESSAGES = 1000;
@@ -25,17 +26,10 @@ export async function runDelayBenchmark(stack: LocalStack): Promise<LatenessFigu
   let longPath = 0;
   const lateness: number[] = [];
   const deadline = Date.now() + (SPREAD_SECONDS + 30) * 1000;
-  // Consumers run from the start: the first messages fall due while the rest are still being published. They
-  // acknowledge in the background, so that a consumer is back to receiving at once, as a real one would be.
-  const acks: Array<Promise<unknown>> = [];
-  const consumers = Array.from({ length: 4 }, async () => {
-    while (lateness.length < MESSAGES && Date.now() < deadline) {
-      const messages = await client.receive('bench-delay-reader', { maxMessages: 32, waitSeconds: 1 });
-      const arrived = Date.now();
-      for (const message of messages) lateness.push(arrived - Number(message.body));
-      if (messages.length > 0) acks.push(client.ack('bench-delay-reader', messages.map((message) => message.receiptHandle)));
-    }
-  });
+  // Consumers run from the start: the first messages fall due while the rest are still being published.
+  const consumers = consumeCount(client, 'bench-delay-reader', { count: MESSAGES, timeoutMs: deadline - Date.now() }, (message) =>
+    lateness.push(Date.now() - Number(message.body)),
+  );
   await inParallel(Array.from({ length: MESSAGES }, (_, i) => i), 16, async (i) => {
     // Relative to the moment of publishing, so that time spent publishing the others is not counted as lateness.
     const deliverAt = Date.now() + 1000 + Math.round((i / MESSAGES) * SPREAD_SECONDS * 1000);
@@ -43,8 +37,7 @@ export async function runDelayBenchmark(stack: LocalStack): Promise<LatenessFigu
     if (state === 'SCHEDULED') longPath++;
     due.set(messageId, deliverAt);
   });
-  await Promise.all(consumers);
-  await Promise.all(acks);
+  await consumers;
   if (lateness.length < MESSAGES) throw new Error(`only ${lateness.length} of ${MESSAGES} scheduled messages arrived`);
   return {
     messages: MESSAGES,

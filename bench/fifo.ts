@@ -1,5 +1,6 @@
 // Benchmark: FIFO throughput and latency for 1 message group vs 100, beside NORMAL, on the local stack.
-import { FerryClient } from '../lib/client.ts';
+import { FerryClient } from '../client/index.ts';
+import { consumeCount } from './consumers.ts';
 import type { LocalStack } from '../lambda/local/local-stack.ts';
 import { percentile, round } from './stats.ts';
 
@@ -12,21 +13,16 @@ export interface OrderedFigures {
   p99Ms: number;
 }
 
-/** One sequential producer per message group (each waits for its publish), 4 consumers receiving and acking. */
+/** One sequential producer per message group (each waits for its publish), 4 consumer loops. */
 async function run(client: FerryClient, label: string, topic: string, group: string, messageGroups: number | undefined): Promise<OrderedFigures> {
   const producers = messageGroups ?? 16;
   const perProducer = MESSAGES / producers;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const started = performance.now();
-  const consumers = Array.from({ length: 4 }, async () => {
-    while (latencies.length < MESSAGES && performance.now() - started < 120_000) {
-      const messages = await client.receive(group, { maxMessages: 32, waitSeconds: 1 });
-      const now = performance.now();
-      for (const message of messages) latencies.push(now - sentAt.get(message.body)!);
-      if (messages.length > 0) await client.ack(group, messages.map((message) => message.receiptHandle));
-    }
-  });
+  const consumers = consumeCount(client, group, { count: MESSAGES, timeoutMs: 120_000 }, (message) =>
+    latencies.push(performance.now() - sentAt.get(message.body)!),
+  );
   await Promise.all(
     Array.from({ length: producers }, async (_, p) => {
       for (let i = 0; i < perProducer; i++) {
@@ -36,7 +32,7 @@ async function run(client: FerryClient, label: string, topic: string, group: str
       }
     }),
   );
-  await Promise.all(consumers);
+  await consumers;
   if (latencies.length < MESSAGES) throw new Error(`${label}: only ${latencies.length} of ${MESSAGES} arrived`);
   return { label, perSecond: round(MESSAGES / ((performance.now() - started) / 1000)), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
 }

@@ -1,7 +1,7 @@
 // Benchmark: publish → receive → ack through Ferry on the local stack, beside the same DynamoDB and SQS calls made directly.
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { FerryClient } from '../lib/client.ts';
+import { FerryClient } from '../client/index.ts';
 import { itemWriteCounts, requestCounts } from '../lambda/aws/clients.ts';
 import type { LocalStack } from '../lambda/local/local-stack.ts';
 import { inParallel, percentile, round } from './stats.ts';

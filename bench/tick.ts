@@ -1,7 +1,7 @@
 // Benchmark: how long one tick takes to hand on a bucket full of scheduled messages (the goal: 100,000 well within a minute).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { FerryClient } from '../lib/client.ts';
+import { FerryClient } from '../client/index.ts';
 import { mapConcurrently } from '../lambda/core/concurrency.ts';
 import { startLocalStack, type LocalStack } from '../lambda/local/local-stack.ts';
 import { round } from './stats.ts';

@@ -1,5 +1,5 @@
 // Benchmark: publish-half + commit round trip, beside a normal publish, on the local stack.
-import { FerryClient } from '../lib/client.ts';
+import { FerryClient } from '../client/index.ts';
 import type { LocalStack } from '../lambda/local/local-stack.ts';
 import { inParallel, percentile, round } from './stats.ts';
 

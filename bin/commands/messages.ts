@@ -1,14 +1,6 @@
-// `ferry send`, `ferry receive` and `ferry trace`: the HTTP API from a shell (FERRY_URL, default the local stack).
+// `ferry send`, `ferry receive`, `ferry consume` and `ferry trace`: the HTTP API from a shell (FERRY_URL, default the local stack).
 import type { Command } from 'commander';
-import { FerryClient } from '../../lib/client.ts';
-import { awsIamSigner } from '../../lib/sigv4.ts';
-
-/** The local stack by default; a deployed API (FERRY_URL) is called with SigV4 when FERRY_AWS_REGION is set. */
-const client = () => {
-  const baseUrl = process.env.FERRY_URL ?? `http://127.0.0.1:${process.env.FERRY_PORT ?? 4000}`;
-  const region = process.env.FERRY_AWS_REGION;
-  return new FerryClient(region === undefined ? { baseUrl } : { baseUrl, sign: awsIamSigner(region) });
-};
+import { apiClient as client } from './api-client.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -55,6 +47,21 @@ export function registerMessageCommands(program: Command): void {
       const messages = await client().receive(group, { maxMessages: Number(options.max), waitSeconds: Number(options.wait) });
       for (const message of messages) console.log(JSON.stringify(message));
       if (options.ack && messages.length > 0) await client().ack(group, messages.map((message) => message.receiptHandle));
+    });
+
+  program
+    .command('consume <group>')
+    .description('consume a group until Ctrl-C: print each message as a JSON line and acknowledge it')
+    .option('--concurrency <n>', 'messages handled at once', '1')
+    .action(async (group: string, options: { concurrency: string }) => {
+      const consumer = client().consume(group, (message) => void console.log(JSON.stringify(message)), {
+        concurrency: Number(options.concurrency),
+        onError: (error) => console.error(`ferry: ${error instanceof Error ? error.message : String(error)}`),
+      });
+      // Ctrl-C finishes the messages in hand (and acknowledges them) before the process ends.
+      process.once('SIGINT', () => void consumer.stop());
+      process.once('SIGTERM', () => void consumer.stop());
+      await consumer.stopped;
     });
 
   program

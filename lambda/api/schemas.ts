@@ -1,4 +1,4 @@
-// Request and response schemas: they validate every request and generate the OpenAPI document.
+// The HTTP contract, once: these schemas validate requests, generate the OpenAPI document and type the client.
 import { z } from '@hono/zod-openapi';
 import { TOPIC_TYPES } from '../core/model.ts';
 import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE, NAME_PATTERN } from '../core/names.ts';
@@ -8,17 +8,31 @@ import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';
 const utf8 = (maxBytes: number, what: string) =>
   z.string().min(1).refine((value) => Buffer.byteLength(value, 'utf8') <= maxBytes, `${what} is at most ${maxBytes} bytes in UTF-8`);
 
-const name = (what: string) =>
-  z.string().regex(NAME_PATTERN, `a ${what} name is 1 to 64 of A-Z a-z 0-9 _ -`);
+const name = (what: string) => z.string().regex(NAME_PATTERN, `a ${what} name is 1 to 64 of A-Z a-z 0-9 _ -`);
+const pathName = (what: string, param: string, example: string) =>
+  name(what).openapi({ param: { name: param, in: 'path' }, example });
+const messageId = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: 'messageId', in: 'path' } });
 
-export const TopicParams = z.object({ topic: name('topic').openapi({ param: { name: 'topic', in: 'path' }, example: 'orders' }) });
-export const GroupParams = z.object({ group: name('group').openapi({ param: { name: 'group', in: 'path' }, example: 'billing' }) });
-export const MessageParams = z.object({ messageId: z.string().min(1).max(64).openapi({ param: { name: 'messageId', in: 'path' } }) });
+export const TopicParams = z.object({ topic: pathName('topic', 'topic', 'orders') });
+export const GroupParams = z.object({ group: pathName('group', 'group', 'billing') });
+export const MessageParams = z.object({ messageId });
+/** A message named under its topic, so that an IAM grant on the topic's paths covers the decision. */
+export const TopicMessageParams = z.object({ topic: pathName('topic', 'topic', 'orders'), messageId });
 
 export const TopicInput = z
   .object({
     messageType: z.enum(TOPIC_TYPES),
-    retentionHours: z.number().int().min(1).max(24 * 365).optional().openapi({ description: 'How long messages and trace are kept; default 72.' }),
+    retentionHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .optional()
+      .openapi({ description: 'How long messages and trace are kept; default 72.' }),
   })
   .strict()
   .openapi('TopicInput');
@@ -26,6 +40,8 @@ export const TopicInput = z
 export const Topic = z
   .object({ name: z.string(), messageType: z.enum(TOPIC_TYPES), retentionHours: z.number(), createdAt: z.string() })
   .openapi('Topic');
+
+export const TopicList = z.object({ topics: z.array(Topic) });
 
 export const Filter = z
   .object({
@@ -41,7 +57,13 @@ export const GroupInput = z
       .array(z.object({ topic: name('topic'), filter: Filter.optional() }).strict())
       .min(1)
       .max(32),
-    maxDeliveryAttempts: z.number().int().min(1).max(1000).optional().openapi({ description: 'Deliveries before a message goes to the dead-letter queue; default 16.' }),
+    maxDeliveryAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: 'Deliveries before a message goes to the dead-letter queue; default 16.' }),
   })
   .strict()
   .openapi('GroupInput');
@@ -60,8 +82,15 @@ export const Group = z
   })
   .openapi('Group');
 
+export const GroupList = z.object({ groups: z.array(Group) });
+
 /** Property names must be SQL92 identifiers so that filters can name them. */
-const propertyName = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$.]{0,127}$/, 'a property name is an identifier: a letter, _ or $, then letters, digits, _ $ .');
+const propertyName = z
+  .string()
+  .regex(
+    /^[A-Za-z_$][A-Za-z0-9_$.]{0,127}$/,
+    'a property name is an identifier: a letter, _ or $, then letters, digits, _ $ .',
+  );
 
 export const PublishInput = z
   .object({
@@ -85,7 +114,13 @@ export const PublishInput = z
   .openapi('PublishInput');
 
 export const PublishBatchInput = z
-  .object({ messages: z.array(z.unknown()).min(1).max(100).openapi({ description: 'Each item is a PublishInput, checked on its own.' }) })
+  .object({
+    messages: z
+      .array(z.unknown())
+      .min(1)
+      .max(100)
+      .openapi({ description: 'Each item is a PublishInput, checked on its own.' }),
+  })
   .strict()
   .openapi('PublishBatchInput');
 
@@ -94,6 +129,8 @@ export const PublishResult = z
   .openapi('PublishResult');
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');
+
+export const PublishBatchResult = z.object({ results: z.array(z.union([PublishResult, ErrorBody])) });
 
 export const DeliveredMessage = z
   .object({
@@ -109,7 +146,10 @@ export const DeliveredMessage = z
   })
   .openapi('DeliveredMessage');
 
-export const ReceivedMessage = DeliveredMessage.extend({ deliveryAttempt: z.number(), receiptHandle: z.string() }).openapi('ReceivedMessage');
+export const ReceivedMessage = DeliveredMessage.extend({
+  deliveryAttempt: z.number(),
+  receiptHandle: z.string(),
+}).openapi('ReceivedMessage');
 
 const seconds = (max: number) => z.number().int().min(0).max(max);
 
@@ -122,24 +162,63 @@ export const ReceiveInput = z
   .strict()
   .openapi('ReceiveInput');
 
-export const AckInput = z.object({ receiptHandles: z.array(z.string().min(1)).min(1).max(100) }).strict().openapi('AckInput');
-export const NackInput = z.object({ receiptHandle: z.string().min(1), retryAfterSeconds: seconds(MAX_VISIBILITY_SECONDS).optional() }).strict().openapi('NackInput');
-export const VisibilityInput = z.object({ receiptHandle: z.string().min(1), invisibleSeconds: seconds(MAX_VISIBILITY_SECONDS) }).strict().openapi('VisibilityInput');
+export const ReceiveResult = z.object({ messages: z.array(ReceivedMessage) });
+
+export const AckInput = z
+  .object({ receiptHandles: z.array(z.string().min(1)).min(1).max(100) })
+  .strict()
+  .openapi('AckInput');
+
+export const AckResult = z.object({
+  acked: z.number(),
+  failed: z.array(z.object({ receiptHandle: z.string(), error: ErrorBody.shape.error })),
+});
+
+export const NackInput = z
+  .object({ receiptHandle: z.string().min(1), retryAfterSeconds: seconds(MAX_VISIBILITY_SECONDS).optional() })
+  .strict()
+  .openapi('NackInput');
+
+export const NackResult = z.object({ retryAfterSeconds: z.number() });
+
+export const VisibilityInput = z
+  .object({ receiptHandle: z.string().min(1), invisibleSeconds: seconds(MAX_VISIBILITY_SECONDS) })
+  .strict()
+  .openapi('VisibilityInput');
+
+export const DeadLetterList = z.object({ messages: z.array(DeliveredMessage) });
+export const RedriveResult = z.object({ redriven: z.number() });
 
 export const TraceEvent = z
-  .object({ type: z.string(), at: z.string(), groups: z.array(z.string()).optional(), detail: z.record(z.string(), z.union([z.string(), z.number()])).optional() })
+  .object({
+    type: z.string(),
+    at: z.string(),
+    groups: z.array(z.string()).optional(),
+    detail: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  })
   .openapi('TraceEvent');
 
-export const MessageView = z.object({ message: DeliveredMessage, state: z.string(), events: z.array(TraceEvent) }).openapi('MessageView');
+export const MessageView = z
+  .object({ message: DeliveredMessage, state: z.string(), events: z.array(TraceEvent) })
+  .openapi('MessageView');
 
-export const ProducerGroupParams = z.object({ name: name('producer group').openapi({ param: { name: 'name', in: 'path' }, example: 'checkout' }) });
+export const ProducerGroupParams = z.object({ name: pathName('producer group', 'name', 'checkout') });
 
 export const ProducerGroupInput = z
-  .object({ checkUrl: z.string().min(1).max(2048).optional().openapi({ description: 'https:// endpoint Ferry POSTs check-backs to; absent: the producer pulls its checks.' }) })
+  .object({
+    checkUrl: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .openapi({ description: 'https:// endpoint Ferry POSTs check-backs to; absent: the producer pulls its checks.' }),
+  })
   .strict()
   .openapi('ProducerGroupInput');
 
-export const ProducerGroup = z.object({ name: z.string(), checkUrl: z.string().optional(), createdAt: z.string() }).openapi('ProducerGroup');
+export const ProducerGroup = z
+  .object({ name: z.string(), checkUrl: z.string().optional(), createdAt: z.string() })
+  .openapi('ProducerGroup');
 
 export const Check = z
   .object({
@@ -153,4 +232,10 @@ export const Check = z
   })
   .openapi('Check');
 
+export const CheckList = z.object({ checks: z.array(Check) });
+
 export const DecisionResult = z.object({ messageId: z.string(), state: z.string() }).openapi('DecisionResult');
+
+export const Health = z
+  .object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) })
+  .openapi('Health');

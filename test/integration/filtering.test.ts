@@ -1,6 +1,6 @@
 // Server-side filtering through the local stack: tag and SQL92 subscriptions, gray release, filter changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FerryApiError } from '../../lib/client.ts';
+import { FerryApiError } from '../../client/index.ts';
 import { drain, startTestStack, type TestStack } from './harness.ts';
 
 let stack: TestStack;

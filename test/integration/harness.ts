@@ -1,7 +1,7 @@
 // Builds an isolated Ferry stack (own table, own queue prefix) on the engines that global-setup started.
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { FerryClient } from '../../lib/client.ts';
+import { FerryClient, type ReceivedMessage } from '../../client/index.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lambda/local/local-stack.ts';
 
 export interface TestStack extends LocalStack {
@@ -31,15 +31,21 @@ export async function startTestStack(options: Pick<LocalStackOptions, 'env' | 'a
   return { ...stack, client: new FerryClient({ baseUrl: stack.apiUrl }), dispatched: () => stack.poller.caughtUp() };
 }
 
-/** Receives (and acknowledges) until `count` messages arrived or `timeoutMs` passed. */
+/** Consumes (and so acknowledges) until `count` messages arrived or `timeoutMs` passed. */
 export async function drain(stack: TestStack, group: string, count: number, timeoutMs = 20_000) {
-  const received: Awaited<ReturnType<FerryClient['receive']>> = [];
-  const deadline = Date.now() + timeoutMs;
-  while (received.length < count && Date.now() < deadline) {
-    const batch = await stack.client.receive(group, { maxMessages: 32, waitSeconds: 1 });
-    if (batch.length > 0) await stack.client.ack(group, batch.map((message) => message.receiptHandle));
-    received.push(...batch);
-  }
+  const received: ReceivedMessage[] = [];
+  const consumer = stack.client.consume(
+    group,
+    (message) => {
+      received.push(message);
+      // Stopped from the handler, so that no further receive takes messages a later step expects.
+      if (received.length >= count) void consumer.stop();
+    },
+    { concurrency: 32, waitSeconds: 1 },
+  );
+  const timer = setTimeout(() => void consumer.stop(), timeoutMs);
+  await consumer.stopped;
+  clearTimeout(timer);
   return received;
 }
 

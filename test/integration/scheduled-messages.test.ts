@@ -1,6 +1,6 @@
 // Scheduled (DELAY) messages on the local stack with small timer settings, so the long path runs in seconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FerryApiError } from '../../lib/client.ts';
+import { FerryApiError } from '../../client/index.ts';
 import { drain, startTestStack, type TestStack } from './harness.ts';
 
 // Direct delays up to 3 s; later ones wait for the tick (every 1 s) and are handed on 2 s ahead.

@@ -1,6 +1,6 @@
 // Transaction messages: half messages no consumer sees, decisions with one winner, check-backs, and the order story.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FerryApiError } from '../../lib/client.ts';
+import { FerryApiError } from '../../client/index.ts';
 import { startCheckEndpoint, type CheckBehaviour, type CheckEndpoint } from './check-endpoint.ts';
 import { drain, startTestStack, type TestStack } from './harness.ts';
 

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FerryClient } from '../../lib/client.ts';
+import { FerryClient } from '../../client/index.ts';
 
 let server: Server;
 let origin: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awsIamSigner } from '../../lib/sigv4.ts';
+import { awsIamSigner } from '../../client/sigv4.ts';
 
 describe('SigV4 signing for a deployed API', () => {
   it('adds an execute-api signature for the region, keeping method and body', async () => {

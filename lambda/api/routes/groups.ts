@@ -1,27 +1,48 @@
 // Routes for consumer groups: create or update (with their queues), read with backlog, list, delete.
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { FerryServices } from '../../core/services.ts';
-import { Group, GroupInput, GroupParams } from '../schemas.ts';
-import { errors, json } from './responses.ts';
+import { Group, GroupInput, GroupList, GroupParams } from '../schemas.ts';
+import { errors, json, ok } from './responses.ts';
+
+const putGroupRoute = createRoute({
+  method: 'put',
+  path: '/v1/groups/{group}',
+  tags: ['groups'],
+  request: { params: GroupParams, body: json(GroupInput) },
+  responses: { ...ok('The group with its queue URLs', Group), ...errors(400, 404, 409) },
+});
+
+const listGroupsRoute = createRoute({
+  method: 'get',
+  path: '/v1/groups',
+  tags: ['groups'],
+  responses: ok('Every group with backlog figures', GroupList),
+});
+
+const getGroupRoute = createRoute({
+  method: 'get',
+  path: '/v1/groups/{group}',
+  tags: ['groups'],
+  request: { params: GroupParams },
+  responses: { ...ok('The group with backlog figures', Group), ...errors(400, 404) },
+});
+
+const deleteGroupRoute = createRoute({
+  method: 'delete',
+  path: '/v1/groups/{group}',
+  tags: ['groups'],
+  request: { params: GroupParams },
+  responses: { 204: { description: 'Deleted with its queues' }, ...errors(400, 404) },
+});
 
 export function registerGroupRoutes(app: OpenAPIHono, { admin }: FerryServices): void {
-  app.openapi(
-    createRoute({ method: 'put', path: '/v1/groups/{group}', tags: ['groups'], request: { params: GroupParams, body: json(GroupInput) }, responses: { 200: { description: 'The group with its queue URLs', content: { 'application/json': { schema: Group } } }, ...errors(400, 404, 409) } }),
-    async (c) => c.json(await admin.putGroup(c.req.valid('param').group, c.req.valid('json')), 200),
+  app.openapi(putGroupRoute, async (c) =>
+    c.json(await admin.putGroup(c.req.valid('param').group, c.req.valid('json')), 200),
   );
-  app.openapi(
-    createRoute({ method: 'get', path: '/v1/groups', tags: ['groups'], responses: { 200: { description: 'Every group with backlog figures', content: { 'application/json': { schema: z.object({ groups: z.array(Group) }) } } } } }),
-    async (c) => c.json({ groups: await admin.listGroups() }, 200),
-  );
-  app.openapi(
-    createRoute({ method: 'get', path: '/v1/groups/{group}', tags: ['groups'], request: { params: GroupParams }, responses: { 200: { description: 'The group with backlog figures', content: { 'application/json': { schema: Group } } }, ...errors(400, 404) } }),
-    async (c) => c.json(await admin.getGroup(c.req.valid('param').group), 200),
-  );
-  app.openapi(
-    createRoute({ method: 'delete', path: '/v1/groups/{group}', tags: ['groups'], request: { params: GroupParams }, responses: { 204: { description: 'Deleted with its queues' }, ...errors(400, 404) } }),
-    async (c) => {
-      await admin.deleteGroup(c.req.valid('param').group);
-      return c.body(null, 204);
-    },
-  );
+  app.openapi(listGroupsRoute, async (c) => c.json({ groups: await admin.listGroups() }, 200));
+  app.openapi(getGroupRoute, async (c) => c.json(await admin.getGroup(c.req.valid('param').group), 200));
+  app.openapi(deleteGroupRoute, async (c) => {
+    await admin.deleteGroup(c.req.valid('param').group);
+    return c.body(null, 204);
+  });
 }

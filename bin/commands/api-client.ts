@@ -1,0 +1,8 @@
+// The client the commands call: FERRY_URL (default the local stack), signed with SigV4 when a region is given.
+import { awsIamSigner, FerryClient } from '../../client/index.ts';
+
+export function apiClient(options: { url?: string; region?: string } = {}): FerryClient {
+  const baseUrl = options.url ?? process.env.FERRY_URL ?? `http://127.0.0.1:${process.env.FERRY_PORT ?? 4000}`;
+  const region = options.region ?? process.env.FERRY_AWS_REGION;
+  return new FerryClient(region === undefined ? { baseUrl } : { baseUrl, sign: awsIamSigner(region) });
+}

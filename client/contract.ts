@@ -1,0 +1,30 @@
+// The client's view of the HTTP contract: every request and answer type is inferred from the API's zod schemas.
+import type { z } from 'zod';
+import type * as schemas from '../lambda/api/schemas.ts';
+
+/** What a caller sends: the schema's input type. */
+export type In<S extends z.ZodType> = z.input<S>;
+/** What Ferry answers: the schema's output type. */
+export type Out<S extends z.ZodType> = z.output<S>;
+
+export type TopicType = In<typeof schemas.TopicInput>['messageType'];
+export type TopicInput = In<typeof schemas.TopicInput>;
+export type Topic = Out<typeof schemas.Topic>;
+export type GroupInput = In<typeof schemas.GroupInput>;
+export type Subscription = GroupInput['subscriptions'][number];
+export type Group = Out<typeof schemas.Group>;
+export type PublishRequest = In<typeof schemas.PublishInput>;
+export type PublishResult = Out<typeof schemas.PublishResult>;
+export type PublishBatchResult = Out<typeof schemas.PublishBatchResult>;
+export type ReceiveOptions = In<typeof schemas.ReceiveInput>;
+export type ReceivedMessage = Out<typeof schemas.ReceivedMessage>;
+export type DeliveredMessage = Out<typeof schemas.DeliveredMessage>;
+export type AckResult = Out<typeof schemas.AckResult>;
+export type NackResult = Out<typeof schemas.NackResult>;
+export type MessageView = Out<typeof schemas.MessageView>;
+export type DecisionResult = Out<typeof schemas.DecisionResult>;
+export type ProducerGroupInput = In<typeof schemas.ProducerGroupInput>;
+export type ProducerGroup = Out<typeof schemas.ProducerGroup>;
+export type Check = Out<typeof schemas.Check>;
+export type Health = Out<typeof schemas.Health>;
+export type ErrorBody = Out<typeof schemas.ErrorBody>;
