@@ -152,7 +152,7 @@ export class Ferry extends Construct {
     this.streamFailureQueue = dispatch.streamFailureQueue;
     this.streamRedriveFunction = createStreamRedrive(this, { table: this.table, functions, queueArnPattern: queues, streamFailureQueue: this.streamFailureQueue });
 
-    const tick = createTick(this, { trigger: props.tick ?? 'scheduler', table: this.table, functions });
+    const tick = createTick(this, { trigger: props.tick ?? 'scheduler', table: this.table, functions, queueArnPattern: queues });
     this.tickFunction = tick.tickFunction;
     this.tickShardFunction = tick.tickShardFunction;
     this.tickSchedule = tick.schedule;
@@ -173,7 +173,12 @@ export class Ferry extends Construct {
     this.url = api.url;
     this.apiAddress = api.address;
 
-    this.alarms = createAlarms(this, { streamFailureQueue: this.streamFailureQueue, streamRedriveFunction: this.streamRedriveFunction, tickFunction: this.tickFunction });
+    this.alarms = createAlarms(this, {
+      streamFailureQueue: this.streamFailureQueue,
+      streamRedriveFunction: this.streamRedriveFunction,
+      tickFunction: this.tickFunction,
+      faultLogGroups: [this.apiFunction, this.dispatcherFunction, this.streamRedriveFunction, this.tickFunction, this.tickShardFunction].map((fn) => fn.logGroup),
+    });
     // Here rather than in FerryStack, so that a user's own stack running cdk-nag inherits the reviewed findings.
     acknowledgeNagFindings({
       scope: this,

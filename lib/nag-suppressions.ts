@@ -30,7 +30,7 @@ export interface NagSubjects {
 export function acknowledgeNagFindings(ferry: NagSubjects): void {
   const stack = Stack.of(ferry.scope);
   const queueArnPattern = nagNotation(stack.resolve(ferry.queueArnPattern));
-  for (const fn of [ferry.apiFunction, ferry.dispatcherFunction, ferry.streamRedriveFunction]) {
+  for (const fn of [ferry.apiFunction, ferry.dispatcherFunction, ferry.streamRedriveFunction, ferry.tickFunction]) {
     acknowledge(fn.role, `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
       'Consumer-group queues are created at run time, a queue and a dead-letter queue per group (PUT /v1/groups/{group}), so they do not exist at deploy time and can only be addressed by their name prefix. The prefix belongs to this Ferry alone and every action is named (no sqs:*).');
     acknowledge(fn, 'AwsSolutions-L1',

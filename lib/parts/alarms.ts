@@ -1,9 +1,9 @@
-// Alarms for what an operator must act on: given-up stream batches, failed redrives, failing ticks.
+// Alarms for what an operator must act on: given-up stream batches, failed redrives, failing ticks, undeliverable and swept messages.
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -11,12 +11,18 @@ export interface AlarmsProps {
   readonly streamFailureQueue: Queue;
   readonly streamRedriveFunction: NodejsFunction;
   readonly tickFunction: IFunction;
+  /** Where the functions log `ferry fault` lines (lambda/aws/fault-log.ts). */
+  readonly faultLogGroups: ILogGroup[];
 }
 
 export interface FerryAlarms {
   readonly streamFailures: Alarm;
   readonly streamRedriveFailures: Alarm;
   readonly tickFailures: Alarm;
+  /** A message a queue refused for good (UNDELIVERABLE): it will not be delivered; its trace says why. */
+  readonly undeliverable: Alarm;
+  /** The sweep dispatched messages the stream and its redrive missed: delivery was late; find out why. */
+  readonly swept: Alarm;
 }
 
 export function createAlarms(scope: Construct, props: AlarmsProps): FerryAlarms {
@@ -47,7 +53,33 @@ export function createAlarms(scope: Construct, props: AlarmsProps): FerryAlarms 
       props.tickFunction.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
       3,
     ),
+    undeliverable: alarmOnAny(
+      scope,
+      'UndeliverableAlarm',
+      'Ferry: a queue refused a message for good; it is UNDELIVERABLE and reaches no consumer of that group. GET /v1/messages/{id} shows the reason.',
+      faultMetric(scope, props.faultLogGroups, 'UNDELIVERABLE', 'UndeliverableMessages'),
+    ),
+    swept: alarmOnAny(
+      scope,
+      'SweptAlarm',
+      'Ferry: the sweep dispatched READY messages that the stream and its redrive had not handed on in time; they were late. Look at the dispatcher and redrive logs.',
+      faultMetric(scope, props.faultLogGroups, 'SWEPT', 'SweptBatches'),
+    ),
   };
+}
+
+/** Counts one kind of `ferry fault` log line over every function's log group. */
+function faultMetric(scope: Construct, logGroups: ILogGroup[], fault: string, metricName: string): Metric {
+  for (const [index, logGroup] of logGroups.entries()) {
+    new MetricFilter(scope, `${metricName}Filter${index}`, {
+      logGroup,
+      filterPattern: FilterPattern.stringValue('$.fault', '=', fault),
+      metricNamespace: 'Ferry',
+      metricName,
+      metricValue: '1',
+    });
+  }
+  return new Metric({ namespace: 'Ferry', metricName, period: Duration.minutes(5), statistic: 'Sum' });
 }
 
 /** An alarm when the metric is at least 1 in each of `periods` periods in a row; no data is no alarm. */

@@ -17,13 +17,14 @@ export interface FerryTableProps {
  * shard) make: reading items and the tick state, querying, inserting and transitioning messages, writing trace in
  * batches. TransactWriteItems is authorised per contained Put or Delete, and no transaction holds a ConditionCheck.
  */
-export const WORKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+/** BatchGetItem and DeleteItem: the dispatcher reads and settles FIFO holds and reads held messages back. */
+export const WORKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /**
  * The API's table calls: the workers' and also DeleteItem (deleting a topic; the Deletes of a group's transaction),
  * BatchGetItem (the checks a producer group pulls) and DescribeTable (health).
  */
-export const API_TABLE_ACTIONS = [...WORKER_TABLE_ACTIONS, 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'];
+export const API_TABLE_ACTIONS = [...WORKER_TABLE_ACTIONS, 'dynamodb:DescribeTable'];
 
 /** The table with the indexes of the shared layout (`lambda/aws/table-layout.ts`), on demand, with TTL, stream and PITR. */
 export function createTable(scope: Construct, props: FerryTableProps): Table {

@@ -1,4 +1,5 @@
-// The tick: a Lambda run every minute that fans out to one tick-shard invocation per timer shard (delays, check-backs).
+// The tick: a Lambda run every minute that fans out to one tick-shard invocation per timer shard (delays, check-backs)
+// and sweeps the outbox.
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule as RuleSchedule } from 'aws-cdk-lib/aws-events';
@@ -9,6 +10,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
+import { DISPATCH_QUEUE_ACTIONS, grantGroupQueues } from './queues.ts';
 import { grantTableUse } from './table.ts';
 
 /**
@@ -20,6 +22,8 @@ export type TickTrigger = 'scheduler' | 'rule';
 export interface TickProps {
   readonly trigger: TickTrigger;
   readonly table: Table;
+  /** The group queues, to which the tick's sweep dispatches what the stream did not hand on. */
+  readonly queueArnPattern: string;
   readonly functions: SharedFunctionProps;
 }
 
@@ -45,6 +49,7 @@ export function createTick(scope: Construct, props: TickProps): Tick {
     timeout: Duration.seconds(55),
   });
   grantTableUse(props.table, tickFunction);
+  grantGroupQueues(tickFunction, props.queueArnPattern, DISPATCH_QUEUE_ACTIONS);
   tickFunction.addEnvironment('FERRY_TICK_SHARD_FUNCTION', tickShardFunction.functionName);
   tickShardFunction.grantInvoke(tickFunction);
   if (props.trigger === 'rule') return { tickFunction, tickShardFunction, rule: createTickRule(scope, tickFunction) };

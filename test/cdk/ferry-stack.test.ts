@@ -220,20 +220,21 @@ describe('permissions', () => {
 
   it('allow each function exactly the AWS actions its code calls (logs aside), and the event sources their pollers need', () => {
     const allowed = (fn: Ferry['apiFunction']) => [...new Set(statementsOfFunction(fn).flatMap(actionsOf).filter((action) => !action.startsWith('logs:')))].sort();
-    const worker = ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+    const worker = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
     // A queue event source (redrive) or on-failure destination (dispatcher) as CDK grants it to the function's role.
     const failureQueueSend = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
     const failureQueueRead = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
     const streamPolling = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
     expect(allowed(ferry.apiFunction)).toEqual(
       [
-        ...worker, 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'scheduler:GetSchedule',
+        ...worker, 'dynamodb:DescribeTable', 'scheduler:GetSchedule',
         'sqs:ChangeMessageVisibility', 'sqs:CreateQueue', 'sqs:DeleteMessage', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:SetQueueAttributes',
       ].sort(),
     );
     expect(allowed(ferry.dispatcherFunction)).toEqual([...new Set([...worker, ...streamPolling, ...failureQueueSend])].sort());
     expect(allowed(ferry.streamRedriveFunction)).toEqual([...new Set([...worker, 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', ...failureQueueRead, 'sqs:SendMessage'])].sort());
-    expect(allowed(ferry.tickFunction)).toEqual([...worker, 'lambda:InvokeFunction'].sort());
+    // The tick's sweep dispatches what the stream missed.
+    expect(allowed(ferry.tickFunction)).toEqual([...worker, 'lambda:InvokeFunction', 'sqs:SendMessage'].sort());
     expect(allowed(ferry.tickShardFunction)).toEqual(worker);
   });
 
@@ -277,7 +278,11 @@ describe('the stack outputs', () => {
 describe('construction', () => {
   it('keeps every logical id the construct had as one file, so an update replaces no table, queue, API or log group', () => {
     const logicalIds = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter((id) => id !== 'CDKMetadata');
-    expect(logicalIds.sort()).toEqual([
+    // Added since: the alarms on UNDELIVERABLE and SWEPT faults, and one metric filter per function log group for each.
+    const added = ['FerrySweptAlarm', 'FerryUndeliverableAlarm', 'FerrySweptBatchesFilter', 'FerryUndeliverableMessagesFilter'];
+    const kept = logicalIds.filter((id) => !added.some((prefix) => id.startsWith(prefix)));
+    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5);
+    expect(kept.sort()).toEqual([
       'FerryApiAccessLogs3F0AE08D',
       'FerryApiFunction61949C4E',
       'FerryApiFunctionLogsFB610C4C',
@@ -337,7 +342,8 @@ describe('construction', () => {
       Environment: { Variables: Match.objectLike({ FERRY_QUEUE_PREFIX: 'dev_1-', FERRY_TIMER_LEAD_SECONDS: '60' }) },
     });
     const prefixed = identityStatements(custom.template).filter(({ statement }) => JSON.stringify(statement.Resource).includes(':dev_1-*'));
-    expect(prefixed).toHaveLength(3);
+    // The API, the dispatcher, the stream redrive and the tick's sweep.
+    expect(prefixed).toHaveLength(4);
     custom.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
     custom.template.hasOutput('QueuePrefix', { Value: 'dev_1-' });
   });
@@ -379,8 +385,15 @@ describe('the tick', () => {
     expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule!.scheduleArn));
   });
 
+  it('raises an alarm when a message is undeliverable and when the sweep had to send what the stream missed', () => {
+    for (const [fault, metricName] of [['UNDELIVERABLE', 'UndeliverableMessages'], ['SWEPT', 'SweptBatches']] as const) {
+      template.resourcePropertiesCountIs('AWS::Logs::MetricFilter', { FilterPattern: `{ $.fault = "${fault}" }`, MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: metricName })] }, 5);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Ferry', MetricName: metricName, Threshold: 1 });
+    }
+  });
+
   it('raises an alarm when a stream batch is given up on, when its redrive fails, and when the tick fails three minutes in a row', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '"stream batch not redriven"',
       MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: 'StreamBatchesNotRedriven' })],
@@ -401,8 +414,8 @@ describe('the tick', () => {
     });
   });
 
-  it('gives the tick and its shards the table but no queue', () => {
-    expect(sqsStatements(statementsOfFunction(ferry.tickFunction))).toEqual([]);
+  it('gives the tick the table and only send on the group queues (its sweep), and its shards no queue', () => {
+    expect(sqsStatements(statementsOfFunction(ferry.tickFunction)).map(actionsOf)).toEqual([['sqs:SendMessage']]);
     expect(sqsStatements(statementsOfFunction(ferry.tickShardFunction))).toEqual([]);
   });
 });
