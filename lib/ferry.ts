@@ -143,7 +143,7 @@ export class Ferry extends Construct {
     this.queuePrefix = validQueuePrefix(props.queuePrefix ?? DEFAULT_QUEUE_PREFIX);
     validEnvironment(props.environment ?? {});
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.table = createTable(this, { removalPolicy, ...(props.warmThroughput === undefined ? {} : { warmThroughput: props.warmThroughput }) });
+    this.table = createTable(this, { removalPolicy, warmThroughput: props.warmThroughput });
     const functions = this.sharedFunctionProps(props, removalPolicy);
     const queues = this.queueArnPattern();
 

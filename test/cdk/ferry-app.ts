@@ -16,9 +16,9 @@ export interface SynthesizedFerry {
   template: Template;
 }
 
-/** One FerryStack in a fresh app; bundles every Lambda with esbuild, so call it once per test file, not per test. */
-export function synthFerryStack(props: FerryStackProps = {}, id = 'Ferry'): SynthesizedFerry {
-  const { app, stack } = newFerryStack(props, id);
+/** One FerryStack in a fresh app; bundles every Lambda with esbuild unless told not to, so bundle once per test file. */
+export function synthFerryStack(props: FerryStackProps = {}, id = 'Ferry', options: { bundle?: boolean } = {}): SynthesizedFerry {
+  const { app, stack } = newFerryStack(props, id, options);
   return { app, stack, template: Template.fromStack(stack) };
 }
 

@@ -67,7 +67,7 @@ describe('the table', () => {
 
   it('is pre-warmed, table and every index, only when the user asks (for a timeout center busy from day one)', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { WarmThroughput: Match.absent() });
-    const warm = synthFerryStack({ ferry: { warmThroughput: { writeUnitsPerSecond: 10_000 } } }, 'FerryWarm');
+    const warm = synthFerryStack({ ferry: { warmThroughput: { writeUnitsPerSecond: 10_000 } } }, 'FerryWarm', { bundle: false });
     const [table] = Object.values(warm.template.findResources('AWS::DynamoDB::Table')) as Array<{ Properties: { WarmThroughput: unknown; GlobalSecondaryIndexes: Array<{ WarmThroughput: unknown }> } }>;
     expect(table!.Properties.WarmThroughput).toEqual({ WriteUnitsPerSecond: 10_000 });
     expect(table!.Properties.GlobalSecondaryIndexes.map((index) => index.WarmThroughput)).toEqual(INDEXES.map(() => ({ WriteUnitsPerSecond: 10_000 })));
@@ -337,7 +337,7 @@ describe('construction', () => {
   });
 
   it('applies a custom queue prefix everywhere and lets a test stack be destroyed', () => {
-    const custom = synthFerryStack({ ferry: { queuePrefix: 'dev_1-', removalPolicy: RemovalPolicy.DESTROY, environment: { FERRY_TIMER_LEAD_SECONDS: '60' } } }, 'FerryDev');
+    const custom = synthFerryStack({ ferry: { queuePrefix: 'dev_1-', removalPolicy: RemovalPolicy.DESTROY, environment: { FERRY_TIMER_LEAD_SECONDS: '60' } } }, 'FerryDev', { bundle: false });
     custom.template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FERRY_QUEUE_PREFIX: 'dev_1-', FERRY_TIMER_LEAD_SECONDS: '60' }) },
     });
