@@ -2,16 +2,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all.ts';
+import { CATALOG_PARTITION, GROUP_PREFIX, groupKey, producerKey, routeKey, routesPartition, TOPIC_PREFIX, topicKey } from './table-layout.ts';
 import type { ConsumerGroup, ProducerGroup, Topic } from '../core/model.ts';
 import type { CatalogStore, Route } from '../core/ports.ts';
 
-/** Topics and groups share one small partition so that they can be listed; hot reads are cached by callers. */
-const CATALOG = 'CATALOG';
-const topicKey = (name: string) => ({ pk: CATALOG, sk: `TOPIC#${name}` });
-const groupKey = (name: string) => ({ pk: CATALOG, sk: `GROUP#${name}` });
-const producerKey = (name: string) => ({ pk: CATALOG, sk: `PRODUCER#${name}` });
-/** The routes of one topic: what the dispatcher reads for every message of it. */
-const routeKey = (topic: string, group: string) => ({ pk: `ROUTES#${topic}`, sk: `GROUP#${group}` });
 
 export class DynamoCatalog implements CatalogStore {
   constructor(
@@ -43,7 +37,7 @@ export class DynamoCatalog implements CatalogStore {
   }
 
   async listTopics(): Promise<Topic[]> {
-    return (await this.queryCatalog('TOPIC#')).map(toTopic);
+    return (await this.queryCatalog(TOPIC_PREFIX)).map(toTopic);
   }
 
   async deleteTopic(name: string): Promise<boolean> {
@@ -75,7 +69,7 @@ export class DynamoCatalog implements CatalogStore {
   }
 
   async listGroups(): Promise<ConsumerGroup[]> {
-    return (await this.queryCatalog('GROUP#')).map(toGroup);
+    return (await this.queryCatalog(GROUP_PREFIX)).map(toGroup);
   }
 
   async deleteGroup(group: ConsumerGroup): Promise<void> {
@@ -90,7 +84,7 @@ export class DynamoCatalog implements CatalogStore {
   }
 
   async routesOf(topic: string): Promise<Route[]> {
-    const items = await this.queryAll({ pk: `ROUTES#${topic}` });
+    const items = await this.queryAll({ pk: routesPartition(topic) });
     return items.map((item) => {
       const route: Route = { group: String(item.group), queueUrl: String(item.queueUrl), fifo: item.fifo === true };
       if (item.filter !== undefined) route.filter = item.filter as Route['filter'] & object;
@@ -111,7 +105,7 @@ export class DynamoCatalog implements CatalogStore {
   }
 
   private queryCatalog(prefix: string): Promise<Record<string, unknown>[]> {
-    return this.queryAll({ pk: CATALOG, prefix });
+    return this.queryAll({ pk: CATALOG_PARTITION, prefix });
   }
 
   private queryAll(key: { pk: string; prefix?: string }): Promise<Record<string, unknown>[]> {

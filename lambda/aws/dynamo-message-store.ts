@@ -20,24 +20,23 @@ import type { Message, MessageId, MessageState, TraceEvent } from '../core/model
 import type { FifoGroup, FifoHold, MessageRef, MessageStore, OutboxEntry, StoredSize, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
 import { DYNAMODB_ITEM_MAX_BYTES, itemBytes } from './item-size.ts';
 import type { TimerWheel } from '../core/timers.ts';
+import { fromMessageItem, fromOutboxItem, fromTraceItem, toMessageItem, toOutboxItem, toTraceItem } from './message-items.ts';
 import {
   dedupKey,
   dueIndexKeys,
   dueSlotKey,
-  fromMessageItem,
-  fromOutboxItem,
-  fromTraceItem,
   holdKey,
+  messageKey,
   messagePartition,
   messageSortKey,
   OUTBOX_SHARDS,
   outboxKey,
   outboxPartition,
-  toMessageItem,
-  toOutboxItem,
-  toTraceItem,
-} from './message-items.ts';
-import { foldReceipts, receiptEvents, receiptPartition } from './receipt-log.ts';
+  pullChecksPartition,
+  receiptPartition,
+  TICK_STATE_KEY,
+} from './table-layout.ts';
+import { foldReceipts, receiptEvents } from './receipt-log.ts';
 
 /** Room kept in a message's item for one state change's trace event (type, time, who, a reason). */
 const TRANSITION_BYTES = 256;
@@ -125,7 +124,7 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {
-    let items = await this.itemsOf(`M#${messageId}`, messageId);
+    let items = await this.itemsOf(messagePartition({ messageId, topic: '' }), messageId);
     if (items.length === 0) {
       const partition = await this.partitionFromIndex(messageId);
       if (partition === undefined) return undefined;
@@ -147,7 +146,7 @@ export class DynamoMessageStore implements MessageStore {
 
   async transition(target: MessageId | MessageRef, transition: Transition): Promise<TransitionResult> {
     const ref: MessageRef = typeof target === 'string' ? { messageId: target, topic: '' } : target;
-    const key = { pk: messagePartition(ref), sk: messageSortKey(ref.messageId) };
+    const key = messageKey(ref);
     const names: Record<string, string> = { '#state': 'state' };
     const values: Record<string, unknown> = { ':from': transition.from, ':to': transition.to, ':event': [transition.event], ':none': [] };
     const set = ['#state = :to', 'transitions = list_append(if_not_exists(transitions, :none), :event)'];
@@ -202,7 +201,7 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async getMany(refs: MessageRef[]): Promise<Message[]> {
-    const keys = refs.map((ref) => ({ pk: messagePartition(ref), sk: messageSortKey(ref.messageId) }));
+    const keys = refs.map(messageKey);
     const found: Message[] = [];
     for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
       let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_MAX);
@@ -351,17 +350,17 @@ export class DynamoMessageStore implements MessageStore {
 
   async addPullCheck(producerGroup: string, messageId: MessageId): Promise<void> {
     const expiresAt = Math.ceil(Date.now() / 1000 + this.defaultRetentionHours * 3600);
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk: `CHECKS#${producerGroup}`, sk: messageId, kind: 'CHECK', messageId, expiresAt } }));
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk: pullChecksPartition(producerGroup), sk: messageId, kind: 'CHECK', messageId, expiresAt } }));
   }
 
   async pullChecks(producerGroup: string): Promise<Message[]> {
     const { Items = [] } = await this.documents.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CHECKS#${producerGroup}` }, ConsistentRead: true, Limit: 100 }),
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pullChecksPartition(producerGroup) }, ConsistentRead: true, Limit: 100 }),
     );
     const ids = Items.map((item) => String(item.messageId));
     if (ids.length === 0) return [];
     const { Responses } = await this.documents.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: ids.map((id) => ({ pk: `M#${id}`, sk: `M#${id}` })), ConsistentRead: true } } }),
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: ids.map((messageId) => messageKey({ messageId: messageId as MessageId, topic: '' })), ConsistentRead: true } } }),
     );
     return (Responses?.[this.tableName] ?? []).map(fromMessageItem);
   }
@@ -369,7 +368,7 @@ export class DynamoMessageStore implements MessageStore {
   async removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void> {
     for (let start = 0; start < messageIds.length; start += BATCH_WRITE_MAX) {
       const chunk = messageIds.slice(start, start + BATCH_WRITE_MAX);
-      await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: chunk.map((id) => ({ DeleteRequest: { Key: { pk: `CHECKS#${producerGroup}`, sk: id } } })) } }));
+      await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: chunk.map((id) => ({ DeleteRequest: { Key: { pk: pullChecksPartition(producerGroup), sk: id } } })) } }));
     }
   }
 
@@ -423,7 +422,6 @@ export class DynamoMessageStore implements MessageStore {
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
-const TICK_STATE_KEY = { pk: 'TICK', sk: 'STATE' };
 
 const outboxItemOf = (message: Message) => toOutboxItem(refOf(message), message.bornAt, message.expiresAt);
 

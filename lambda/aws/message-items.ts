@@ -1,17 +1,9 @@
-// How messages and trace events are laid out as DynamoDB items; shared by the store and the stream dispatcher.
+// Messages, trace events and outbox entries as DynamoDB items (keys from table-layout.ts); shared by the store and the
+// stream dispatcher.
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
-import type { FifoGroup, MessageRef, OutboxEntry } from '../core/ports.ts';
+import type { MessageRef, OutboxEntry } from '../core/ports.ts';
+import { dueIndexKeys, messageIdIndexKeys, messagePartition, messageSortKey, outboxKey, traceSortKey } from './table-layout.ts';
 import type { TimerWheel } from '../core/timers.ts';
-
-/**
- * Normal messages each get their own partition (no hot topic); the messages of one FIFO message group share
- * one, because DynamoDB streams keep order per partition and that order is the group's order.
- */
-export function messagePartition(ref: MessageRef): string {
-  return ref.messageGroup === undefined ? `M#${ref.messageId}` : `G#${ref.topic}#${ref.messageGroup}`;
-}
-
-export const messageSortKey = (messageId: MessageId) => `M#${messageId}`;
 
 export type MessageItem = Omit<Message, 'keys' | 'properties'> & {
   keys?: string[];
@@ -25,14 +17,6 @@ export type MessageItem = Omit<Message, 'keys' | 'properties'> & {
   gsi4sk?: string;
 };
 
-/** The due-time index keys of a waiting message: bucket and shard, then wake time and id. */
-export function dueIndexKeys(wheel: TimerWheel, messageId: MessageId, wakeAt: number): { gsi4pk: string; gsi4sk: string } {
-  const { bucket, shard } = wheel.slotOf(messageId, wakeAt);
-  return { gsi4pk: dueSlotKey({ bucket, shard }), gsi4sk: `${String(wakeAt).padStart(13, '0')}#${messageId}` };
-}
-
-export const dueSlotKey = (slot: { bucket: number; shard: number }) => `DUE#${slot.bucket}#${slot.shard}`;
-
 export function toMessageItem(message: Message, wheel: TimerWheel): MessageItem {
   const { keys, properties, ...rest } = message;
   const item: MessageItem = { ...rest, pk: messagePartition(message), sk: messageSortKey(message.messageId), kind: 'MSG' };
@@ -41,10 +25,7 @@ export function toMessageItem(message: Message, wheel: TimerWheel): MessageItem 
   if (Object.keys(properties).length > 0) item.properties = properties;
   if (message.wakeAt !== undefined) Object.assign(item, dueIndexKeys(wheel, message.messageId, message.wakeAt));
   // Only messages whose partition cannot be derived from the id need the id index.
-  if (message.messageGroup !== undefined) {
-    item.gsi1pk = `MID#${message.messageId}`;
-    item.gsi1sk = 'M';
-  }
+  if (message.messageGroup !== undefined) Object.assign(item, messageIdIndexKeys(message.messageId));
   return item;
 }
 
@@ -61,7 +42,7 @@ export function toTraceItem(ref: MessageRef, event: TraceEvent, expiresAt: numbe
   const unique = `${String(sequence).padStart(6, '0')}${Math.random().toString(36).slice(2, 6)}`;
   return {
     pk: messagePartition(ref),
-    sk: `${messageSortKey(ref.messageId)}#E#${String(event.at).padStart(13, '0')}#${unique}`,
+    sk: traceSortKey(ref.messageId, event.at, unique),
     kind: 'EVT',
     ...event,
     expiresAt,
@@ -73,23 +54,6 @@ export function fromTraceItem(item: Record<string, unknown>): TraceEvent {
   if (item.groups !== undefined) event.groups = item.groups as string[];
   if (item.detail !== undefined) event.detail = item.detail as Record<string, string | number>;
   return event;
-}
-
-/** The outbox partitions: entries spread over shards by id; a FIFO group's entries share one, so a sweep reads them in order. */
-export const OUTBOX_SHARDS = 16;
-
-function shardOf(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) >>> 0;
-  return hash % OUTBOX_SHARDS;
-}
-
-export const outboxPartition = (shard: number) => `OUTBOX#${shard}`;
-
-/** Sorted by message id, which sorts by publish time: a FIFO group's entries come in the group's order. */
-export function outboxKey(ref: MessageRef): { pk: string; sk: string } {
-  const shard = shardOf(ref.messageGroup === undefined ? ref.messageId : `${ref.topic}#${ref.messageGroup}`);
-  return { pk: outboxPartition(shard), sk: ref.messageId };
 }
 
 /** A small item beside the message (its key, the reference and when it became READY): cheap to write and to delete. */
@@ -105,7 +69,4 @@ export function fromOutboxItem(item: Record<string, unknown>): OutboxEntry {
   return entry;
 }
 
-export const holdKey = (group: FifoGroup) => ({ pk: `HOLD#${group.topic}#${group.messageGroup}`, sk: 'HOLD' });
 
-/** A producer's dedupKey on one topic: the message it first published with it. */
-export const dedupKey = (topic: string, key: string) => ({ pk: `DEDUP#${topic}`, sk: key });

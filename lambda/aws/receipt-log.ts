@@ -1,7 +1,7 @@
 // Consumer-side trace (received, acked, nacked) folded into one item per API call, yet findable by message id.
-import { decodeTime } from 'ulid';
 import type { MessageId, TraceEvent } from '../core/model.ts';
 import type { TraceEntry } from '../core/ports.ts';
+import { receiptPartition } from './table-layout.ts';
 
 /**
  * A receive or ack call touches many messages; writing an event per message would multiply what a message costs.
@@ -10,9 +10,6 @@ import type { TraceEntry } from '../core/ports.ts';
  */
 const FOLDED: ReadonlySet<TraceEvent['type']> = new Set(['RECEIVED', 'ACKED', 'NACKED']);
 
-export function receiptPartition(group: string, messageId: MessageId): string {
-  return `RCPT#${group}#${Math.floor(decodeTime(messageId) / 60_000)}`;
-}
 
 export interface FoldedTrace {
   receiptItems: Record<string, unknown>[];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldReceipts, receiptEvents, receiptPartition } from '../../lambda/aws/receipt-log.ts';
+import { foldReceipts, receiptEvents } from '../../lambda/aws/receipt-log.ts';
+import { receiptPartition } from '../../lambda/aws/table-layout.ts';
 import { newMessageId } from '../../lambda/core/ids.ts';
 import type { TraceEntry } from '../../lambda/core/ports.ts';
 
