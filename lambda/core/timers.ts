@@ -9,6 +9,8 @@ export interface TimerSlot {
 export const TICK_SAFETY_MARGIN_MS = 60_000;
 /** How far back the very first tick looks, for messages published before any tick ran. */
 export const FIRST_TICK_LOOKBACK_MS = 60 * 60_000;
+/** ...and at most this many buckets: with the narrow buckets of a test, an hour would be thousands of reads. */
+export const FIRST_TICK_LOOKBACK_BUCKETS = 60;
 
 export class TimerWheel {
   private readonly bucketMs: number;
@@ -37,7 +39,7 @@ export class TimerWheel {
 
   /** The buckets a tick at `now` reads: from its cursor (or a look-back on the first tick) up to now. */
   bucketsToRead(cursor: number | undefined, now: number): number[] {
-    const first = cursor ?? this.bucketOf(now - FIRST_TICK_LOOKBACK_MS);
+    const first = cursor ?? Math.max(this.bucketOf(now - FIRST_TICK_LOOKBACK_MS), this.bucketOf(now) - FIRST_TICK_LOOKBACK_BUCKETS);
     const last = this.bucketOf(now);
     return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
   }

@@ -22,6 +22,12 @@ describe('timer wheel', () => {
     expect(wheel.bucketsToRead(undefined, now)[0]).toBe(wheel.bucketOf(now - FIRST_TICK_LOOKBACK_MS));
   });
 
+  it('looks back at most 60 buckets on the very first tick, however narrow they are', () => {
+    const narrow = new TimerWheel(2, 2);
+    const now = Date.UTC(2026, 10, 25, 12, 0, 30);
+    expect(narrow.bucketsToRead(undefined, now)).toHaveLength(61);
+  });
+
   it('leaves a bucket behind only once its end is a safety margin in the past', () => {
     const bucket = wheel.bucketOf(Date.UTC(2026, 10, 25, 12, 0, 0));
     expect(wheel.canLeaveBehind(bucket, wheel.bucketEnd(bucket) + TICK_SAFETY_MARGIN_MS)).toBe(true);
