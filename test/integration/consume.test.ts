@@ -93,10 +93,11 @@ describe('consume()', () => {
     const consumer = stack.client.consume('slow', async () => {
       started.open();
       await release.opened;
-    }, { waitSeconds: 1, invisibleSeconds: 2, heartbeatSeconds: 1 });
+    }, { waitSeconds: 1, invisibleSeconds: 5, heartbeatSeconds: 1 });
     await started.opened;
-    // Well past the 2 s invisible time, another consumer of the group must still see nothing.
-    const until = Date.now() + 5000;
+    // Well past the 5 s invisible time (renewed every second, slack for a slow machine), another consumer of the
+    // group must still see nothing.
+    const until = Date.now() + 9000;
     const stolen: ReceivedMessage[] = [];
     while (Date.now() < until) stolen.push(...(await stack.client.receive('slow', { waitSeconds: 1 })));
     release.open();

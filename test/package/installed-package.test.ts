@@ -36,7 +36,8 @@ const TSCONFIG = {
 };
 
 beforeAll(async () => {
-  // npm pack runs prepack, the build: the tarball is what `npm publish` would upload.
+  // npm pack runs prepack, the build: the tarball is what `npm publish` would upload. Pack and install take about
+  // 45 s on a quiet 2-core machine, minutes on a busy one: hence the generous timeout.
   await run('npm', ['pack', '--pack-destination', dir], { cwd: ROOT });
   const tarball = readdirSync(dir).find((file) => file.endsWith('.tgz'))!;
   await run('mkdir', [app]);
@@ -51,7 +52,7 @@ beforeAll(async () => {
   const peers = ['aws-cdk-lib', 'constructs', 'esbuild'].map((name) => `${name}@${own.devDependencies[name]}`);
   const install = ['install', '--prefer-offline', '--no-audit', '--no-fund', join('..', tarball), ...peers];
   await run('npm', install, { cwd: app });
-}, 240_000);
+}, 600_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
