@@ -39,6 +39,8 @@ export class Ledger {
   /** Per group, the ids received at least once (for the wait: delivered ones are never lost later). */
   private readonly seen = new Map<string, Set<string>>(GROUPS.map((group) => [group.name, new Set<string>()]));
   retriedPublishes = 0;
+  /** Redeliveries the consumers asked for: not duplicates. */
+  private nacks = 0;
 
   published(message: PlannedMessage, messageId: string): void {
     this.acked.set(message.key, { messageId, message });
@@ -53,6 +55,10 @@ export class Ledger {
     if (message.messageGroup !== undefined) delivery.messageGroup = message.messageGroup;
     this.deliveries.push(delivery);
     this.seen.get(group)!.add(message.messageId);
+  }
+
+  nacked(): void {
+    this.nacks++;
   }
 
   get acknowledged(): number {
@@ -92,7 +98,7 @@ export class Ledger {
       const message = messageOfKey.get(delivery.key);
       const own = idOfKey.get(delivery.key) === delivery.messageId;
       const pair = `${delivery.group}\u0000${delivery.messageId}`;
-      // Another copy: a redelivery, or the first attempt of a retried publish (stored, though the producer never heard).
+      // Another copy: a redelivery (less those asked for by a nack), or a retried publish's first attempt that was stored.
       if (firstSeen.has(pair) || !own) duplicates++;
       firstSeen.add(pair);
       if (message === undefined) continue;
@@ -122,7 +128,7 @@ export class Ledger {
       undecided,
       inversions: this.inversions(idOfKey, messageOfKey),
       misrouted,
-      duplicates,
+      duplicates: Math.max(0, duplicates - this.nacks),
       retriedPublishes: this.retriedPublishes,
     };
   }

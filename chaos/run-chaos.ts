@@ -85,7 +85,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         return { value: await call(), retries };
       } catch (error) {
         if (error instanceof FerryApiError && error.status < 500) throw error;
-        if (Date.now() > deadline) throw new Error(`the API kept failing for ${GIVE_UP_MS / 1000} s: ${String(error)}`);
+        if (Date.now() > deadline) throw new Error(`the API kept failing for ${GIVE_UP_MS / 1000} s`, { cause: error });
         await sleep(Math.min(2000, 100 * 2 ** Math.min(retries, 5)));
       }
     }
@@ -240,7 +240,10 @@ async function consume(client: FerryClient, group: ChaosGroup, ledger: Ledger, r
       }
     }
     try {
-      for (const message of nacks) await client.nack(group.name, message.receiptHandle, hash(message.messageId) % 2);
+      for (const message of nacks) {
+        await client.nack(group.name, message.receiptHandle, hash(message.messageId) % 2);
+        ledger.nacked();
+      }
       if (acks.length > 0) await client.ack(group.name, acks);
     } catch {
       // Not acknowledged: it comes back after its invisible time, a duplicate the books allow.
