@@ -52,8 +52,11 @@ export const CHAOS_STACK_ENV = {
 
 /** A message's first delivery is nacked when this hash of its id divides by it (FIFO groups only). */
 const NACK_ONE_IN = 8;
-/** A request that keeps failing this long stops the run: the stack is not coming back. */
-const GIVE_UP_MS = 180_000;
+/**
+ * A request that keeps failing this long stops the run: the stack is not coming back. Long, because a restarted local
+ * stack answers only after its first tick, which sweeps the backlog the kill left (minutes on a loaded machine).
+ */
+const GIVE_UP_MS = 900_000;
 
 export function mustBeZero(figures: ChaosFigures): Array<keyof ChaosFigures> {
   return (['lost', 'forbiddenDelivered', 'twoOutcomes', 'undecided', 'inversions', 'misrouted'] as const).filter((name) => figures[name] !== 0);

@@ -41,7 +41,8 @@ export class StackProcess {
   /** Starts an incarnation and resolves once it says it is up; one that dies while starting is started again. */
   async start(): Promise<void> {
     for (let failures = 0; ; failures++) {
-      if (await this.startOnce()) return;
+      // stop() while starting: the incarnation it killed is not started again.
+      if (this.stopped || (await this.startOnce())) return;
       if (failures >= 5) throw new Error(`the stack did not start 6 times in a row; last output:\n${this.tail.join('\n')}`);
     }
   }
