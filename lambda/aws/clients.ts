@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { faultSettingsFrom, injectFaults } from './fault-injection.ts';
 
 /** AWS requests made by this process, by `Service.Operation`; read by the benchmark. */
 export const requestCounts = new Map<string, number>();
@@ -64,5 +65,11 @@ export function createClients(env: Env = process.env): AwsClients {
   const sqs = new SQSClient(endpointFor(env, 'SQS'));
   countRequests('SQS', sqs.middlewareStack as unknown as MiddlewareStackLike);
   const scheduler = new SchedulerClient(endpointFor(env, 'SCHEDULER'));
+  // Only the chaos runner sets FERRY_CHAOS_FAULT_RATE (npm run chaos): AWS calls then fail at random.
+  const faults = faultSettingsFrom(env);
+  if (faults !== undefined) {
+    injectFaults('DynamoDB', dynamoDb.middlewareStack, faults);
+    injectFaults('SQS', sqs.middlewareStack, faults);
+  }
   return { dynamoDb, documents, sqs, scheduler };
 }

@@ -103,7 +103,7 @@ export class DynamoMessageStore implements MessageStore {
   private async put(message: Message): Promise<void> {
     const item = toMessageItem(message, this.wheel);
     await Promise.all([
-      this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' })),
+      this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' })).catch(writtenByEarlierAttempt),
       message.state === 'READY' ? this.documents.send(new PutCommand({ TableName: this.tableName, Item: outboxItemOf(message) })) : undefined,
     ]);
   }
@@ -422,6 +422,14 @@ export class DynamoMessageStore implements MessageStore {
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
+
+/**
+ * A fresh message id never collides, so a put that finds its id taken was stored by an earlier attempt of the same call
+ * (the SDK retries when an answer is lost): the message is written, and the publish succeeds instead of answering 500.
+ */
+function writtenByEarlierAttempt(error: unknown): void {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+}
 
 const outboxItemOf = (message: Message) => toOutboxItem(refOf(message), message.bornAt, message.expiresAt);
 

@@ -5,6 +5,7 @@ import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createApp } from '../api/app.ts';
 import { createClients } from '../aws/clients.ts';
+import { faultSettingsFrom, injectFaults } from '../aws/fault-injection.ts';
 import { createAwsPorts } from '../aws/services.ts';
 import type { Ports } from '../core/ports.ts';
 import { createServices, type FerryServices } from '../core/services.ts';
@@ -71,6 +72,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const streamArn = await ensureTable(clients.dynamoDb, tableName);
 
     const streams = new DynamoDBStreamsClient({ endpoint: engines.dynamoDbEndpoint });
+    const faults = faultSettingsFrom(env);
+    if (faults !== undefined) injectFaults('DynamoDBStreams', streams.middlewareStack, faults);
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
     const poller = new StreamPoller({
       streams,

@@ -42,10 +42,12 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
       expect(await adapters.store.get(aMessage(adapters.now()).messageId)).toBeUndefined();
     });
 
-    it('never overwrites a message: inserting its id again is refused and the first stays', async () => {
+    it('never overwrites a message: inserting its id again leaves the first as it was', async () => {
       const first = aMessage(adapters.now());
       await adapters.store.insert([first]);
-      await expect(adapters.store.insert([{ ...first, body: 'another body' }])).rejects.toThrow();
+      // The DynamoDB store takes a taken id for its own earlier attempt (the SDK retried a put whose answer was lost)
+      // and answers success; the memory store refuses. Either way the first message stays.
+      await adapters.store.insert([{ ...first, body: 'another body' }]).catch(() => undefined);
       expect((await adapters.store.get(first.messageId))?.message.body).toBe(first.body);
     });
 
