@@ -1,5 +1,5 @@
 // The local stand-in for Lambda's DynamoDB stream event source: reads the stream in order and calls a handler with Lambda's event shape.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   DescribeStreamCommand,
   ExpiredIteratorException,
@@ -172,7 +172,11 @@ export class StreamPoller {
     const sequenceNumber = record.dynamodb?.SequenceNumber;
     if (sequenceNumber === undefined) return;
     this.checkpoints[shardId] = sequenceNumber;
-    if (this.options.checkpointFile !== undefined) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
+    if (this.options.checkpointFile !== undefined) {
+      // Written aside, then renamed: a kill in the middle of the write leaves the previous checkpoint, never half a file.
+      writeFileSync(`${this.options.checkpointFile}.next`, JSON.stringify(this.checkpoints));
+      renameSync(`${this.options.checkpointFile}.next`, this.options.checkpointFile);
+    }
   }
 }
 
