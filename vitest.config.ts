@@ -14,7 +14,11 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/memory.test.ts'] } },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/contract/aws.test.ts'], globalSetup: ['test/integration/global-setup.ts'] },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/contract/aws.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+        },
       },
       { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'] } },
     ],

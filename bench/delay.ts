@@ -27,16 +27,23 @@ export async function runDelayBenchmark(stack: LocalStack): Promise<LatenessFigu
   const lateness: number[] = [];
   const deadline = Date.now() + (SPREAD_SECONDS + 30) * 1000;
   // Consumers run from the start: the first messages fall due while the rest are still being published.
-  const consumers = consumeCount(client, 'bench-delay-reader', { count: MESSAGES, timeoutMs: deadline - Date.now() }, (message) =>
-    lateness.push(Date.now() - Number(message.body)),
+  const consumers = consumeCount(
+    client,
+    'bench-delay-reader',
+    { count: MESSAGES, timeoutMs: deadline - Date.now() },
+    (message) => lateness.push(Date.now() - Number(message.body)),
   );
-  await inParallel(Array.from({ length: MESSAGES }, (_, i) => i), 16, async (i) => {
-    // Relative to the moment of publishing, so that time spent publishing the others is not counted as lateness.
-    const deliverAt = Date.now() + 1000 + Math.round((i / MESSAGES) * SPREAD_SECONDS * 1000);
-    const { messageId, state } = await client.publish('bench-delay', { body: String(deliverAt), deliverAt });
-    if (state === 'SCHEDULED') longPath++;
-    due.set(messageId, deliverAt);
-  });
+  await inParallel(
+    Array.from({ length: MESSAGES }, (_, i) => i),
+    16,
+    async (i) => {
+      // Relative to the moment of publishing, so that time spent publishing the others is not counted as lateness.
+      const deliverAt = Date.now() + 1000 + Math.round((i / MESSAGES) * SPREAD_SECONDS * 1000);
+      const { messageId, state } = await client.publish('bench-delay', { body: String(deliverAt), deliverAt });
+      if (state === 'SCHEDULED') longPath++;
+      due.set(messageId, deliverAt);
+    },
+  );
   await consumers;
   if (lateness.length < MESSAGES) throw new Error(`only ${lateness.length} of ${MESSAGES} scheduled messages arrived`);
   return {

@@ -14,7 +14,13 @@ export interface OrderedFigures {
 }
 
 /** One sequential producer per message group (each waits for its publish), 4 consumer loops. */
-async function run(client: FerryClient, label: string, topic: string, group: string, messageGroups: number | undefined): Promise<OrderedFigures> {
+async function run(
+  client: FerryClient,
+  label: string,
+  topic: string,
+  group: string,
+  messageGroups: number | undefined,
+): Promise<OrderedFigures> {
   const producers = messageGroups ?? 16;
   const perProducer = MESSAGES / producers;
   const sentAt = new Map<string, number>();
@@ -34,7 +40,12 @@ async function run(client: FerryClient, label: string, topic: string, group: str
   );
   await consumers;
   if (latencies.length < MESSAGES) throw new Error(`${label}: only ${latencies.length} of ${MESSAGES} arrived`);
-  return { label, perSecond: round(MESSAGES / ((performance.now() - started) / 1000)), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
+  return {
+    label,
+    perSecond: round(MESSAGES / ((performance.now() - started) / 1000)),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+  };
 }
 
 export async function runFifoBenchmark(stack: LocalStack): Promise<OrderedFigures[]> {

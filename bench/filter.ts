@@ -46,7 +46,11 @@ function sampleMessages(): FilterTarget[] {
 }
 
 /** Evaluations per second of `predicate` over the messages, cycling through them; the match count keeps the work alive. */
-function measure(predicate: MessagePredicate, messages: FilterTarget[], iterations: number): { perSecond: number; matches: number } {
+function measure(
+  predicate: MessagePredicate,
+  messages: FilterTarget[],
+  iterations: number,
+): { perSecond: number; matches: number } {
   const mask = messages.length - 1;
   let matches = 0;
   const started = performance.now();
@@ -59,7 +63,8 @@ function measure(predicate: MessagePredicate, messages: FilterTarget[], iteratio
 
 function checkSameAnswers(compiled: MessagePredicate, messages: FilterTarget[]): number {
   const disagreements = messages.filter((message) => compiled(message) !== handWrittenFilter(message));
-  if (disagreements.length > 0) throw new Error(`the compiled filter and the hand-written one disagree on ${JSON.stringify(disagreements[0])}`);
+  if (disagreements.length > 0)
+    throw new Error(`the compiled filter and the hand-written one disagree on ${JSON.stringify(disagreements[0])}`);
   return messages.filter(compiled).length;
 }
 

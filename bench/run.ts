@@ -1,6 +1,7 @@
 // `npm run bench`: starts a local stack in memory and prints every benchmark's figures.
 import { cpus } from 'node:os';
 import { startLocalStack } from '../lambda/local/local-stack.ts';
+import { countRequests } from './request-counter.ts';
 import { runDelayBenchmark } from './delay.ts';
 import { runFifoBenchmark } from './fifo.ts';
 import { runThroughputBenchmark } from './throughput.ts';
@@ -22,16 +23,26 @@ const BENCH_ENV = {
 const only = process.argv[2]?.split(',');
 const wanted = (name: string) => only === undefined || only.includes(name);
 
-const stack = await startLocalStack({ env: BENCH_ENV });
+const stack = await startLocalStack({ env: BENCH_ENV, instrumentClients: countRequests });
 try {
-  console.log(`Ferry benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, local stack (DynamoDB Local + fauxqs)`);
+  console.log(
+    `Ferry benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, local stack (DynamoDB Local + fauxqs)`,
+  );
 
   if (wanted('throughput')) {
     const throughput = await runThroughputBenchmark(stack);
-    console.log(`\n## publish → receive → ack, NORMAL topic, ${throughput.messages} messages (16 publishers, 4 consumers)`);
-    console.log(`ferry   ${throughput.ferry.perSecond} msg/s  latency p50 ${throughput.ferry.p50Ms} ms  p99 ${throughput.ferry.p99Ms} ms`);
-    console.log(`paced   ${throughput.paced.messages} messages at ${throughput.paced.ratePerSecond} msg/s: latency p50 ${throughput.paced.p50Ms} ms  p99 ${throughput.paced.p99Ms} ms`);
-    console.log(`direct  ${throughput.direct.perSecond} msg/s  latency p50 ${throughput.direct.p50Ms} ms  p99 ${throughput.direct.p99Ms} ms  (PutItem + SendMessage, Receive + DeleteBatch)`);
+    console.log(
+      `\n## publish → receive → ack, NORMAL topic, ${throughput.messages} messages (16 publishers, 4 consumers)`,
+    );
+    console.log(
+      `ferry   ${throughput.ferry.perSecond} msg/s  latency p50 ${throughput.ferry.p50Ms} ms  p99 ${throughput.ferry.p99Ms} ms`,
+    );
+    console.log(
+      `paced   ${throughput.paced.messages} messages at ${throughput.paced.ratePerSecond} msg/s: latency p50 ${throughput.paced.p50Ms} ms  p99 ${throughput.paced.p99Ms} ms`,
+    );
+    console.log(
+      `direct  ${throughput.direct.perSecond} msg/s  latency p50 ${throughput.direct.p50Ms} ms  p99 ${throughput.direct.p99Ms} ms  (PutItem + SendMessage, Receive + DeleteBatch)`,
+    );
     console.log(`ratio   ${throughput.ratio} of the direct ceiling`);
     console.log('AWS requests per message:', JSON.stringify(throughput.requestsPerMessage));
     console.log('DynamoDB items written per message:', JSON.stringify(throughput.itemWritesPerMessage));
@@ -46,31 +57,45 @@ try {
 
   if (wanted('delay')) {
     const delay = await runDelayBenchmark(stack);
-    console.log(`\n## scheduled messages: lateness over ${delay.messages} messages (${delay.directPath} direct path, ${delay.longPath} long path)`);
+    console.log(
+      `\n## scheduled messages: lateness over ${delay.messages} messages (${delay.directPath} direct path, ${delay.longPath} long path)`,
+    );
     console.log(`lateness p50 ${delay.p50Ms} ms  p99 ${delay.p99Ms} ms  max ${delay.maxMs} ms  early ${delay.early}`);
   }
 
   if (wanted('tick')) {
     const tick = await runTickBenchmark(stack);
     console.log(`\n## one tick over a bucket of ${tick.messages} due messages (all in one minute's bucket)`);
-    console.log(`tick ${tick.tickMs} ms (${tick.perSecond} hand-ons/s); 100,000 would take about ${tick.projected100kMs} ms at this rate`);
+    console.log(
+      `tick ${tick.tickMs} ms (${tick.perSecond} hand-ons/s); 100,000 would take about ${tick.projected100kMs} ms at this rate`,
+    );
     console.log(`CPU time of the tick's process: ${tick.cpuMsPerMessage} ms per message handed on`);
     const perShardSeconds = round(((100_000 / tick.shards) * tick.cpuMsPerMessage) / 1000, 1);
-    console.log(`in AWS the tick fans out to ${tick.shards} tick-shard functions (one vCPU each): 100,000 messages are ${100_000 / tick.shards} per shard, about ${perShardSeconds} s of CPU each`);
-    console.log(`the engine's ceiling for the same conditional UpdateItems, 64 in flight: ${tick.engineCeilingPerSecond}/s`);
+    console.log(
+      `in AWS the tick fans out to ${tick.shards} tick-shard functions (one vCPU each): 100,000 messages are ${100_000 / tick.shards} per shard, about ${perShardSeconds} s of CPU each`,
+    );
+    console.log(
+      `the engine's ceiling for the same conditional UpdateItems, 64 in flight: ${tick.engineCeilingPerSecond}/s`,
+    );
   }
 
   if (wanted('transactions')) {
     const txn = await runTransactionBenchmark(stack);
     console.log(`\n## transactions: ${txn.messages} each, 16 producers`);
-    console.log(`normal publish         ${txn.normalPublish.perSecond} msg/s  p50 ${txn.normalPublish.p50Ms} ms  p99 ${txn.normalPublish.p99Ms} ms`);
-    console.log(`half message + commit  ${txn.halfPlusCommit.perSecond} txn/s  p50 ${txn.halfPlusCommit.p50Ms} ms  p99 ${txn.halfPlusCommit.p99Ms} ms`);
+    console.log(
+      `normal publish         ${txn.normalPublish.perSecond} msg/s  p50 ${txn.normalPublish.p50Ms} ms  p99 ${txn.normalPublish.p99Ms} ms`,
+    );
+    console.log(
+      `half message + commit  ${txn.halfPlusCommit.perSecond} txn/s  p50 ${txn.halfPlusCommit.p50Ms} ms  p99 ${txn.halfPlusCommit.p99Ms} ms`,
+    );
   }
 
   if (wanted('fifo')) {
     console.log('\n## ordered messages: 1000 each, publish → receive → ack');
     for (const figures of await runFifoBenchmark(stack)) {
-      console.log(`${figures.label.padEnd(26)} ${figures.perSecond} msg/s  latency p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms`);
+      console.log(
+        `${figures.label.padEnd(26)} ${figures.perSecond} msg/s  latency p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms`,
+      );
     }
   }
 } finally {

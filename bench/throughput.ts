@@ -1,8 +1,14 @@
 // Benchmark: publish → receive → ack through Ferry on the local stack, beside the same DynamoDB and SQS calls made directly.
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { FerryClient } from '../client/index.ts';
-import { itemWriteCounts, requestCounts } from '../lambda/aws/clients.ts';
+import { itemWriteCounts, requestCounts } from './request-counter.ts';
 import type { LocalStack } from '../lambda/local/local-stack.ts';
 import { inParallel, percentile, round } from './stats.ts';
 
@@ -44,7 +50,9 @@ async function runPipeline(
   if (ratePerSecond === undefined) {
     await inParallel(indexes, PUBLISHERS, publish);
   } else {
-    await Promise.all(indexes.map((index) => sleepUntil(started + (index * 1000) / ratePerSecond).then(() => publish(index))));
+    await Promise.all(
+      indexes.map((index) => sleepUntil(started + (index * 1000) / ratePerSecond).then(() => publish(index))),
+    );
   }
   await Promise.all(consumers);
   if (latencies.length < count) throw new Error(`only ${latencies.length} of ${count} messages arrived`);
@@ -53,7 +61,10 @@ async function runPipeline(
 
 const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
 
-async function runFerry(stack: LocalStack, run: { count: number; ratePerSecond?: number }): Promise<{ perSecond: number; latencies: number[] }> {
+async function runFerry(
+  stack: LocalStack,
+  run: { count: number; ratePerSecond?: number },
+): Promise<{ perSecond: number; latencies: number[] }> {
   const client = new FerryClient({ baseUrl: stack.apiUrl });
   await client.putTopic('bench', 'NORMAL');
   await client.putGroup('bench-consumer', [{ topic: 'bench' }]);
@@ -65,7 +76,11 @@ async function runFerry(stack: LocalStack, run: { count: number; ratePerSecond?:
     },
     async () => {
       const messages = await client.receive('bench-consumer', { maxMessages: 32, waitSeconds: 1 });
-      if (messages.length > 0) await client.ack('bench-consumer', messages.map((message) => message.receiptHandle));
+      if (messages.length > 0)
+        await client.ack(
+          'bench-consumer',
+          messages.map((message) => message.receiptHandle),
+        );
       return messages.map((message) => (JSON.parse(message.body) as { index: number }).index);
     },
     sentAt,
@@ -83,13 +98,25 @@ async function runDirect(stack: LocalStack): Promise<{ perSecond: number; latenc
     async (index) => {
       sentAt[index] = performance.now();
       const body = JSON.stringify({ index, padding: 'x'.repeat(200) });
-      await dynamoDb.send(new PutItemCommand({ TableName: stack.tableName, Item: { pk: { S: `DIRECT#${index}` }, sk: { S: 'M' }, body: { S: body } } }));
+      await dynamoDb.send(
+        new PutItemCommand({
+          TableName: stack.tableName,
+          Item: { pk: { S: `DIRECT#${index}` }, sk: { S: 'M' }, body: { S: body } },
+        }),
+      );
       await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
     },
     async () => {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       if (Messages.length > 0) {
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle }) ) }));
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl,
+            Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle })),
+          }),
+        );
       }
       return Messages.map((message) => (JSON.parse(message.Body ?? '{}') as { index: number }).index);
     },
@@ -111,7 +138,24 @@ export async function runThroughputBenchmark(stack: LocalStack): Promise<Through
   const itemWritesPerMessage = perMessage(itemWriteCounts);
   const direct = await runDirect(stack);
   const paced = await runFerry(stack, { count: PACED_MESSAGES, ratePerSecond: PACED_RATE });
-  const figures = (run: { perSecond: number; latencies: number[] }) => ({ perSecond: round(run.perSecond), p50Ms: round(percentile(run.latencies, 50)), p99Ms: round(percentile(run.latencies, 99)) });
-  const pacedFigures = { ratePerSecond: PACED_RATE, messages: PACED_MESSAGES, p50Ms: round(percentile(paced.latencies, 50)), p99Ms: round(percentile(paced.latencies, 99)) };
-  return { messages: MESSAGES, ferry: figures(ferry), paced: pacedFigures, direct: figures(direct), ratio: round(ferry.perSecond / direct.perSecond, 2), requestsPerMessage, itemWritesPerMessage };
+  const figures = (run: { perSecond: number; latencies: number[] }) => ({
+    perSecond: round(run.perSecond),
+    p50Ms: round(percentile(run.latencies, 50)),
+    p99Ms: round(percentile(run.latencies, 99)),
+  });
+  const pacedFigures = {
+    ratePerSecond: PACED_RATE,
+    messages: PACED_MESSAGES,
+    p50Ms: round(percentile(paced.latencies, 50)),
+    p99Ms: round(percentile(paced.latencies, 99)),
+  };
+  return {
+    messages: MESSAGES,
+    ferry: figures(ferry),
+    paced: pacedFigures,
+    direct: figures(direct),
+    ratio: round(ferry.perSecond / direct.perSecond, 2),
+    requestsPerMessage,
+    itemWritesPerMessage,
+  };
 }

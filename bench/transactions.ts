@@ -15,15 +15,25 @@ interface Figures {
 async function measure(work: (index: number) => Promise<void>): Promise<Figures> {
   const latencies: number[] = [];
   const started = performance.now();
-  await inParallel(Array.from({ length: MESSAGES }, (_, i) => i), PRODUCERS, async (index) => {
-    const t0 = performance.now();
-    await work(index);
-    latencies.push(performance.now() - t0);
-  });
-  return { perSecond: round(MESSAGES / ((performance.now() - started) / 1000)), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
+  await inParallel(
+    Array.from({ length: MESSAGES }, (_, i) => i),
+    PRODUCERS,
+    async (index) => {
+      const t0 = performance.now();
+      await work(index);
+      latencies.push(performance.now() - t0);
+    },
+  );
+  return {
+    perSecond: round(MESSAGES / ((performance.now() - started) / 1000)),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+  };
 }
 
-export async function runTransactionBenchmark(stack: LocalStack): Promise<{ messages: number; normalPublish: Figures; halfPlusCommit: Figures }> {
+export async function runTransactionBenchmark(
+  stack: LocalStack,
+): Promise<{ messages: number; normalPublish: Figures; halfPlusCommit: Figures }> {
   const client = new FerryClient({ baseUrl: stack.apiUrl });
   await client.putTopic('bench-normal', 'NORMAL');
   await client.putTopic('bench-txn', 'TRANSACTION');

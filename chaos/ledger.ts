@@ -69,13 +69,19 @@ export class Ledger {
   expected(): Array<{ messageId: string; message: PlannedMessage; groups: string[] }> {
     return [...this.acked.values()]
       .filter(({ message }) => this.mustDeliver(message))
-      .map(({ messageId, message }) => ({ messageId, message, groups: GROUPS.filter((group) => group.matches(message)).map((group) => group.name) }));
+      .map(({ messageId, message }) => ({
+        messageId,
+        message,
+        groups: GROUPS.filter((group) => group.matches(message)).map((group) => group.name),
+      }));
   }
 
   /** Expected (message, group) deliveries that no consumer has received yet. */
   missing(): Array<{ messageId: string; key: string; group: string }> {
     return this.expected().flatMap(({ messageId, message, groups }) =>
-      groups.filter((group) => !this.seen.get(group)!.has(messageId)).map((group) => ({ messageId, key: message.key, group })),
+      groups
+        .filter((group) => !this.seen.get(group)!.has(messageId))
+        .map((group) => ({ messageId, key: message.key, group })),
     );
   }
 
@@ -114,7 +120,8 @@ export class Ledger {
         const committed = final.eventTypes.includes('COMMITTED');
         const rolledBack = final.eventTypes.includes('ROLLED_BACK');
         const told = this.outcomes.get(message.key);
-        if ((committed && rolledBack) || (told === 'COMMITTED' && rolledBack) || (told === 'ROLLED_BACK' && committed)) twoOutcomes++;
+        if ((committed && rolledBack) || (told === 'COMMITTED' && rolledBack) || (told === 'ROLLED_BACK' && committed))
+          twoOutcomes++;
         if (final.state === 'PREPARED') undecided++;
       }
     }

@@ -11,7 +11,8 @@ export const PRODUCER_GROUP = 'chaos-producers';
  * the check-back, which answers by the message's `intent` property, `check-late-commit` after one UNKNOWN), `cancel`
  * (a long delay cancelled at once; delivered only if the cancel came too late).
  */
-export type Intent = 'deliver' | 'commit' | 'rollback' | 'check-commit' | 'check-rollback' | 'check-late-commit' | 'cancel';
+export type Intent =
+  'deliver' | 'commit' | 'rollback' | 'check-commit' | 'check-rollback' | 'check-late-commit' | 'cancel';
 
 export interface PlannedMessage {
   /** The logical message: the body, unique in the run, also what a retried publish's duplicate carries. */
@@ -75,17 +76,29 @@ export const GROUPS: ChaosGroup[] = [
       { topic: TOPICS.delay, filter: { type: 'TAG', expression: 'paid' } },
     ],
     matches: (message) =>
-      (message.kind === 'normal' && (message.input.tag === 'paid' || message.input.tag === 'shipped')) || (message.kind === 'delay' && message.input.tag === 'paid'),
+      (message.kind === 'normal' && (message.input.tag === 'paid' || message.input.tag === 'shipped')) ||
+      (message.kind === 'delay' && message.input.tag === 'paid'),
     nacks: false,
   },
   {
     name: 'big',
     fifo: false,
-    subscriptions: [{ topic: TOPICS.normal, filter: { type: 'SQL92', expression: "amount > 500 AND region IN ('eu', 'us')" } }],
-    matches: (message) => message.kind === 'normal' && Number(props(message).amount) > 500 && ['eu', 'us'].includes(props(message).region ?? ''),
+    subscriptions: [
+      { topic: TOPICS.normal, filter: { type: 'SQL92', expression: "amount > 500 AND region IN ('eu', 'us')" } },
+    ],
+    matches: (message) =>
+      message.kind === 'normal' &&
+      Number(props(message).amount) > 500 &&
+      ['eu', 'us'].includes(props(message).region ?? ''),
     nacks: false,
   },
-  { name: 'fifo-all', fifo: true, subscriptions: [{ topic: TOPICS.fifo }], matches: (message) => message.kind === 'fifo', nacks: true },
+  {
+    name: 'fifo-all',
+    fifo: true,
+    subscriptions: [{ topic: TOPICS.fifo }],
+    matches: (message) => message.kind === 'fifo',
+    nacks: true,
+  },
   {
     name: 'fifo-eu',
     fifo: true,
@@ -115,7 +128,12 @@ export function makePlan({ messages, fifoGroups, random }: PlanOptions): Plan {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const base = (kind: TopicKind, intent: Intent, extra: Record<string, string> = {}): PlannedMessage => {
     const key = `m-${String(next++).padStart(6, '0')}`;
-    const properties: Record<string, string> = { region: pick(['eu', 'us', 'apac']), amount: String(Math.floor(random() * 1000)), intent, ...extra };
+    const properties: Record<string, string> = {
+      region: pick(['eu', 'us', 'apac']),
+      amount: String(Math.floor(random() * 1000)),
+      intent,
+      ...extra,
+    };
     if (random() < 0.2) properties.lane = 'gray';
     const input: PublishRequest = { body: key, keys: [key], properties };
     const tag = pick(['created', 'paid', 'shipped', undefined]);
@@ -125,7 +143,7 @@ export function makePlan({ messages, fifoGroups, random }: PlanOptions): Plan {
   const units: PublishUnit[] = [];
   const quota = (share: number) => Math.max(1, Math.round(messages * share));
 
-  for (let left = quota(0.4); left > 0; ) {
+  for (let left = quota(0.4); left > 0;) {
     const size = random() < 0.5 ? Math.min(10, left) : 1;
     units.push({ kind: 'normal', messages: Array.from({ length: size }, () => base('normal', 'deliver')) });
     left -= size;
@@ -138,7 +156,17 @@ export function makePlan({ messages, fifoGroups, random }: PlanOptions): Plan {
     message.input.delaySeconds = direct ? 1 + Math.floor(random() * 3) : 6 + Math.floor(random() * 7);
     units.push({ kind: 'delay', messages: [message] });
   }
-  const intents: Intent[] = ['commit', 'commit', 'commit', 'rollback', 'rollback', 'check-commit', 'check-commit', 'check-rollback', 'check-late-commit'];
+  const intents: Intent[] = [
+    'commit',
+    'commit',
+    'commit',
+    'rollback',
+    'rollback',
+    'check-commit',
+    'check-commit',
+    'check-rollback',
+    'check-late-commit',
+  ];
   for (let n = quota(0.2); n > 0; n--) {
     const message = base('txn', pick(intents));
     message.input.producerGroup = PRODUCER_GROUP;
@@ -147,7 +175,7 @@ export function makePlan({ messages, fifoGroups, random }: PlanOptions): Plan {
 
   const fifoChains: PublishUnit[][] = Array.from({ length: fifoGroups }, () => []);
   const seqs = new Array<number>(fifoGroups).fill(0);
-  for (let left = quota(0.25); left > 0; ) {
+  for (let left = quota(0.25); left > 0;) {
     const group = Math.floor(random() * fifoGroups);
     const size = random() < 0.3 ? Math.min(3, left) : 1;
     const batch = Array.from({ length: size }, () => {

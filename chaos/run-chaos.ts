@@ -6,7 +6,15 @@ import { FerryApiError, FerryClient, type ReceivedMessage } from '../client/inde
 import { seededRandom } from '../lambda/aws/fault-injection.ts';
 import { startChaosCheckEndpoint } from './check-endpoint.ts';
 import { Ledger, type ChaosFigures, type FinalState } from './ledger.ts';
-import { GROUPS, makePlan, PRODUCER_GROUP, TOPICS, type ChaosGroup, type PlannedMessage, type PublishUnit } from './plan.ts';
+import {
+  GROUPS,
+  makePlan,
+  PRODUCER_GROUP,
+  TOPICS,
+  type ChaosGroup,
+  type PlannedMessage,
+  type PublishUnit,
+} from './plan.ts';
 import { freePortTriple, StackProcess } from './stack-process.ts';
 
 export interface ChaosOptions {
@@ -59,7 +67,9 @@ const NACK_ONE_IN = 8;
 const GIVE_UP_MS = 900_000;
 
 export function mustBeZero(figures: ChaosFigures): Array<keyof ChaosFigures> {
-  return (['lost', 'forbiddenDelivered', 'twoOutcomes', 'undecided', 'inversions', 'misrouted'] as const).filter((name) => figures[name] !== 0);
+  return (['lost', 'forbiddenDelivered', 'twoOutcomes', 'undecided', 'inversions', 'misrouted'] as const).filter(
+    (name) => figures[name] !== 0,
+  );
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -72,8 +82,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const stack = new StackProcess({
     dataDir,
     port: await freePortTriple(Math.random),
-    env: { ...CHAOS_STACK_ENV, FERRY_CHAOS_FAULT_RATE: String(options.faultRate), FERRY_CHAOS_SEED: String(options.seed) },
-    onUnplannedExit: (incarnation, code, lastLines) => log(`stack incarnation ${incarnation} exited by itself (code ${code}); restarting. Its last lines:\n${lastLines}`),
+    env: {
+      ...CHAOS_STACK_ENV,
+      FERRY_CHAOS_FAULT_RATE: String(options.faultRate),
+      FERRY_CHAOS_SEED: String(options.seed),
+    },
+    onUnplannedExit: (incarnation, code, lastLines) =>
+      log(
+        `stack incarnation ${incarnation} exited by itself (code ${code}); restarting. Its last lines:\n${lastLines}`,
+      ),
   });
   const client = new FerryClient({ baseUrl: stack.apiUrl });
   const ledger = new Ledger();
@@ -99,14 +116,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let keepData = true;
   const consumers: Array<Promise<void>> = [];
   try {
-    log(`chaos: ${plan.messages} messages, ${options.kills} kills, fault rate ${options.faultRate}, seed ${options.seed}, data in ${dataDir}`);
+    log(
+      `chaos: ${plan.messages} messages, ${options.kills} kills, fault rate ${options.faultRate}, seed ${options.seed}, data in ${dataDir}`,
+    );
     await stack.start();
     await setUp(client, persist, checks.url);
-    for (const group of GROUPS) for (let n = 0; n < 2; n++) consumers.push(consume(client, group, ledger, () => consuming));
+    for (const group of GROUPS)
+      for (let n = 0; n < 2; n++) consumers.push(consume(client, group, ledger, () => consuming));
 
     // Kills at random points of the publishing, each followed at once by a restart on the same data folder.
     const totalUnits = plan.units.length + plan.fifoChains.reduce((sum, chain) => sum + chain.length, 0);
-    const killAt = Array.from({ length: options.kills }, () => Math.floor(totalUnits * (0.15 + 0.7 * random()))).sort((a, b) => a - b);
+    const killAt = Array.from({ length: options.kills }, () => Math.floor(totalUnits * (0.15 + 0.7 * random()))).sort(
+      (a, b) => a - b,
+    );
     let done = 0;
     let kills = 0;
     let restarting: Promise<void> = Promise.resolve();
@@ -188,7 +210,12 @@ async function publishUnit(client: FerryClient, persist: Persist, ledger: Ledger
     ids = [answer.value.messageId];
     retries = answer.retries;
   } else {
-    const answer = await persist(() => client.publishBatch(topic, unit.messages.map((message) => message.input)));
+    const answer = await persist(() =>
+      client.publishBatch(
+        topic,
+        unit.messages.map((message) => message.input),
+      ),
+    );
     ids = answer.value.results.map((result) => {
       if ('error' in result) throw new Error(`batch entry refused: ${result.error.code}: ${result.error.message}`);
       return result.messageId;
@@ -204,17 +231,35 @@ async function publishUnit(client: FerryClient, persist: Persist, ledger: Ledger
 }
 
 /** The producer's side of a transaction or a cancel, repeated until the API gives a definite answer. */
-async function decide(client: FerryClient, persist: Persist, ledger: Ledger, message: PlannedMessage, messageId: string): Promise<void> {
+async function decide(
+  client: FerryClient,
+  persist: Persist,
+  ledger: Ledger,
+  message: PlannedMessage,
+  messageId: string,
+): Promise<void> {
   const route =
-    message.intent === 'commit' ? `/v1/transactions/${messageId}/commit` : message.intent === 'rollback' ? `/v1/transactions/${messageId}/rollback` : message.intent === 'cancel' ? `/v1/messages/${messageId}/cancel` : undefined;
+    message.intent === 'commit'
+      ? `/v1/transactions/${messageId}/commit`
+      : message.intent === 'rollback'
+        ? `/v1/transactions/${messageId}/rollback`
+        : message.intent === 'cancel'
+          ? `/v1/messages/${messageId}/cancel`
+          : undefined;
   if (route === undefined) return;
   try {
     await persist(() => client.call('POST', route));
-    ledger.decided(message.key, message.intent === 'commit' ? 'COMMITTED' : message.intent === 'rollback' ? 'ROLLED_BACK' : 'CANCELLED');
+    ledger.decided(
+      message.key,
+      message.intent === 'commit' ? 'COMMITTED' : message.intent === 'rollback' ? 'ROLLED_BACK' : 'CANCELLED',
+    );
   } catch (error) {
     if (!(error instanceof FerryApiError) || error.status !== 409) throw error;
     // Too late to cancel (handed on already), or the transaction was decided otherwise (its check-backs ran out).
-    ledger.decided(message.key, message.intent === 'cancel' ? 'NOT_CANCELLABLE' : message.intent === 'commit' ? 'ROLLED_BACK' : 'COMMITTED');
+    ledger.decided(
+      message.key,
+      message.intent === 'cancel' ? 'NOT_CANCELLABLE' : message.intent === 'commit' ? 'ROLLED_BACK' : 'COMMITTED',
+    );
   }
 }
 
@@ -235,7 +280,11 @@ async function consume(client: FerryClient, group: ChaosGroup, ledger: Ledger, r
     for (const message of batch) {
       const groupId = message.messageGroup;
       // Later messages of a nacked message's group in the same batch go back too, so that they come after it.
-      if (group.nacks && groupId !== undefined && (nacked.has(groupId) || (message.deliveryAttempt === 1 && hash(message.messageId) % NACK_ONE_IN === 0))) {
+      if (
+        group.nacks &&
+        groupId !== undefined &&
+        (nacked.has(groupId) || (message.deliveryAttempt === 1 && hash(message.messageId) % NACK_ONE_IN === 0))
+      ) {
         nacked.add(groupId);
         nacks.push(message);
       } else {
@@ -255,7 +304,12 @@ async function consume(client: FerryClient, group: ChaosGroup, ledger: Ledger, r
 }
 
 /** Every transaction and cancelled message as stored at the end, once the check-backs had their chance to decide. */
-async function finalStatesOf(client: FerryClient, persist: Persist, ledger: Ledger, deadline: number): Promise<Map<string, FinalState>> {
+async function finalStatesOf(
+  client: FerryClient,
+  persist: Persist,
+  ledger: Ledger,
+  deadline: number,
+): Promise<Map<string, FinalState>> {
   const states = new Map<string, FinalState>();
   await pool(ledger.decisionsToCheck(), 8, async ({ messageId }) => {
     for (;;) {

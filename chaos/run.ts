@@ -24,10 +24,18 @@ const report = await runChaos({
 });
 const f = report.figures;
 const faults = Object.values(report.faultsInjected).reduce((sum, n) => sum + n, 0);
-console.log(`\nFerry chaos run — ${started.toISOString()}, Node ${process.version}, ${cpus().length} cores, ${report.seconds} s`);
-console.log(`stack SIGKILLed ${report.kills} times (and ${report.unplannedRestarts} unplanned restarts); ${faults} AWS call attempts failed by injection: ${JSON.stringify(report.faultsInjected)}`);
-console.log(`check-back calls answered: ${report.checkCalls}; publishes retried after an unknown outcome: ${f.retriedPublishes} messages`);
-console.log(`expected deliveries (message × matching group): ${f.expectedDeliveries}; misrouted ${f.misrouted}; transactions left undecided ${f.undecided}`);
+console.log(
+  `\nFerry chaos run — ${started.toISOString()}, Node ${process.version}, ${cpus().length} cores, ${report.seconds} s`,
+);
+console.log(
+  `stack SIGKILLed ${report.kills} times (and ${report.unplannedRestarts} unplanned restarts); ${faults} AWS call attempts failed by injection: ${JSON.stringify(report.faultsInjected)}`,
+);
+console.log(
+  `check-back calls answered: ${report.checkCalls}; publishes retried after an unknown outcome: ${f.retriedPublishes} messages`,
+);
+console.log(
+  `expected deliveries (message × matching group): ${f.expectedDeliveries}; misrouted ${f.misrouted}; transactions left undecided ${f.undecided}`,
+);
 for (const sample of report.lostSamples) console.log(`lost: ${sample}`);
 if (report.dataDir !== undefined) console.log(`stack logs and data kept in ${report.dataDir}`);
 const broken = mustBeZero(f);

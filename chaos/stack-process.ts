@@ -43,7 +43,8 @@ export class StackProcess {
     for (let failures = 0; ; failures++) {
       // stop() while starting: the incarnation it killed is not started again.
       if (this.stopped || (await this.startOnce())) return;
-      if (failures >= 5) throw new Error(`the stack did not start 6 times in a row; last output:\n${this.tail.join('\n')}`);
+      if (failures >= 5)
+        throw new Error(`the stack did not start 6 times in a row; last output:\n${this.tail.join('\n')}`);
     }
   }
 
@@ -77,22 +78,26 @@ export class StackProcess {
     this.log?.end();
     this.log = createWriteStream(join(this.options.dataDir, `stack-${incarnation}.log`));
     this.faults[incarnation] = {};
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ...this.options.env,
-        // The project's Node 22 (the `node` devDependency) first, as npm scripts have it.
-        PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
-        // Each incarnation draws other faults.
-        FERRY_CHAOS_SEED: String(Number(this.options.env.FERRY_CHAOS_SEED ?? 1) * 1000 + incarnation),
-        FERRY_PORT: String(this.options.port),
-        FERRY_DATA_DIR: this.options.dataDir,
-        POWERTOOLS_LOG_LEVEL: 'WARN',
+    const child = spawn(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'],
+      {
+        cwd: ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          ...this.options.env,
+          // The project's Node 22 (the `node` devDependency) first, as npm scripts have it.
+          PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+          // Each incarnation draws other faults.
+          FERRY_CHAOS_SEED: String(Number(this.options.env.FERRY_CHAOS_SEED ?? 1) * 1000 + incarnation),
+          FERRY_PORT: String(this.options.port),
+          FERRY_DATA_DIR: this.options.dataDir,
+          POWERTOOLS_LOG_LEVEL: 'WARN',
+        },
       },
-    });
+    );
     this.child = child;
     let isUp = false;
     let up!: (ok: boolean) => void;

@@ -37,7 +37,8 @@ function contextString(node: Node, name: string): string | undefined {
 function contextChoice<T extends string>(node: Node, name: string, allowed: readonly T[]): T | undefined {
   const value = contextString(node, name);
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`context '${name}' must be one of ${allowed.join(', ')}, got '${value}'`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`context '${name}' must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
 }
 

@@ -21,10 +21,22 @@ export class FerryStack extends Stack {
     super(scope, id, props);
     this.ferry = new Ferry(this, 'Ferry', props.ferry);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.ferry.url, description: 'Base URL of the Ferry API (requests must be SigV4-signed)' });
-    new CfnOutput(this, 'Region', { value: this.region, description: 'Region to sign requests for (ferry smoke --region, ferry dashboard, FERRY_AWS_REGION)' });
-    new CfnOutput(this, 'TableName', { value: this.ferry.table.tableName, description: 'DynamoDB table of messages, trace and catalog' });
-    new CfnOutput(this, 'QueuePrefix', { value: this.ferry.queuePrefix, description: 'Prefix of every consumer-group queue' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.ferry.url,
+      description: 'Base URL of the Ferry API (requests must be SigV4-signed)',
+    });
+    new CfnOutput(this, 'Region', {
+      value: this.region,
+      description: 'Region to sign requests for (ferry smoke --region, ferry dashboard, FERRY_AWS_REGION)',
+    });
+    new CfnOutput(this, 'TableName', {
+      value: this.ferry.table.tableName,
+      description: 'DynamoDB table of messages, trace and catalog',
+    });
+    new CfnOutput(this, 'QueuePrefix', {
+      value: this.ferry.queuePrefix,
+      description: 'Prefix of every consumer-group queue',
+    });
     new CfnOutput(this, 'StreamFailureQueueUrl', {
       value: this.ferry.streamFailureQueue.queueUrl,
       description: 'Records of stream batches the dispatcher gave up on; should stay empty',

@@ -10,7 +10,15 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ADMIN_ROUTES, consumeRoutes, publishRoutes, READ_ROUTES, routeArn, type ApiAddress, type Route } from './access.ts';
+import {
+  ADMIN_ROUTES,
+  consumeRoutes,
+  publishRoutes,
+  READ_ROUTES,
+  routeArn,
+  type ApiAddress,
+  type Route,
+} from './access.ts';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi, type FrontDoorKind } from './parts/api.ts';
@@ -147,12 +155,27 @@ export class Ferry extends Construct {
     const functions = this.sharedFunctionProps(props, removalPolicy);
     const queues = this.queueArnPattern();
 
-    const dispatch = createDispatch(this, { table: this.table, functions, queueArnPattern: queues, streamRetryAttempts: props.streamRetryAttempts ?? DEFAULT_STREAM_RETRY_ATTEMPTS });
+    const dispatch = createDispatch(this, {
+      table: this.table,
+      functions,
+      queueArnPattern: queues,
+      streamRetryAttempts: props.streamRetryAttempts ?? DEFAULT_STREAM_RETRY_ATTEMPTS,
+    });
     this.dispatcherFunction = dispatch.dispatcherFunction;
     this.streamFailureQueue = dispatch.streamFailureQueue;
-    this.streamRedriveFunction = createStreamRedrive(this, { table: this.table, functions, queueArnPattern: queues, streamFailureQueue: this.streamFailureQueue });
+    this.streamRedriveFunction = createStreamRedrive(this, {
+      table: this.table,
+      functions,
+      queueArnPattern: queues,
+      streamFailureQueue: this.streamFailureQueue,
+    });
 
-    const tick = createTick(this, { trigger: props.tick ?? 'scheduler', table: this.table, functions, queueArnPattern: queues });
+    const tick = createTick(this, {
+      trigger: props.tick ?? 'scheduler',
+      table: this.table,
+      functions,
+      queueArnPattern: queues,
+    });
     this.tickFunction = tick.tickFunction;
     this.tickShardFunction = tick.tickShardFunction;
     this.tickSchedule = tick.schedule;
@@ -177,7 +200,13 @@ export class Ferry extends Construct {
       streamFailureQueue: this.streamFailureQueue,
       streamRedriveFunction: this.streamRedriveFunction,
       tickFunction: this.tickFunction,
-      faultLogGroups: [this.apiFunction, this.dispatcherFunction, this.streamRedriveFunction, this.tickFunction, this.tickShardFunction].map((fn) => fn.logGroup),
+      faultLogGroups: [
+        this.apiFunction,
+        this.dispatcherFunction,
+        this.streamRedriveFunction,
+        this.tickFunction,
+        this.tickShardFunction,
+      ].map((fn) => fn.logGroup),
     });
     // Here rather than in FerryStack, so that a user's own stack running cdk-nag inherits the reviewed findings.
     acknowledgeNagFindings({
@@ -219,7 +248,11 @@ export class Ferry extends Construct {
 
   /** `execute-api:Invoke` on exactly these routes of this API's stage. */
   private grantRoutes(grantee: IGrantable, routes: readonly Route[]): Grant {
-    return Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: routes.map((route) => routeArn(this, this.apiAddress, route)) });
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: routes.map((route) => routeArn(this, this.apiAddress, route)),
+    });
   }
 
   /** `arn:<partition>:sqs:<region>:<account>:<queuePrefix>*`. */

@@ -31,40 +31,73 @@ export function acknowledgeNagFindings(ferry: NagSubjects): void {
   const stack = Stack.of(ferry.scope);
   const queueArnPattern = nagNotation(stack.resolve(ferry.queueArnPattern));
   for (const fn of [ferry.apiFunction, ferry.dispatcherFunction, ferry.streamRedriveFunction, ferry.tickFunction]) {
-    acknowledge(fn.role, `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
-      'Consumer-group queues are created at run time, a queue and a dead-letter queue per group (PUT /v1/groups/{group}), so they do not exist at deploy time and can only be addressed by their name prefix. The prefix belongs to this Ferry alone and every action is named (no sqs:*).');
-    acknowledge(fn, 'AwsSolutions-L1',
-      'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on. A newer runtime is adopted together with the engines field, not by the linter.');
+    acknowledge(
+      fn.role,
+      `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
+      'Consumer-group queues are created at run time, a queue and a dead-letter queue per group (PUT /v1/groups/{group}), so they do not exist at deploy time and can only be addressed by their name prefix. The prefix belongs to this Ferry alone and every action is named (no sqs:*).',
+    );
+    acknowledge(
+      fn,
+      'AwsSolutions-L1',
+      'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on. A newer runtime is adopted together with the engines field, not by the linter.',
+    );
   }
   for (const fn of [ferry.tickFunction, ferry.tickShardFunction]) {
-    acknowledge(fn, 'AwsSolutions-L1',
-      'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on.');
+    acknowledge(
+      fn,
+      'AwsSolutions-L1',
+      'Node.js 22 on purpose: the package engines, the local stack and every test run on Node 22, so production runs the major the code is tested on.',
+    );
   }
   const tickShardArn = nagNotation(stack.resolve(ferry.tickShardFunction.functionArn));
-  acknowledge(ferry.tickFunction.role, `AwsSolutions-IAM5[Resource::${tickShardArn}:*]`,
-    'lambda:InvokeFunction on the tick-shard function and its versions (":*"), which is how CDK grants invoke; the tick can invoke nothing else.');
+  acknowledge(
+    ferry.tickFunction.role,
+    `AwsSolutions-IAM5[Resource::${tickShardArn}:*]`,
+    'lambda:InvokeFunction on the tick-shard function and its versions (":*"), which is how CDK grants invoke; the tick can invoke nothing else.',
+  );
   if (ferry.tickScheduleRole !== undefined) {
     const tickArn = nagNotation(stack.resolve(ferry.tickFunction.functionArn));
-    acknowledge(ferry.tickScheduleRole, `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
-      'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.');
+    acknowledge(
+      ferry.tickScheduleRole,
+      `AwsSolutions-IAM5[Resource::${tickArn}:*]`,
+      'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.',
+    );
   }
-  acknowledge(ferry.dispatcherFunction.role, 'AwsSolutions-IAM5[Resource::*]',
-    'dynamodb:ListStreams, which the stream event source mapping needs, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table\'s stream ARN.');
-  acknowledge(ferry.streamFailureQueue, 'AwsSolutions-SQS3',
-    'This queue is itself a dead-letter destination (the on-failure destination of the stream event source mapping). A record the redrive function cannot dispatch stays here, retried every 5 minutes under an alarm, until the stream no longer holds its batch; a dead-letter queue behind it would take it out of that retry.');
+  acknowledge(
+    ferry.dispatcherFunction.role,
+    'AwsSolutions-IAM5[Resource::*]',
+    "dynamodb:ListStreams, which the stream event source mapping needs, supports no resource-level permission; DescribeStream, GetRecords and GetShardIterator are limited to this table's stream ARN.",
+  );
+  acknowledge(
+    ferry.streamFailureQueue,
+    'AwsSolutions-SQS3',
+    'This queue is itself a dead-letter destination (the on-failure destination of the stream event source mapping). A record the redrive function cannot dispatch stays here, retried every 5 minutes under an alarm, until the stream no longer holds its batch; a dead-letter queue behind it would take it out of that retry.',
+  );
   if (ferry.restApi !== undefined) acknowledgeRestApiFindings(ferry.restApi);
 }
 
 /** The REST API front door, which exists for LocalStack's free plan; the HTTP API raises none of these. */
 function acknowledgeRestApiFindings(restApi: RestApi): void {
-  acknowledge(restApi, 'AwsSolutions-APIG2',
-    'Every request is validated by the API function against the same schemas that produce the OpenAPI document, and answered with a 4xx that says what to fix; API Gateway request models would be a second copy of that contract.');
-  acknowledge(restApi, 'AwsSolutions-APIG3',
-    'Every method requires SigV4-signed requests (IAM authorisation) and the stage is throttled; a WAF web ACL is the deployer\'s choice and cost, as it is for the HTTP API front door.');
-  acknowledge(restApi, 'AwsSolutions-APIG6',
-    'Access logs are on (one JSON line per request) and the function logs every error. Execution logs need the account-wide API Gateway CloudWatch role (one per account and region), which a construct must not take over.');
-  acknowledge(restApi, 'AwsSolutions-COG4',
-    'Callers are AWS principals authorised by IAM (SigV4) per route, which the construct\'s grant methods give; Ferry has no end users for a Cognito user pool.');
+  acknowledge(
+    restApi,
+    'AwsSolutions-APIG2',
+    'Every request is validated by the API function against the same schemas that produce the OpenAPI document, and answered with a 4xx that says what to fix; API Gateway request models would be a second copy of that contract.',
+  );
+  acknowledge(
+    restApi,
+    'AwsSolutions-APIG3',
+    "Every method requires SigV4-signed requests (IAM authorisation) and the stage is throttled; a WAF web ACL is the deployer's choice and cost, as it is for the HTTP API front door.",
+  );
+  acknowledge(
+    restApi,
+    'AwsSolutions-APIG6',
+    'Access logs are on (one JSON line per request) and the function logs every error. Execution logs need the account-wide API Gateway CloudWatch role (one per account and region), which a construct must not take over.',
+  );
+  acknowledge(
+    restApi,
+    'AwsSolutions-COG4',
+    "Callers are AWS principals authorised by IAM (SigV4) per route, which the construct's grant methods give; Ferry has no end users for a Cognito user pool.",
+  );
 }
 
 function acknowledge(scope: IConstruct | undefined, id: string, reason: string): void {

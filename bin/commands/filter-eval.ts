@@ -31,11 +31,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Checks that properties are a JSON object of strings, numbers, booleans or nulls; throws an InputError saying which is not. */
 function checkProperties(value: unknown): PropertyValues {
   if (value === undefined) return {};
-  if (!isPlainObject(value)) throw new InputError('properties must be a JSON object, like {"lane": "gray", "amount": 25}');
+  if (!isPlainObject(value))
+    throw new InputError('properties must be a JSON object, like {"lane": "gray", "amount": 25}');
   for (const [name, property] of Object.entries(value)) {
     const type = typeof property;
     if (property !== null && type !== 'string' && type !== 'number' && type !== 'boolean') {
-      throw new InputError(`property '${name}' must be a string, number, boolean or null, not ${Array.isArray(property) ? 'an array' : type}`);
+      throw new InputError(
+        `property '${name}' must be a string, number, boolean or null, not ${Array.isArray(property) ? 'an array' : type}`,
+      );
     }
   }
   return value as PropertyValues;
@@ -61,7 +64,8 @@ export function evaluateFilter(expression: string, properties: PropertyValues): 
 
 function outcomeOfLine(line: string): EvaluationOutcome {
   const input = parseJson(line, 'the line');
-  if (!isPlainObject(input)) throw new InputError('each line must be a JSON object {"expression": "...", "properties": {...}}');
+  if (!isPlainObject(input))
+    throw new InputError('each line must be a JSON object {"expression": "...", "properties": {...}}');
   if (typeof input.expression !== 'string') throw new InputError('the line has no "expression" string');
   return evaluateFilter(input.expression, checkProperties(input.properties));
 }
@@ -95,16 +99,22 @@ export interface FilterEvalOptions {
 }
 
 /** `ferry filter eval` itself: prints true or false (status 0), or the reason there is no answer (status 2). */
-export async function runFilterEval(expression: string | undefined, options: FilterEvalOptions, io: CommandIo): Promise<number> {
+export async function runFilterEval(
+  expression: string | undefined,
+  options: FilterEvalOptions,
+  io: CommandIo,
+): Promise<number> {
   const refuse = async (message: string) => {
     await writeLine(io.stderr, `ferry filter eval: ${message}`);
     return EXIT_REFUSED;
   };
   if (options.stdin === true) {
-    if (expression !== undefined || options.properties !== undefined) return refuse('with --stdin, expressions and properties come from the JSON lines on stdin');
+    if (expression !== undefined || options.properties !== undefined)
+      return refuse('with --stdin, expressions and properties come from the JSON lines on stdin');
     return evaluateLines(io);
   }
-  if (expression === undefined) return refuse("give an expression, like ferry filter eval \"lane = 'gray'\" --properties '{\"lane\":\"gray\"}'");
+  if (expression === undefined)
+    return refuse('give an expression, like ferry filter eval "lane = \'gray\'" --properties \'{"lane":"gray"}\'');
   let properties: PropertyValues;
   try {
     properties = checkProperties(parseJson(options.properties ?? '{}', '--properties'));
@@ -122,10 +132,22 @@ export function registerFilterCommand(program: Command): void {
   const filter = program.command('filter').description('try message filters');
   filter
     .command('eval [expression]')
-    .description('evaluate an SQL92 filter expression against message properties, with RocketMQ semantics; prints true or false')
-    .option('--properties <json>', 'the properties as a JSON object; JSON numbers and booleans are passed typed (integers as Integer or Long, others as Double)')
-    .option('--stdin', 'read JSON lines {"expression": "...", "properties": {...}} from stdin and write true, false or error: <message> for each')
+    .description(
+      'evaluate an SQL92 filter expression against message properties, with RocketMQ semantics; prints true or false',
+    )
+    .option(
+      '--properties <json>',
+      'the properties as a JSON object; JSON numbers and booleans are passed typed (integers as Integer or Long, others as Double)',
+    )
+    .option(
+      '--stdin',
+      'read JSON lines {"expression": "...", "properties": {...}} from stdin and write true, false or error: <message> for each',
+    )
     .action(async (expression: string | undefined, options: FilterEvalOptions) => {
-      process.exitCode = await runFilterEval(expression, options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await runFilterEval(expression, options, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     });
 }

@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 export function registerLocalCommand(program: Command): void {
   program
     .command('local')
-    .description('start the local stack: DynamoDB Local, the fauxqs SQS emulator, the stream dispatcher and the HTTP API on 127.0.0.1')
+    .description(
+      'start the local stack: DynamoDB Local, the fauxqs SQS emulator, the stream dispatcher and the HTTP API on 127.0.0.1',
+    )
     .action(async () => {
       // Loaded here, so that the other commands do not start the emulators' machinery.
       const { JavaMissingError } = await import('../../lambda/local/engines.ts');
@@ -12,12 +14,17 @@ export function registerLocalCommand(program: Command): void {
       const port = Number(process.env.FERRY_PORT ?? 4000);
       const dataDir = process.env.FERRY_DATA_DIR ?? '.ferry';
       // Fixed engine ports: queue URLs stored with the data stay valid across restarts.
-      const enginePorts = { dynamoDbPort: Number(process.env.FERRY_DYNAMODB_PORT ?? port + 1), sqsPort: Number(process.env.FERRY_SQS_PORT ?? port + 2) };
+      const enginePorts = {
+        dynamoDbPort: Number(process.env.FERRY_DYNAMODB_PORT ?? port + 1),
+        sqsPort: Number(process.env.FERRY_SQS_PORT ?? port + 2),
+      };
       let stack;
       try {
         stack = await startLocalStack({ port, dataDir, enginePorts });
       } catch (error) {
-        console.error(`ferry: ${error instanceof JavaMissingError || error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `ferry: ${error instanceof JavaMissingError || error instanceof Error ? error.message : String(error)}`,
+        );
         process.exit(1);
       }
       console.log(`Ferry local stack is up (data in ${dataDir}/)`);

@@ -24,18 +24,31 @@ export function registerMessageCommands(program: Command): void {
     .option('--group <messageGroup>', 'message group (FIFO topics)')
     .option('--delay <seconds>', 'delay in seconds (DELAY topics)')
     .option('--producer-group <name>', 'producer group (TRANSACTION topics)')
-    .action(async (topic: string, body: string, options: { tag?: string; key: string[]; property: string[]; group?: string; delay?: string; producerGroup?: string }) => {
-      const result = await client().publish(topic, {
-        body,
-        ...(options.tag === undefined ? {} : { tag: options.tag }),
-        ...(options.key.length === 0 ? {} : { keys: options.key }),
-        ...(options.property.length === 0 ? {} : { properties: parseProperties(options.property) }),
-        ...(options.group === undefined ? {} : { messageGroup: options.group }),
-        ...(options.delay === undefined ? {} : { delaySeconds: Number(options.delay) }),
-        ...(options.producerGroup === undefined ? {} : { producerGroup: options.producerGroup }),
-      });
-      console.log(JSON.stringify(result));
-    });
+    .action(
+      async (
+        topic: string,
+        body: string,
+        options: {
+          tag?: string;
+          key: string[];
+          property: string[];
+          group?: string;
+          delay?: string;
+          producerGroup?: string;
+        },
+      ) => {
+        const result = await client().publish(topic, {
+          body,
+          ...(options.tag === undefined ? {} : { tag: options.tag }),
+          ...(options.key.length === 0 ? {} : { keys: options.key }),
+          ...(options.property.length === 0 ? {} : { properties: parseProperties(options.property) }),
+          ...(options.group === undefined ? {} : { messageGroup: options.group }),
+          ...(options.delay === undefined ? {} : { delaySeconds: Number(options.delay) }),
+          ...(options.producerGroup === undefined ? {} : { producerGroup: options.producerGroup }),
+        });
+        console.log(JSON.stringify(result));
+      },
+    );
 
   program
     .command('receive <group>')
@@ -44,9 +57,16 @@ export function registerMessageCommands(program: Command): void {
     .option('--wait <seconds>', 'long-poll this long (0-20)', '5')
     .option('--no-ack', 'leave them unacknowledged (they come back after their invisible time)')
     .action(async (group: string, options: { max: string; wait: string; ack: boolean }) => {
-      const messages = await client().receive(group, { maxMessages: Number(options.max), waitSeconds: Number(options.wait) });
+      const messages = await client().receive(group, {
+        maxMessages: Number(options.max),
+        waitSeconds: Number(options.wait),
+      });
       for (const message of messages) console.log(JSON.stringify(message));
-      if (options.ack && messages.length > 0) await client().ack(group, messages.map((message) => message.receiptHandle));
+      if (options.ack && messages.length > 0)
+        await client().ack(
+          group,
+          messages.map((message) => message.receiptHandle),
+        );
     });
 
   program

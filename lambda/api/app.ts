@@ -18,13 +18,27 @@ const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 export function createApp(services: FerryServices): FerryApp {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
-      if (!result.success) return errorResponse(c, 400, 'INVALID_REQUEST', describeZodError(result.error, result.target === 'json' ? 'body' : result.target));
+      if (!result.success)
+        return errorResponse(
+          c,
+          400,
+          'INVALID_REQUEST',
+          describeZodError(result.error, result.target === 'json' ? 'body' : result.target),
+        );
       return undefined;
     },
   });
-  app.use('*', bodyLimit({ maxSize: MAX_REQUEST_BYTES, onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `the request body is over ${MAX_REQUEST_BYTES} bytes`) }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `the request body is over ${MAX_REQUEST_BYTES} bytes`),
+    }),
+  );
   app.onError(handleError);
-  app.notFound((c) => errorResponse(c, 404, 'ROUTE_NOT_FOUND', `no route ${c.req.method} ${c.req.path}; see /v1/openapi.json`));
+  app.notFound((c) =>
+    errorResponse(c, 404, 'ROUTE_NOT_FOUND', `no route ${c.req.method} ${c.req.path}; see /v1/openapi.json`),
+  );
   registerTopicRoutes(app, services);
   registerGroupRoutes(app, services);
   registerMessageRoutes(app, services);

@@ -21,13 +21,19 @@ export function describeZodError(error: ZodError, where: string): string {
 export function handleError(error: unknown, c: Context): Response {
   if (error instanceof FerryError) return errorResponse(c, error.status, error.code, error.message);
   if (error instanceof HTTPException) {
-    if (error.status === 413) return errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than Ferry accepts');
+    if (error.status === 413)
+      return errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than Ferry accepts');
     if (error.status === 400) return errorResponse(c, 400, 'MALFORMED_JSON', 'the request body is not valid JSON');
     return errorResponse(c, error.status, 'HTTP_ERROR', error.message);
   }
   if (isPassingAwsFault(error)) {
     logger.info('AWS call failed after the SDK retries', error instanceof Error ? error : String(error));
-    return errorResponse(c, 503, 'SERVICE_UNAVAILABLE', 'Ferry could not reach its storage or queues just now: try again (a publish retried with its dedupKey is stored once)');
+    return errorResponse(
+      c,
+      503,
+      'SERVICE_UNAVAILABLE',
+      'Ferry could not reach its storage or queues just now: try again (a publish retried with its dedupKey is stored once)',
+    );
   }
   logger.error('unhandled error', error instanceof Error ? error : String(error));
   return errorResponse(c, 500, 'INTERNAL', 'Ferry failed on this request; it is logged and is a bug');
@@ -41,6 +47,11 @@ function isPassingAwsFault(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const fault = error as Error & { $fault?: string; $retryable?: unknown; code?: string };
   if (fault.$fault === 'server' || fault.$retryable !== undefined) return true;
-  if (/Throttl|TimeoutError|RequestTimeout|ProvisionedThroughputExceeded|ServiceUnavailable|InternalServerError|InternalFailure/.test(fault.name)) return true;
+  if (
+    /Throttl|TimeoutError|RequestTimeout|ProvisionedThroughputExceeded|ServiceUnavailable|InternalServerError|InternalFailure/.test(
+      fault.name,
+    )
+  )
+    return true;
   return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'].includes(fault.code ?? '');
 }

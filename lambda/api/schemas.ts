@@ -6,7 +6,10 @@ import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';
 
 /** Limits count UTF-8 bytes, as storage and queues do, not UTF-16 units as string length does. */
 const utf8 = (maxBytes: number, what: string) =>
-  z.string().min(1).refine((value) => Buffer.byteLength(value, 'utf8') <= maxBytes, `${what} is at most ${maxBytes} bytes in UTF-8`);
+  z
+    .string()
+    .min(1)
+    .refine((value) => Buffer.byteLength(value, 'utf8') <= maxBytes, `${what} is at most ${maxBytes} bytes in UTF-8`);
 
 const name = (what: string) => z.string().regex(NAME_PATTERN, `a ${what} name is 1 to 64 of A-Z a-z 0-9 _ -`);
 const pathName = (what: string, param: string, example: string) =>
@@ -96,19 +99,30 @@ export const PublishInput = z
   .object({
     body: z.string(),
     bodyBase64: z.boolean().optional(),
-    tag: utf8(128, 'a tag').refine((tag) => !tag.includes('|'), 'a tag cannot contain |').optional(),
+    tag: utf8(128, 'a tag')
+      .refine((tag) => !tag.includes('|'), 'a tag cannot contain |')
+      .optional(),
     keys: z.array(utf8(128, 'a key')).max(32).optional(),
     properties: z
-      .record(propertyName, z.string().refine((value) => Buffer.byteLength(value, 'utf8') <= 1024, 'a property value is at most 1024 bytes in UTF-8'))
+      .record(
+        propertyName,
+        z
+          .string()
+          .refine(
+            (value) => Buffer.byteLength(value, 'utf8') <= 1024,
+            'a property value is at most 1024 bytes in UTF-8',
+          ),
+      )
       .refine((properties) => Object.keys(properties).length <= 64, 'at most 64 properties')
       .optional(),
     messageGroup: z.string().regex(MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE).optional(),
     deliverAt: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
     delaySeconds: z.number().int().nonnegative().optional(),
     producerGroup: name('producer group').optional(),
-    dedupKey: utf8(128, 'a dedupKey')
-      .optional()
-      .openapi({ description: 'Duplicate detection: within the topic\'s retention, a publish with a key already used answers the first message (200, duplicate: true) and stores nothing.' }),
+    dedupKey: utf8(128, 'a dedupKey').optional().openapi({
+      description:
+        "Duplicate detection: within the topic's retention, a publish with a key already used answers the first message (200, duplicate: true) and stores nothing.",
+    }),
   })
   .strict()
   .openapi('PublishInput');
@@ -125,7 +139,11 @@ export const PublishBatchInput = z
   .openapi('PublishBatchInput');
 
 export const PublishResult = z
-  .object({ messageId: z.string(), state: z.enum(['READY', 'SCHEDULED', 'PREPARED']), duplicate: z.literal(true).optional() })
+  .object({
+    messageId: z.string(),
+    state: z.enum(['READY', 'SCHEDULED', 'PREPARED']),
+    duplicate: z.literal(true).optional(),
+  })
   .openapi('PublishResult');
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');

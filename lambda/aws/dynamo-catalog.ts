@@ -1,11 +1,25 @@
 // Topics, consumer groups and their routes in the DynamoDB table (catalog items; the dispatcher ignores them on the stream).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all.ts';
-import { CATALOG_PARTITION, GROUP_PREFIX, groupKey, producerKey, routeKey, routesPartition, TOPIC_PREFIX, topicKey } from './table-layout.ts';
+import {
+  CATALOG_PARTITION,
+  GROUP_PREFIX,
+  groupKey,
+  producerKey,
+  routeKey,
+  routesPartition,
+  TOPIC_PREFIX,
+  topicKey,
+} from './table-layout.ts';
 import type { ConsumerGroup, ProducerGroup, Topic } from '../core/model.ts';
 import type { CatalogStore, Route } from '../core/ports.ts';
-
 
 export class DynamoCatalog implements CatalogStore {
   constructor(
@@ -14,7 +28,9 @@ export class DynamoCatalog implements CatalogStore {
   ) {}
 
   async getTopic(name: string): Promise<Topic | undefined> {
-    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: topicKey(name), ConsistentRead: true }));
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: topicKey(name), ConsistentRead: true }),
+    );
     return Item === undefined ? undefined : toTopic(Item);
   }
 
@@ -41,12 +57,16 @@ export class DynamoCatalog implements CatalogStore {
   }
 
   async deleteTopic(name: string): Promise<boolean> {
-    const { Attributes } = await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: topicKey(name), ReturnValues: 'ALL_OLD' }));
+    const { Attributes } = await this.documents.send(
+      new DeleteCommand({ TableName: this.tableName, Key: topicKey(name), ReturnValues: 'ALL_OLD' }),
+    );
     return Attributes !== undefined;
   }
 
   async getGroup(name: string): Promise<ConsumerGroup | undefined> {
-    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: groupKey(name), ConsistentRead: true }));
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: groupKey(name), ConsistentRead: true }),
+    );
     return Item === undefined ? undefined : toGroup(Item);
   }
 
@@ -60,9 +80,16 @@ export class DynamoCatalog implements CatalogStore {
           ...group.subscriptions.map((subscription) => {
             const route: Route = { group: group.name, queueUrl: group.queueUrl, fifo: group.fifo };
             if (subscription.filter !== undefined) route.filter = subscription.filter;
-            return { Put: { TableName: this.tableName, Item: { ...routeKey(subscription.topic, group.name), kind: 'ROUTE', ...route } } };
+            return {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...routeKey(subscription.topic, group.name), kind: 'ROUTE', ...route },
+              },
+            };
           }),
-          ...dropped.map((subscription) => ({ Delete: { TableName: this.tableName, Key: routeKey(subscription.topic, group.name) } })),
+          ...dropped.map((subscription) => ({
+            Delete: { TableName: this.tableName, Key: routeKey(subscription.topic, group.name) },
+          })),
         ],
       }),
     );
@@ -77,7 +104,9 @@ export class DynamoCatalog implements CatalogStore {
       new TransactWriteCommand({
         TransactItems: [
           { Delete: { TableName: this.tableName, Key: groupKey(group.name) } },
-          ...group.subscriptions.map((subscription) => ({ Delete: { TableName: this.tableName, Key: routeKey(subscription.topic, group.name) } })),
+          ...group.subscriptions.map((subscription) => ({
+            Delete: { TableName: this.tableName, Key: routeKey(subscription.topic, group.name) },
+          })),
         ],
       }),
     );
@@ -93,7 +122,9 @@ export class DynamoCatalog implements CatalogStore {
   }
 
   async getProducerGroup(name: string): Promise<ProducerGroup | undefined> {
-    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: producerKey(name), ConsistentRead: true }));
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: producerKey(name), ConsistentRead: true }),
+    );
     if (Item === undefined) return undefined;
     const group: ProducerGroup = { name: String(Item.name), createdAt: String(Item.createdAt) };
     if (typeof Item.checkUrl === 'string') group.checkUrl = Item.checkUrl;
@@ -101,7 +132,12 @@ export class DynamoCatalog implements CatalogStore {
   }
 
   async putProducerGroup(group: ProducerGroup): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...producerKey(group.name), kind: 'PRODUCER_GROUP', ...group } }));
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...producerKey(group.name), kind: 'PRODUCER_GROUP', ...group },
+      }),
+    );
   }
 
   private queryCatalog(prefix: string): Promise<Record<string, unknown>[]> {
@@ -112,14 +148,20 @@ export class DynamoCatalog implements CatalogStore {
     return queryAll(this.documents, {
       TableName: this.tableName,
       KeyConditionExpression: key.prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: key.prefix === undefined ? { ':pk': key.pk } : { ':pk': key.pk, ':prefix': key.prefix },
+      ExpressionAttributeValues:
+        key.prefix === undefined ? { ':pk': key.pk } : { ':pk': key.pk, ':prefix': key.prefix },
       ConsistentRead: true,
     });
   }
 }
 
 function toTopic(item: Record<string, unknown>): Topic {
-  return { name: String(item.name), messageType: item.messageType as Topic['messageType'], retentionHours: Number(item.retentionHours), createdAt: String(item.createdAt) };
+  return {
+    name: String(item.name),
+    messageType: item.messageType as Topic['messageType'],
+    retentionHours: Number(item.retentionHours),
+    createdAt: String(item.createdAt),
+  };
 }
 
 function toGroup(item: Record<string, unknown>): ConsumerGroup {

@@ -17,10 +17,28 @@ import { refOf } from '../core/message-ref.ts';
 import { queryAll } from './query-all.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { Message, MessageId, MessageState, TraceEvent } from '../core/model.ts';
-import type { FifoGroup, FifoHold, MessageRef, MessageStore, OutboxEntry, StoredSize, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
+import type {
+  FifoGroup,
+  FifoHold,
+  MessageRef,
+  MessageStore,
+  OutboxEntry,
+  StoredSize,
+  TickState,
+  TraceEntry,
+  Transition,
+  TransitionResult,
+} from '../core/ports.ts';
 import { DYNAMODB_ITEM_MAX_BYTES, itemBytes } from './item-size.ts';
 import type { TimerWheel } from '../core/timers.ts';
-import { fromMessageItem, fromOutboxItem, fromTraceItem, toMessageItem, toOutboxItem, toTraceItem } from './message-items.ts';
+import {
+  fromMessageItem,
+  fromOutboxItem,
+  fromTraceItem,
+  toMessageItem,
+  toOutboxItem,
+  toTraceItem,
+} from './message-items.ts';
 import {
   dedupKey,
   dueIndexKeys,
@@ -65,17 +83,27 @@ export class DynamoMessageStore implements MessageStore {
       ...[...groups.values()].map(async (group) => {
         for (const message of group) await this.put(message);
       }),
-      unordered.length === 1 ? this.put(unordered[0]!) : this.batchWrite(unordered.flatMap((message) => this.itemsToInsert(message))),
+      unordered.length === 1
+        ? this.put(unordered[0]!)
+        : this.batchWrite(unordered.flatMap((message) => this.itemsToInsert(message))),
     ]);
   }
 
-  async insertOnce(message: Message & { dedupKey: string }): Promise<{ messageId: MessageId; state: MessageState } | undefined> {
+  async insertOnce(
+    message: Message & { dedupKey: string },
+  ): Promise<{ messageId: MessageId; state: MessageState } | undefined> {
     const key = dedupKey(message.topic, message.dedupKey);
     // An expired key no longer counts, even before DynamoDB's TTL has removed it.
     const dedup = {
       Put: {
         TableName: this.tableName,
-        Item: { ...key, kind: 'DEDUP', messageId: message.messageId, state: message.state, expiresAt: message.expiresAt },
+        Item: {
+          ...key,
+          kind: 'DEDUP',
+          messageId: message.messageId,
+          state: message.state,
+          expiresAt: message.expiresAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': Math.floor(message.bornAt / 1000) },
       },
@@ -89,11 +117,17 @@ export class DynamoMessageStore implements MessageStore {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
         if (reasons[0] === 'ConditionalCheckFailed') {
-          const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+          const { Item } = await this.documents.send(
+            new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+          );
           if (Item !== undefined) return { messageId: Item.messageId as MessageId, state: Item.state as MessageState };
         }
         // Two publishes of one key at once: one wins, the other reads the winner on its next attempt.
-        if (attempt >= 5 || !reasons.some((code) => code === 'TransactionConflict' || code === 'ConditionalCheckFailed')) throw error;
+        if (
+          attempt >= 5 ||
+          !reasons.some((code) => code === 'TransactionConflict' || code === 'ConditionalCheckFailed')
+        )
+          throw error;
         await sleep(20 * 2 ** attempt);
       }
     }
@@ -103,8 +137,14 @@ export class DynamoMessageStore implements MessageStore {
   private async put(message: Message): Promise<void> {
     const item = toMessageItem(message, this.wheel);
     await Promise.all([
-      this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' })).catch(writtenByEarlierAttempt),
-      message.state === 'READY' ? this.documents.send(new PutCommand({ TableName: this.tableName, Item: outboxItemOf(message) })) : undefined,
+      this.documents
+        .send(
+          new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
+        )
+        .catch(writtenByEarlierAttempt),
+      message.state === 'READY'
+        ? this.documents.send(new PutCommand({ TableName: this.tableName, Item: outboxItemOf(message) }))
+        : undefined,
     ]);
   }
 
@@ -120,7 +160,10 @@ export class DynamoMessageStore implements MessageStore {
   storedSize(message: Message, transitions: number): StoredSize {
     // The due-time index keys a waiting message may gain, and one trace event per state change (a reason included).
     const indexKeys = 'gsi4pk'.length * 2 + 64;
-    return { bytes: itemBytes(toMessageItem(message, this.wheel)) + indexKeys + transitions * TRANSITION_BYTES, limit: DYNAMODB_ITEM_MAX_BYTES };
+    return {
+      bytes: itemBytes(toMessageItem(message, this.wheel)) + indexKeys + transitions * TRANSITION_BYTES,
+      limit: DYNAMODB_ITEM_MAX_BYTES,
+    };
   }
 
   async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {
@@ -140,7 +183,9 @@ export class DynamoMessageStore implements MessageStore {
   async appendTrace(entries: TraceEntry[]): Promise<void> {
     const expiresAt = (at: number) => Math.ceil(at / 1000 + this.defaultRetentionHours * 3600);
     const { receiptItems, perMessage } = foldReceipts(entries, expiresAt);
-    const messageItems = perMessage.map((entry) => toTraceItem(entry.message, entry.event, entry.expiresAt ?? expiresAt(entry.event.at)));
+    const messageItems = perMessage.map((entry) =>
+      toTraceItem(entry.message, entry.event, entry.expiresAt ?? expiresAt(entry.event.at)),
+    );
     await this.batchWrite([...receiptItems, ...messageItems]);
   }
 
@@ -148,7 +193,12 @@ export class DynamoMessageStore implements MessageStore {
     const ref: MessageRef = typeof target === 'string' ? { messageId: target, topic: '' } : target;
     const key = messageKey(ref);
     const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = { ':from': transition.from, ':to': transition.to, ':event': [transition.event], ':none': [] };
+    const values: Record<string, unknown> = {
+      ':from': transition.from,
+      ':to': transition.to,
+      ':event': [transition.event],
+      ':none': [],
+    };
     const set = ['#state = :to', 'transitions = list_append(if_not_exists(transitions, :none), :event)'];
     const remove: string[] = [];
     if (transition.wakeAt === undefined) {
@@ -162,7 +212,8 @@ export class DynamoMessageStore implements MessageStore {
       values[':checkCount'] = transition.checkCount;
       set.push('checkCount = :checkCount');
     }
-    const recorded = transition.to === 'READY' && transition.from !== 'READY' && (await this.recordInOutbox(ref, transition.event.at));
+    const recorded =
+      transition.to === 'READY' && transition.from !== 'READY' && (await this.recordInOutbox(ref, transition.event.at));
     try {
       await this.documents.send(
         new UpdateCommand({
@@ -192,7 +243,13 @@ export class DynamoMessageStore implements MessageStore {
     // A transaction or delay message's topic is not known from its id alone; the entry needs it only for FIFO messages.
     const expiresAt = Math.ceil(at / 1000 + this.defaultRetentionHours * 3600);
     try {
-      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toOutboxItem(ref, at, expiresAt), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toOutboxItem(ref, at, expiresAt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -206,9 +263,12 @@ export class DynamoMessageStore implements MessageStore {
     for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
       let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_MAX);
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 10) throw new Error(`DynamoDB left ${pending.length} reads unprocessed after ${attempt} attempts`);
+        if (attempt > 10)
+          throw new Error(`DynamoDB left ${pending.length} reads unprocessed after ${attempt} attempts`);
         if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        const { Responses, UnprocessedKeys } = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        const { Responses, UnprocessedKeys } = await this.documents.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
         found.push(...(Responses?.[this.tableName] ?? []).map(fromMessageItem));
         pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
       }
@@ -217,7 +277,10 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async markDispatched(refs: MessageRef[]): Promise<void> {
-    await this.batchWrite([], refs.map((ref) => outboxKey(ref)));
+    await this.batchWrite(
+      [],
+      refs.map((ref) => outboxKey(ref)),
+    );
   }
 
   async undispatched(before: number, limit: number): Promise<OutboxEntry[]> {
@@ -249,9 +312,16 @@ export class DynamoMessageStore implements MessageStore {
     const holds: FifoHold[] = [];
     for (let start = 0; start < unique.length; start += BATCH_GET_MAX) {
       const keys = unique.slice(start, start + BATCH_GET_MAX).map(holdKey);
-      const { Responses } = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+      const { Responses } = await this.documents.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
       for (const item of Responses?.[this.tableName] ?? []) {
-        holds.push({ topic: String(item.topic), messageGroup: String(item.messageGroup), holder: item.holder as MessageId, held: (item.held as MessageId[] | undefined) ?? [] });
+        holds.push({
+          topic: String(item.topic),
+          messageGroup: String(item.messageGroup),
+          holder: item.holder as MessageId,
+          held: (item.held as MessageId[] | undefined) ?? [],
+        });
       }
     }
     return holds;
@@ -262,7 +332,14 @@ export class DynamoMessageStore implements MessageStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...holdKey(group), kind: 'HOLD', topic: group.topic, messageGroup: group.messageGroup, holder, held: [] },
+          Item: {
+            ...holdKey(group),
+            kind: 'HOLD',
+            topic: group.topic,
+            messageGroup: group.messageGroup,
+            holder,
+            held: [],
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -294,7 +371,14 @@ export class DynamoMessageStore implements MessageStore {
     const values = { ':seenHolder': seen.holder, ':seenCount': seen.held.length };
     try {
       if (left === undefined) {
-        await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: holdKey(seen), ...condition, ExpressionAttributeValues: values }));
+        await this.documents.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: holdKey(seen),
+            ...condition,
+            ExpressionAttributeValues: values,
+          }),
+        );
       } else {
         await this.documents.send(
           new UpdateCommand({
@@ -331,13 +415,21 @@ export class DynamoMessageStore implements MessageStore {
 
   async slotHasMessages(slot: { bucket: number; shard: number }): Promise<boolean> {
     const { Items } = await this.documents.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: 'byDueTime', KeyConditionExpression: 'gsi4pk = :slot', ExpressionAttributeValues: { ':slot': dueSlotKey(slot) }, Limit: 1 }),
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byDueTime',
+        KeyConditionExpression: 'gsi4pk = :slot',
+        ExpressionAttributeValues: { ':slot': dueSlotKey(slot) },
+        Limit: 1,
+      }),
     );
     return (Items ?? []).length > 0;
   }
 
   async tickState(): Promise<TickState> {
-    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: TICK_STATE_KEY, ConsistentRead: true }));
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: TICK_STATE_KEY, ConsistentRead: true }),
+    );
     const state: TickState = {};
     if (typeof Item?.cursor === 'number') state.cursor = Item.cursor;
     if (typeof Item?.lastTickAt === 'number') state.lastTickAt = Item.lastTickAt;
@@ -345,22 +437,42 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async saveTickState(state: TickState): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...TICK_STATE_KEY, kind: 'TICK', ...state } }));
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...TICK_STATE_KEY, kind: 'TICK', ...state } }),
+    );
   }
 
   async addPullCheck(producerGroup: string, messageId: MessageId): Promise<void> {
     const expiresAt = Math.ceil(Date.now() / 1000 + this.defaultRetentionHours * 3600);
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk: pullChecksPartition(producerGroup), sk: messageId, kind: 'CHECK', messageId, expiresAt } }));
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: pullChecksPartition(producerGroup), sk: messageId, kind: 'CHECK', messageId, expiresAt },
+      }),
+    );
   }
 
   async pullChecks(producerGroup: string): Promise<Message[]> {
     const { Items = [] } = await this.documents.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pullChecksPartition(producerGroup) }, ConsistentRead: true, Limit: 100 }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pullChecksPartition(producerGroup) },
+        ConsistentRead: true,
+        Limit: 100,
+      }),
     );
     const ids = Items.map((item) => String(item.messageId));
     if (ids.length === 0) return [];
     const { Responses } = await this.documents.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: ids.map((messageId) => messageKey({ messageId: messageId as MessageId, topic: '' })), ConsistentRead: true } } }),
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: {
+            Keys: ids.map((messageId) => messageKey({ messageId: messageId as MessageId, topic: '' })),
+            ConsistentRead: true,
+          },
+        },
+      }),
     );
     return (Responses?.[this.tableName] ?? []).map(fromMessageItem);
   }
@@ -368,7 +480,15 @@ export class DynamoMessageStore implements MessageStore {
   async removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void> {
     for (let start = 0; start < messageIds.length; start += BATCH_WRITE_MAX) {
       const chunk = messageIds.slice(start, start + BATCH_WRITE_MAX);
-      await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: chunk.map((id) => ({ DeleteRequest: { Key: { pk: pullChecksPartition(producerGroup), sk: id } } })) } }));
+      await this.documents.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [this.tableName]: chunk.map((id) => ({
+              DeleteRequest: { Key: { pk: pullChecksPartition(producerGroup), sk: id } },
+            })),
+          },
+        }),
+      );
     }
   }
 
@@ -395,33 +515,48 @@ export class DynamoMessageStore implements MessageStore {
 
   private async partitionFromIndex(messageId: MessageId): Promise<string | undefined> {
     const { Items } = await this.documents.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: 'byMessageId', KeyConditionExpression: 'gsi1pk = :id', ExpressionAttributeValues: { ':id': `MID#${messageId}` } }),
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byMessageId',
+        KeyConditionExpression: 'gsi1pk = :id',
+        ExpressionAttributeValues: { ':id': `MID#${messageId}` },
+      }),
     );
     const pk = Items?.[0]?.pk;
     return typeof pk === 'string' ? pk : undefined;
   }
 
   /** Writes (and deletes) every item, a few batches at a time, retrying what DynamoDB leaves unprocessed under load. */
-  private async batchWrite(items: Record<string, unknown>[], deleteKeys: Record<string, unknown>[] = []): Promise<void> {
-    const requests = [...items.map((Item) => ({ PutRequest: { Item } })), ...deleteKeys.map((Key) => ({ DeleteRequest: { Key } }))];
+  private async batchWrite(
+    items: Record<string, unknown>[],
+    deleteKeys: Record<string, unknown>[] = [],
+  ): Promise<void> {
+    const requests = [
+      ...items.map((Item) => ({ PutRequest: { Item } })),
+      ...deleteKeys.map((Key) => ({ DeleteRequest: { Key } })),
+    ];
     const chunks: WriteRequest[][] = [];
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_MAX) chunks.push(requests.slice(start, start + BATCH_WRITE_MAX));
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_MAX)
+      chunks.push(requests.slice(start, start + BATCH_WRITE_MAX));
     await mapConcurrently(chunks, WRITE_CONCURRENCY, (chunk) => this.writeChunk(chunk));
   }
 
   private async writeChunk(chunk: WriteRequest[]): Promise<void> {
     let requests = chunk;
     for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 10) throw new Error(`DynamoDB left ${requests.length} writes unprocessed after ${attempt} attempts`);
+      if (attempt > 10)
+        throw new Error(`DynamoDB left ${requests.length} writes unprocessed after ${attempt} attempts`);
       if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      const { UnprocessedItems } = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      const { UnprocessedItems } = await this.documents.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+      );
       requests = (UnprocessedItems?.[this.tableName] ?? []) as WriteRequest[];
     }
   }
 }
 
-type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
-
+type WriteRequest =
+  { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
 /**
  * A fresh message id never collides, so a put that finds its id taken was stored by an earlier attempt of the same call
@@ -436,7 +571,10 @@ const outboxItemOf = (message: Message) => toOutboxItem(refOf(message), message.
 function split(items: Record<string, unknown>[]): { message: Message; events: TraceEvent[] } | undefined {
   const messageItem = items.find((item) => item.kind === 'MSG');
   if (messageItem === undefined) return undefined;
-  return { message: fromMessageItem(messageItem), events: items.filter((item) => item.kind === 'EVT').map(fromTraceItem) };
+  return {
+    message: fromMessageItem(messageItem),
+    events: items.filter((item) => item.kind === 'EVT').map(fromTraceItem),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -25,13 +25,17 @@ export function faultSettingsFrom(env: Env): FaultSettings | undefined {
   const raw = env.FERRY_CHAOS_FAULT_RATE;
   if (raw === undefined || raw === '') return undefined;
   const rate = Number(raw);
-  if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new Error(`FERRY_CHAOS_FAULT_RATE must be a number from 0 to 1, got '${raw}'`);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1)
+    throw new Error(`FERRY_CHAOS_FAULT_RATE must be a number from 0 to 1, got '${raw}'`);
   return { rate, seed: Number(env.FERRY_CHAOS_SEED ?? 1) };
 }
 
 interface MiddlewareStackLike {
   add(
-    middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+    middleware: (
+      next: (args: unknown) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: unknown) => Promise<unknown>,
     options: { step: 'deserialize'; name: string; priority: 'high' },
   ): void;
 }
@@ -42,7 +46,11 @@ const KINDS: FaultKind[] = ['throttling', 'server-error', 'timeout', 'connection
  * Adds the fault middleware to a client. It sits in the deserialize step, inside the SDK's retry loop, so that every
  * attempt may fail and the SDK retries as it would in AWS.
  */
-export function injectFaults(service: 'DynamoDB' | 'DynamoDBStreams' | 'SQS', stack: unknown, settings: FaultSettings): void {
+export function injectFaults(
+  service: 'DynamoDB' | 'DynamoDBStreams' | 'SQS',
+  stack: unknown,
+  settings: FaultSettings,
+): void {
   const random = seededRandom(settings.seed + hash(service));
   (stack as MiddlewareStackLike).add(
     (next, context) => async (args) => {
@@ -64,9 +72,16 @@ export function faultError(service: string, kind: FaultKind, call: string): Erro
   const sqs = service === 'SQS';
   switch (kind) {
     case 'throttling':
-      return serviceError(sqs ? 'RequestThrottled' : 'ThrottlingException', `chaos: ${call} throttled`, 400, 'client', { throttling: true });
+      return serviceError(sqs ? 'RequestThrottled' : 'ThrottlingException', `chaos: ${call} throttled`, 400, 'client', {
+        throttling: true,
+      });
     case 'server-error':
-      return serviceError(sqs ? 'InternalFailure' : 'InternalServerError', `chaos: ${call} failed with a 500`, 500, 'server');
+      return serviceError(
+        sqs ? 'InternalFailure' : 'InternalServerError',
+        `chaos: ${call} failed with a 500`,
+        500,
+        'server',
+      );
     case 'timeout':
       return Object.assign(new Error(`chaos: ${call} timed out`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
     case 'connection-reset':
@@ -74,7 +89,13 @@ export function faultError(service: string, kind: FaultKind, call: string): Erro
   }
 }
 
-function serviceError(name: string, message: string, status: number, fault: 'client' | 'server', retryable?: { throttling: boolean }): Error {
+function serviceError(
+  name: string,
+  message: string,
+  status: number,
+  fault: 'client' | 'server',
+  retryable?: { throttling: boolean },
+): Error {
   const error = new Error(message);
   return Object.assign(error, {
     name,

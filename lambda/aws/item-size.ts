@@ -23,7 +23,15 @@ function valueBytes(value: unknown): number {
   if (typeof value === 'boolean' || value === null) return 1;
   if (value instanceof Uint8Array) return value.byteLength;
   if (Array.isArray(value)) return 3 + value.reduce((sum: number, element) => sum + 1 + valueBytes(element), 0);
-  if (typeof value === 'object') return 3 + Object.entries(value).reduce((sum, [name, element]) => (element === undefined ? sum : sum + 1 + Buffer.byteLength(name, 'utf8') + valueBytes(element)), 0);
+  if (typeof value === 'object')
+    return (
+      3 +
+      Object.entries(value).reduce(
+        (sum, [name, element]) =>
+          element === undefined ? sum : sum + 1 + Buffer.byteLength(name, 'utf8') + valueBytes(element),
+        0,
+      )
+    );
   return 0;
 }
 

@@ -2,7 +2,14 @@
 // stream dispatcher.
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
 import type { MessageRef, OutboxEntry } from '../core/ports.ts';
-import { dueIndexKeys, messageIdIndexKeys, messagePartition, messageSortKey, outboxKey, traceSortKey } from './table-layout.ts';
+import {
+  dueIndexKeys,
+  messageIdIndexKeys,
+  messagePartition,
+  messageSortKey,
+  outboxKey,
+  traceSortKey,
+} from './table-layout.ts';
 import type { TimerWheel } from '../core/timers.ts';
 
 export type MessageItem = Omit<Message, 'keys' | 'properties'> & {
@@ -19,7 +26,12 @@ export type MessageItem = Omit<Message, 'keys' | 'properties'> & {
 
 export function toMessageItem(message: Message, wheel: TimerWheel): MessageItem {
   const { keys, properties, ...rest } = message;
-  const item: MessageItem = { ...rest, pk: messagePartition(message), sk: messageSortKey(message.messageId), kind: 'MSG' };
+  const item: MessageItem = {
+    ...rest,
+    pk: messagePartition(message),
+    sk: messageSortKey(message.messageId),
+    kind: 'MSG',
+  };
   // Empty lists and maps are left out: the Streams SDK reads an empty map back as a value-less attribute.
   if (keys.length > 0) item.keys = keys;
   if (Object.keys(properties).length > 0) item.properties = properties;
@@ -30,8 +42,23 @@ export function toMessageItem(message: Message, wheel: TimerWheel): MessageItem 
 }
 
 export function fromMessageItem(item: Record<string, unknown>): Message {
-  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, gsi4pk: _gsi4pk, gsi4sk: _gsi4sk, keys, properties, ...message } = item;
-  return { ...(message as unknown as Omit<Message, 'keys' | 'properties'>), keys: (keys as string[] | undefined) ?? [], properties: (properties as Record<string, string> | undefined) ?? {} };
+  const {
+    pk: _pk,
+    sk: _sk,
+    kind: _kind,
+    gsi1pk: _gsi1pk,
+    gsi1sk: _gsi1sk,
+    gsi4pk: _gsi4pk,
+    gsi4sk: _gsi4sk,
+    keys,
+    properties,
+    ...message
+  } = item;
+  return {
+    ...(message as unknown as Omit<Message, 'keys' | 'properties'>),
+    keys: (keys as string[] | undefined) ?? [],
+    properties: (properties as Record<string, string> | undefined) ?? {},
+  };
 }
 
 let sequence = 0;
@@ -58,7 +85,14 @@ export function fromTraceItem(item: Record<string, unknown>): TraceEvent {
 
 /** A small item beside the message (its key, the reference and when it became READY): cheap to write and to delete. */
 export function toOutboxItem(ref: MessageRef, at: number, expiresAt: number): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...outboxKey(ref), kind: 'OUTBOX', messageId: ref.messageId, topic: ref.topic, at, expiresAt };
+  const item: Record<string, unknown> = {
+    ...outboxKey(ref),
+    kind: 'OUTBOX',
+    messageId: ref.messageId,
+    topic: ref.topic,
+    at,
+    expiresAt,
+  };
   if (ref.messageGroup !== undefined) item.messageGroup = ref.messageGroup;
   return item;
 }
@@ -68,5 +102,3 @@ export function fromOutboxItem(item: Record<string, unknown>): OutboxEntry {
   if (typeof item.messageGroup === 'string') entry.messageGroup = item.messageGroup;
   return entry;
 }
-
-

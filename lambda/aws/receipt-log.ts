@@ -10,7 +10,6 @@ import { receiptPartition } from './table-layout.ts';
  */
 const FOLDED: ReadonlySet<TraceEvent['type']> = new Set(['RECEIVED', 'ACKED', 'NACKED']);
 
-
 export interface FoldedTrace {
   receiptItems: Record<string, unknown>[];
   /** Entries that keep one item per message. */
@@ -21,7 +20,16 @@ let sequence = 0;
 
 export function foldReceipts(entries: TraceEntry[], expiresAt: (at: number) => number): FoldedTrace {
   const perMessage: TraceEntry[] = [];
-  const folds = new Map<string, { pk: string; type: TraceEvent['type']; group: string; at: number; entries: Record<string, Record<string, string | number>> }>();
+  const folds = new Map<
+    string,
+    {
+      pk: string;
+      type: TraceEvent['type'];
+      group: string;
+      at: number;
+      entries: Record<string, Record<string, string | number>>;
+    }
+  >();
   for (const entry of entries) {
     const group = entry.event.groups?.[0];
     if (!FOLDED.has(entry.event.type) || group === undefined || entry.event.groups?.length !== 1) {
@@ -56,7 +64,11 @@ export function receiptEvents(items: Record<string, unknown>[], messageId: Messa
   return items.flatMap((item) => {
     const detail = (item.entries as Record<string, Record<string, string | number>> | undefined)?.[messageId];
     if (detail === undefined) return [];
-    const event: TraceEvent = { type: item.type as TraceEvent['type'], at: Number(item.at), groups: [String(item.group)] };
+    const event: TraceEvent = {
+      type: item.type as TraceEvent['type'],
+      at: Number(item.at),
+      groups: [String(item.group)],
+    };
     if (Object.keys(detail).length > 0) event.detail = detail;
     return [event];
   });

@@ -17,7 +17,11 @@ type Env = Record<string, string | undefined>;
 const TICK_LATE_MIN_MS = 30_000;
 
 /** `extra`: ports only some handlers have (the tick's fan-out). */
-export function createAwsPorts(env: Env = process.env, clients: AwsClients = createClients(env), extra: Pick<Ports, 'shardWaker'> = {}): Ports {
+export function createAwsPorts(
+  env: Env = process.env,
+  clients: AwsClients = createClients(env),
+  extra: Pick<Ports, 'shardWaker'> = {},
+): Ports {
   const config = readConfig(env);
   const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
   const store = new DynamoMessageStore(clients.documents, config.tableName, config.defaultRetentionHours, wheel);
@@ -34,7 +38,8 @@ export function createAwsPorts(env: Env = process.env, clients: AwsClients = cre
     checks: {
       table: async () => {
         const { Table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: config.tableName }));
-        if (Table?.TableStatus !== 'ACTIVE') throw new Error(`table ${config.tableName} is ${Table?.TableStatus ?? 'missing'}`);
+        if (Table?.TableStatus !== 'ACTIVE')
+          throw new Error(`table ${config.tableName} is ${Table?.TableStatus ?? 'missing'}`);
       },
       // Without the tick, delayed messages and transaction check-backs stop: users must see that.
       tick: async () => {
@@ -42,19 +47,32 @@ export function createAwsPorts(env: Env = process.env, clients: AwsClients = cre
         const late = lastTickAt === undefined ? Infinity : Date.now() - lastTickAt;
         // Three missed intervals, and never less than 30 s: a tick that is slow once (a sweep, a loaded laptop) is not a stopped one.
         if (late > Math.max(3 * config.tickSeconds * 1000, TICK_LATE_MIN_MS)) {
-          throw new Error(lastTickAt === undefined ? 'the tick has not run yet' : `the tick last ran ${Math.round(late / 1000)} s ago (every ${config.tickSeconds} s expected)`);
+          throw new Error(
+            lastTickAt === undefined
+              ? 'the tick has not run yet'
+              : `the tick last ran ${Math.round(late / 1000)} s ago (every ${config.tickSeconds} s expected)`,
+          );
         }
       },
-      ...(config.tickScheduleName === undefined ? {} : { tickSchedule: () => scheduleEnabled(clients.scheduler, config.tickScheduleName!, config.tickScheduleGroup) }),
+      ...(config.tickScheduleName === undefined
+        ? {}
+        : {
+            tickSchedule: () => scheduleEnabled(clients.scheduler, config.tickScheduleName!, config.tickScheduleGroup),
+          }),
     },
   };
 }
 
 async function scheduleEnabled(scheduler: SchedulerClient, name: string, groupName: string): Promise<void> {
   const { State } = await scheduler.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
-  if (State !== 'ENABLED') throw new Error(`the tick schedule ${name} is ${State ?? 'missing'}: delayed messages and check-backs are stopped`);
+  if (State !== 'ENABLED')
+    throw new Error(`the tick schedule ${name} is ${State ?? 'missing'}: delayed messages and check-backs are stopped`);
 }
 
-export function createAwsServices(env: Env = process.env, clients: AwsClients = createClients(env), extra: Pick<Ports, 'shardWaker'> = {}): FerryServices {
+export function createAwsServices(
+  env: Env = process.env,
+  clients: AwsClients = createClients(env),
+  extra: Pick<Ports, 'shardWaker'> = {},
+): FerryServices {
   return createServices(createAwsPorts(env, clients, extra));
 }

@@ -15,13 +15,27 @@ import { ConflictError, ValidationError, type FerryError } from '../core/errors.
 import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
-import type { IncomingMessage, OutgoingMessage, QueueBacklog, QueueService, SendFailure, SendResult } from '../core/ports.ts';
+import type {
+  IncomingMessage,
+  OutgoingMessage,
+  QueueBacklog,
+  QueueService,
+  SendFailure,
+  SendResult,
+} from '../core/ports.ts';
 
 /**
  * Entry errors by which SQS refuses the message itself (its group id, size, characters or attributes): sending it
  * again cannot help. Any other failure (throttling, KMS, an outage) is retried.
  */
-const REFUSED_FOR_GOOD = new Set(['InvalidMessageContents', 'InvalidParameterValue', 'MissingParameter', 'MessageTooLong', 'InvalidAttributeName', 'InvalidAttributeValue']);
+const REFUSED_FOR_GOOD = new Set([
+  'InvalidMessageContents',
+  'InvalidParameterValue',
+  'MissingParameter',
+  'MessageTooLong',
+  'InvalidAttributeName',
+  'InvalidAttributeValue',
+]);
 
 /** SQS's batch limit for send and delete. */
 const SQS_BATCH_MAX = 10;
@@ -53,14 +67,20 @@ function sendBatches(messages: OutgoingMessage[]): OutgoingMessage[][] {
  */
 function callersFault(error: unknown): FerryError | undefined {
   const name = error instanceof Error ? error.name : '';
-  if (name === 'MessageNotInflight' || (name === 'InvalidParameterValue' && /not available|does not exist/i.test((error as Error).message))) {
+  if (
+    name === 'MessageNotInflight' ||
+    (name === 'InvalidParameterValue' && /not available|does not exist/i.test((error as Error).message))
+  ) {
     return new ConflictError(
       'the message is no longer in flight for this receipt handle: it was acknowledged, its invisible time ran out, or a newer receive holds it',
       'MESSAGE_NOT_INFLIGHT',
     );
   }
   if (name === 'ReceiptHandleIsInvalid' || name === 'InvalidParameterValue') {
-    return new ValidationError(`the queue refused the receipt handle: ${(error as Error).message}`, 'INVALID_RECEIPT_HANDLE');
+    return new ValidationError(
+      `the queue refused the receipt handle: ${(error as Error).message}`,
+      'INVALID_RECEIPT_HANDLE',
+    );
   }
   return undefined;
 }
@@ -76,10 +96,22 @@ export class SqsQueues implements QueueService {
     private readonly queuePrefix: string,
   ) {}
 
-  async ensureGroupQueues(group: string, options: { fifo: boolean; maxDeliveryAttempts: number }): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
-    const deadLetterQueueUrl = await this.ensureQueue(deadLetterQueueName(this.queuePrefix, group, options.fifo), options.fifo, {});
-    const { Attributes } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
-    const redrivePolicy = JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: options.maxDeliveryAttempts });
+  async ensureGroupQueues(
+    group: string,
+    options: { fifo: boolean; maxDeliveryAttempts: number },
+  ): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
+    const deadLetterQueueUrl = await this.ensureQueue(
+      deadLetterQueueName(this.queuePrefix, group, options.fifo),
+      options.fifo,
+      {},
+    );
+    const { Attributes } = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const redrivePolicy = JSON.stringify({
+      deadLetterTargetArn: Attributes?.QueueArn,
+      maxReceiveCount: options.maxDeliveryAttempts,
+    });
     const queueUrl = await this.ensureQueue(groupQueueName(this.queuePrefix, group, options.fifo), options.fifo, {
       RedrivePolicy: redrivePolicy,
       VisibilityTimeout: DEFAULT_VISIBILITY_SECONDS,
@@ -99,7 +131,9 @@ export class SqsQueues implements QueueService {
 
   async send(queueUrl: string, messages: OutgoingMessage[]): Promise<SendResult> {
     if (!queueUrl.endsWith('.fifo')) {
-      const failed = await mapConcurrently(sendBatches(messages), SEND_CONCURRENCY, (batch) => this.sendBatch(queueUrl, batch));
+      const failed = await mapConcurrently(sendBatches(messages), SEND_CONCURRENCY, (batch) =>
+        this.sendBatch(queueUrl, batch),
+      );
       return { failed: failed.flat() };
     }
     return this.sendInGroupOrder(queueUrl, messages);
@@ -122,7 +156,11 @@ export class SqsQueues implements QueueService {
       for (const message of pending) {
         const group = message.messageGroupId ?? '';
         if (stopped.has(group)) {
-          failed.push({ id: message.id, kind: 'transient', reason: 'an earlier message of its message group was not sent' });
+          failed.push({
+            id: message.id,
+            kind: 'transient',
+            reason: 'an earlier message of its message group was not sent',
+          });
         } else if (inRound.has(group) || round.length === SQS_BATCH_MAX) {
           later.push(message);
         } else {
@@ -161,11 +199,18 @@ export class SqsQueues implements QueueService {
       }));
     } catch (error) {
       const kind = error instanceof QueueDoesNotExist ? 'queue-missing' : 'transient';
-      return batch.map((message) => ({ id: message.id, kind, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
+      return batch.map((message) => ({
+        id: message.id,
+        kind,
+        reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      }));
     }
   }
 
-  async receive(queueUrl: string, options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number }): Promise<IncomingMessage[]> {
+  async receive(
+    queueUrl: string,
+    options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number },
+  ): Promise<IncomingMessage[]> {
     const { Messages } = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
@@ -182,15 +227,24 @@ export class SqsQueues implements QueueService {
     }));
   }
 
-  async delete(queueUrl: string, queueHandles: string[]): Promise<{ failed: Array<{ queueHandle: string; reason: string }> }> {
+  async delete(
+    queueUrl: string,
+    queueHandles: string[],
+  ): Promise<{ failed: Array<{ queueHandle: string; reason: string }> }> {
     const failed: Array<{ queueHandle: string; reason: string }> = [];
     for (let start = 0; start < queueHandles.length; start += SQS_BATCH_MAX) {
       const batch = queueHandles.slice(start, start + SQS_BATCH_MAX);
       const { Failed } = await this.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((handle, index) => ({ Id: String(index), ReceiptHandle: handle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((handle, index) => ({ Id: String(index), ReceiptHandle: handle })),
+        }),
       );
       for (const failure of Failed ?? []) {
-        failed.push({ queueHandle: batch[Number(failure.Id)] ?? '', reason: failure.Message ?? failure.Code ?? 'the queue refused the acknowledgement' });
+        failed.push({
+          queueHandle: batch[Number(failure.Id)] ?? '',
+          reason: failure.Message ?? failure.Code ?? 'the queue refused the acknowledgement',
+        });
       }
     }
     return { failed };
@@ -198,7 +252,13 @@ export class SqsQueues implements QueueService {
 
   async changeVisibility(queueUrl: string, queueHandle: string, seconds: number): Promise<void> {
     try {
-      await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: queueHandle, VisibilityTimeout: seconds }));
+      await this.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: queueHandle,
+          VisibilityTimeout: seconds,
+        }),
+      );
     } catch (error) {
       throw callersFault(error) ?? error;
     }
@@ -209,10 +269,19 @@ export class SqsQueues implements QueueService {
       this.sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+          AttributeNames: [
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            'ApproximateNumberOfMessagesDelayed',
+          ],
         }),
       ),
-      this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] })),
+      this.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: deadLetterQueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      ),
     ]);
     return {
       visible: Number(main.Attributes?.ApproximateNumberOfMessages ?? 0),
@@ -225,10 +294,17 @@ export class SqsQueues implements QueueService {
   /** CreateQueue fails on an existing queue with other attributes, so only the fixed FIFO ones go there. */
   private async ensureQueue(name: string, fifo: boolean, attributes: Record<string, string>): Promise<string> {
     // High-throughput FIFO: deduplication and throughput are per message group.
-    const creation: Record<string, string> = fifo ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' } : {};
+    const creation: Record<string, string> = fifo
+      ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' }
+      : {};
     const { QueueUrl } = await this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation }));
     if (QueueUrl === undefined) throw new Error(`SQS returned no URL for queue ${name}`);
-    await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: RETENTION_SECONDS, SqsManagedSseEnabled: 'true', ...attributes } }));
+    await this.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl,
+        Attributes: { MessageRetentionPeriod: RETENTION_SECONDS, SqsManagedSseEnabled: 'true', ...attributes },
+      }),
+    );
     return QueueUrl;
   }
 }

@@ -1,5 +1,10 @@
 // DynamoDB stream records in the shape Lambda hands them to a function, and a range of them read back from the stream.
-import { GetRecordsCommand, GetShardIteratorCommand, type _Record as StreamRecord, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type DynamoDBStreamsClient,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 
 export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
@@ -13,7 +18,8 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
     eventSourceARN: streamArn,
     dynamodb: {
       ...(record.dynamodb as DynamoDBRecord['dynamodb']),
-      ApproximateCreationDateTime: approximate === undefined ? undefined : Math.floor(new Date(approximate).getTime() / 1000),
+      ApproximateCreationDateTime:
+        approximate === undefined ? undefined : Math.floor(new Date(approximate).getTime() / 1000),
     },
   };
 }
@@ -30,14 +36,22 @@ export interface StreamBatchInfo {
 const EMPTY_PAGES_TO_GIVE_UP = 5;
 
 /** The records of one batch, start to end inclusive; the stream keeps records 24 hours, after which this throws. */
-export async function readStreamRange(streams: DynamoDBStreamsClient, batch: StreamBatchInfo): Promise<DynamoDBRecord[]> {
+export async function readStreamRange(
+  streams: DynamoDBStreamsClient,
+  batch: StreamBatchInfo,
+): Promise<DynamoDBRecord[]> {
   const { ShardIterator } = await streams.send(
-    new GetShardIteratorCommand({ StreamArn: batch.streamArn, ShardId: batch.shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: batch.startSequenceNumber }),
+    new GetShardIteratorCommand({
+      StreamArn: batch.streamArn,
+      ShardId: batch.shardId,
+      ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+      SequenceNumber: batch.startSequenceNumber,
+    }),
   );
   const end = BigInt(batch.endSequenceNumber);
   const records: DynamoDBRecord[] = [];
   let iterator = ShardIterator;
-  for (let emptyPages = 0; iterator !== undefined && iterator !== null && emptyPages < EMPTY_PAGES_TO_GIVE_UP; ) {
+  for (let emptyPages = 0; iterator !== undefined && iterator !== null && emptyPages < EMPTY_PAGES_TO_GIVE_UP;) {
     const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
     const found = page.Records ?? [];
     emptyPages = found.length === 0 ? emptyPages + 1 : 0;

@@ -40,7 +40,8 @@ export const messageSortKey = (messageId: MessageId) => `M#${messageId}`;
 
 export const messageKey = (ref: MessageRef) => ({ pk: messagePartition(ref), sk: messageSortKey(ref.messageId) });
 
-export const traceSortKey = (messageId: MessageId, at: number, unique: string) => `${messageSortKey(messageId)}#E#${String(at).padStart(13, '0')}#${unique}`;
+export const traceSortKey = (messageId: MessageId, at: number, unique: string) =>
+  `${messageSortKey(messageId)}#E#${String(at).padStart(13, '0')}#${unique}`;
 
 /** The id index entry of a message whose partition cannot be derived from its id. */
 export const messageIdIndexKeys = (messageId: MessageId) => ({ gsi1pk: `MID#${messageId}`, gsi1sk: 'M' });
@@ -49,15 +50,23 @@ export const messageIdIndexKeys = (messageId: MessageId) => ({ gsi1pk: `MID#${me
  * Consumer-side trace (received, acked, nacked) folded into one item per call, in a partition named by the group and
  * the minute the messages were born (readable from the ULID), so a query by message id knows the one partition.
  */
-export const receiptPartition = (group: string, messageId: MessageId) => `RCPT#${group}#${Math.floor(decodeTime(messageId) / 60_000)}`;
+export const receiptPartition = (group: string, messageId: MessageId) =>
+  `RCPT#${group}#${Math.floor(decodeTime(messageId) / 60_000)}`;
 
 // The due-time index ------------------------------------------------------------------------------------------------
 
 export const dueSlotKey = (slot: TimerSlot) => `DUE#${slot.bucket}#${slot.shard}`;
 
 /** The due-time index keys of a waiting message: bucket and shard, then wake time and id. */
-export function dueIndexKeys(wheel: TimerWheel, messageId: MessageId, wakeAt: number): { gsi4pk: string; gsi4sk: string } {
-  return { gsi4pk: dueSlotKey(wheel.slotOf(messageId, wakeAt)), gsi4sk: `${String(wakeAt).padStart(13, '0')}#${messageId}` };
+export function dueIndexKeys(
+  wheel: TimerWheel,
+  messageId: MessageId,
+  wakeAt: number,
+): { gsi4pk: string; gsi4sk: string } {
+  return {
+    gsi4pk: dueSlotKey(wheel.slotOf(messageId, wakeAt)),
+    gsi4sk: `${String(wakeAt).padStart(13, '0')}#${messageId}`,
+  };
 }
 
 /** The tick's cursor and last run. */
@@ -72,7 +81,12 @@ export const outboxPartition = (shard: number) => `OUTBOX#${shard}`;
 
 /** Sorted by message id, which sorts by publish time: a FIFO group's entries come in the group's order. */
 export function outboxKey(ref: MessageRef): { pk: string; sk: string } {
-  return { pk: outboxPartition(hashShard(ref.messageGroup === undefined ? ref.messageId : `${ref.topic}#${ref.messageGroup}`, OUTBOX_SHARDS)), sk: ref.messageId };
+  return {
+    pk: outboxPartition(
+      hashShard(ref.messageGroup === undefined ? ref.messageId : `${ref.topic}#${ref.messageGroup}`, OUTBOX_SHARDS),
+    ),
+    sk: ref.messageId,
+  };
 }
 
 export const holdKey = (group: FifoGroup) => ({ pk: `HOLD#${group.topic}#${group.messageGroup}`, sk: 'HOLD' });
@@ -97,7 +111,10 @@ export const producerKey = (name: string) => ({ pk: CATALOG_PARTITION, sk: `${PR
 
 /** The routes of one topic: what the dispatcher reads for every message of it, one item per subscribed group. */
 export const routesPartition = (topic: string) => `ROUTES#${topic}`;
-export const routeKey = (topic: string, group: string) => ({ pk: routesPartition(topic), sk: `${GROUP_PREFIX}${group}` });
+export const routeKey = (topic: string, group: string) => ({
+  pk: routesPartition(topic),
+  sk: `${GROUP_PREFIX}${group}`,
+});
 
 function hashShard(text: string, shards: number): number {
   let hash = 0;

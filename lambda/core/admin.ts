@@ -62,11 +62,17 @@ export class Admin {
     validateFilters(input.subscriptions);
     const fifo = topics.some((topic) => topic.messageType === 'FIFO');
     if (fifo && topics.some((topic) => topic.messageType !== 'FIFO')) {
-      throw new ValidationError('a group subscribes either to FIFO topics only or to none: its queue is a FIFO queue or not', 'MIXED_FIFO_SUBSCRIPTIONS');
+      throw new ValidationError(
+        'a group subscribes either to FIFO topics only or to none: its queue is a FIFO queue or not',
+        'MIXED_FIFO_SUBSCRIPTIONS',
+      );
     }
     const previous = await this.catalog.getGroup(name);
     if (previous !== undefined && previous.fifo !== fifo) {
-      throw new ConflictError(`group '${name}' has ${previous.fifo ? 'FIFO' : 'standard'} queues; delete it first to change that`, 'GROUP_QUEUE_TYPE_CONFLICT');
+      throw new ConflictError(
+        `group '${name}' has ${previous.fifo ? 'FIFO' : 'standard'} queues; delete it first to change that`,
+        'GROUP_QUEUE_TYPE_CONFLICT',
+      );
     }
     const maxDeliveryAttempts = input.maxDeliveryAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS;
     const urls = await this.queues.ensureGroupQueues(name, { fifo, maxDeliveryAttempts });
@@ -111,7 +117,10 @@ export class Admin {
     const names = subscriptions.map((subscription) => subscription.topic);
     const duplicate = names.find((name, index) => names.indexOf(name) !== index);
     if (duplicate !== undefined) {
-      throw new ValidationError(`topic '${duplicate}' appears in two subscriptions: one subscription per topic, combine the filters`, 'DUPLICATE_SUBSCRIPTION');
+      throw new ValidationError(
+        `topic '${duplicate}' appears in two subscriptions: one subscription per topic, combine the filters`,
+        'DUPLICATE_SUBSCRIPTION',
+      );
     }
     return Promise.all(
       names.map(async (name) => {
@@ -130,7 +139,10 @@ function validateFilters(subscriptions: Subscription[]): void {
       compileFilter(subscription.filter);
     } catch (error) {
       if (error instanceof FilterSyntaxError) {
-        throw new ValidationError(`subscriptions[${index}].filter (${subscription.filter?.type}) does not parse: ${error.message}`, 'INVALID_FILTER');
+        throw new ValidationError(
+          `subscriptions[${index}].filter (${subscription.filter?.type}) does not parse: ${error.message}`,
+          'INVALID_FILTER',
+        );
       }
       throw error;
     }

@@ -69,7 +69,9 @@ export function readConfig(env: Env = process.env): FerryConfig {
   };
   // The tick must hand a message on before SQS's direct delay could no longer cover the rest of its wait.
   if (config.timerLeadSeconds > config.directDelayLimitSeconds) {
-    throw new Error(`FERRY_TIMER_LEAD_SECONDS (${config.timerLeadSeconds}) must not exceed FERRY_DIRECT_DELAY_LIMIT_SECONDS (${config.directDelayLimitSeconds})`);
+    throw new Error(
+      `FERRY_TIMER_LEAD_SECONDS (${config.timerLeadSeconds}) must not exceed FERRY_DIRECT_DELAY_LIMIT_SECONDS (${config.directDelayLimitSeconds})`,
+    );
   }
   return config;
 }

@@ -39,7 +39,11 @@ export class Consumer {
     let bytes = 0;
     // Only the first call waits: once messages flow, more calls fill the batch without waiting. A call is made only
     // while the largest message a queue holds would still fit the answer.
-    for (let call = 0; received.length < wanted && (call === 0 || bytes + QUEUE_BODY_MAX_BYTES <= RECEIVE_ANSWER_MAX_BYTES); call++) {
+    for (
+      let call = 0;
+      received.length < wanted && (call === 0 || bytes + QUEUE_BODY_MAX_BYTES <= RECEIVE_ANSWER_MAX_BYTES);
+      call++
+    ) {
       const incoming = await this.queues.receive(group.queueUrl, {
         maxMessages: Math.min(SQS_RECEIVE_MAX, wanted - received.length),
         waitSeconds: call === 0 ? (options.waitSeconds ?? 0) : 0,
@@ -58,7 +62,11 @@ export class Consumer {
       }
       if (incoming.length === 0) break;
     }
-    await this.traceBestEffort(received.map((message) => this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt })));
+    await this.traceBestEffort(
+      received.map((message) =>
+        this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt }),
+      ),
+    );
     return received;
   }
 
@@ -80,33 +88,51 @@ export class Consumer {
   async ack(groupName: string, receiptHandles: string[]): Promise<AckResult> {
     const group = await this.requireGroup(groupName);
     const handles = receiptHandles.map((encoded) => ({ encoded, handle: decodeReceiptHandle(encoded) }));
-    const { failed } = await this.queues.delete(group.queueUrl, handles.map(({ handle }) => handle.queueHandle));
+    const { failed } = await this.queues.delete(
+      group.queueUrl,
+      handles.map(({ handle }) => handle.queueHandle),
+    );
     const failedHandles = new Map(failed.map((failure) => [failure.queueHandle, failure.reason]));
     const acked = handles.filter(({ handle }) => !failedHandles.has(handle.queueHandle));
-    await this.traceBestEffort(acked.map(({ handle }) => this.trace(handle, 'ACKED', group.name, { deliveryAttempt: handle.deliveryAttempt })));
+    await this.traceBestEffort(
+      acked.map(({ handle }) => this.trace(handle, 'ACKED', group.name, { deliveryAttempt: handle.deliveryAttempt })),
+    );
     return {
       acked: acked.length,
       failed: handles
         .filter(({ handle }) => failedHandles.has(handle.queueHandle))
-        .map(({ encoded, handle }) => ({ receiptHandle: encoded, error: { code: 'ACK_FAILED', message: failedHandles.get(handle.queueHandle)! } })),
+        .map(({ encoded, handle }) => ({
+          receiptHandle: encoded,
+          error: { code: 'ACK_FAILED', message: failedHandles.get(handle.queueHandle)! },
+        })),
     };
   }
 
   /** Deliver again later: after `retryAfterSeconds`, or after RocketMQ's backoff for this attempt. */
-  async nack(groupName: string, receiptHandle: string, retryAfterSeconds?: number): Promise<{ retryAfterSeconds: number }> {
+  async nack(
+    groupName: string,
+    receiptHandle: string,
+    retryAfterSeconds?: number,
+  ): Promise<{ retryAfterSeconds: number }> {
     const group = await this.requireGroup(groupName);
     const handle = decodeReceiptHandle(receiptHandle);
     const delay = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
     checkVisibility(delay, 'retryAfterSeconds');
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, delay);
-    await this.traceBestEffort([this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay })]);
+    await this.traceBestEffort([
+      this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay }),
+    ]);
     return { retryAfterSeconds: delay };
   }
 
   async changeVisibility(groupName: string, receiptHandle: string, invisibleSeconds: number): Promise<void> {
     const group = await this.requireGroup(groupName);
     checkVisibility(invisibleSeconds, 'invisibleSeconds');
-    await this.queues.changeVisibility(group.queueUrl, decodeReceiptHandle(receiptHandle).queueHandle, invisibleSeconds);
+    await this.queues.changeVisibility(
+      group.queueUrl,
+      decodeReceiptHandle(receiptHandle).queueHandle,
+      invisibleSeconds,
+    );
   }
 
   /** The queue already handed out or took back these messages: a failed trace write is counted, never the caller's error. */
@@ -125,7 +151,12 @@ export class Consumer {
     return group;
   }
 
-  private trace(message: ReceiptHandle | ReceivedMessage, type: 'RECEIVED' | 'ACKED' | 'NACKED', group: string, detail: Record<string, number>): TraceEntry {
+  private trace(
+    message: ReceiptHandle | ReceivedMessage,
+    type: 'RECEIVED' | 'ACKED' | 'NACKED',
+    group: string,
+    detail: Record<string, number>,
+  ): TraceEntry {
     return { message: refOf(message), event: { type, at: this.clock.now(), groups: [group], detail } };
   }
 }
@@ -138,7 +169,12 @@ export const RECEIVE_ANSWER_MAX_BYTES = 5 * 1024 * 1024;
 
 function toReceived(message: IncomingMessage): ReceivedMessage {
   const delivered = JSON.parse(message.body) as DeliveredMessage;
-  const handle: ReceiptHandle = { queueHandle: message.queueHandle, messageId: delivered.messageId, topic: delivered.topic, deliveryAttempt: message.receiveCount };
+  const handle: ReceiptHandle = {
+    queueHandle: message.queueHandle,
+    messageId: delivered.messageId,
+    topic: delivered.topic,
+    deliveryAttempt: message.receiveCount,
+  };
   if (delivered.messageGroup !== undefined) handle.messageGroup = delivered.messageGroup;
   return { ...delivered, deliveryAttempt: message.receiveCount, receiptHandle: encodeReceiptHandle(handle) };
 }
@@ -148,6 +184,9 @@ const answerBytes = (message: ReceivedMessage) => Buffer.byteLength(JSON.stringi
 
 function checkVisibility(seconds: number, field: string): void {
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_VISIBILITY_SECONDS) {
-    throw new ValidationError(`${field} must be a whole number of seconds from 0 to ${MAX_VISIBILITY_SECONDS} (SQS's 12 hours)`, 'INVALID_VISIBILITY');
+    throw new ValidationError(
+      `${field} must be a whole number of seconds from 0 to ${MAX_VISIBILITY_SECONDS} (SQS's 12 hours)`,
+      'INVALID_VISIBILITY',
+    );
   }
 }

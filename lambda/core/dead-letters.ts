@@ -16,7 +16,11 @@ export class DeadLetters {
   /** Up to 10 dead letters, left where they are (received with no invisible time). */
   async list(groupName: string): Promise<DeliveredMessage[]> {
     const group = await this.requireGroup(groupName);
-    const incoming = await this.queues.receive(group.deadLetterQueueUrl, { maxMessages: 10, waitSeconds: 0, invisibleSeconds: 0 });
+    const incoming = await this.queues.receive(group.deadLetterQueueUrl, {
+      maxMessages: 10,
+      waitSeconds: 0,
+      invisibleSeconds: 0,
+    });
     return incoming.map((message) => JSON.parse(message.body) as DeliveredMessage);
   }
 
@@ -25,13 +29,20 @@ export class DeadLetters {
     const group = await this.requireGroup(groupName);
     let redriven = 0;
     while (redriven < REDRIVE_MAX) {
-      const incoming = await this.queues.receive(group.deadLetterQueueUrl, { maxMessages: 10, waitSeconds: 0, invisibleSeconds: 60 });
+      const incoming = await this.queues.receive(group.deadLetterQueueUrl, {
+        maxMessages: 10,
+        waitSeconds: 0,
+        invisibleSeconds: 60,
+      });
       if (incoming.length === 0) break;
       const outgoing = incoming.map((message, index) => this.resend(message.body, index, group.fifo));
       const { failed } = await this.queues.send(group.queueUrl, outgoing);
       const failedIds = new Set(failed.map((failure) => failure.id));
       const sent = incoming.filter((_, index) => !failedIds.has(String(index)));
-      await this.queues.delete(group.deadLetterQueueUrl, sent.map((message) => message.queueHandle));
+      await this.queues.delete(
+        group.deadLetterQueueUrl,
+        sent.map((message) => message.queueHandle),
+      );
       redriven += sent.length;
       if (sent.length < incoming.length) break;
     }

@@ -31,7 +31,11 @@ export class Decisions {
     if (result.applied) return { messageId: id, state: 'CANCELLED' };
     const current = requireFound(result.current, id);
     if (current.state === 'CANCELLED') return { messageId: id, state: 'CANCELLED' };
-    if (current.topicType !== 'DELAY') throw new ConflictError(`message ${id} is not a scheduled message (topic type ${current.topicType})`, 'NOT_SCHEDULED');
+    if (current.topicType !== 'DELAY')
+      throw new ConflictError(
+        `message ${id} is not a scheduled message (topic type ${current.topicType})`,
+        'NOT_SCHEDULED',
+      );
     const handedOn = current.transitions?.find((event) => event.type === 'DUE')?.at;
     throw new ConflictError(
       handedOn === undefined
@@ -45,13 +49,21 @@ export class Decisions {
     const result = await this.store.transition(messageId, transition);
     if (result.applied) return { messageId, state: wanted };
     const current = requireFound(result.current, messageId);
-    if (current.topicType !== 'TRANSACTION') throw new ConflictError(`message ${messageId} is not a transaction message`, 'NOT_A_TRANSACTION');
+    if (current.topicType !== 'TRANSACTION')
+      throw new ConflictError(`message ${messageId} is not a transaction message`, 'NOT_A_TRANSACTION');
     if (current.state === wanted) return { messageId, state: wanted };
-    throw new ConflictError(`transaction ${messageId} was already decided: it is ${current.state}`, 'TRANSACTION_ALREADY_DECIDED');
+    throw new ConflictError(
+      `transaction ${messageId} was already decided: it is ${current.state}`,
+      'TRANSACTION_ALREADY_DECIDED',
+    );
   }
 
   private knownId(messageId: string): MessageId {
-    if (!isMessageId(messageId)) throw new ValidationError(`'${messageId}' is not a Ferry message id (26 characters, Crockford base32)`, 'INVALID_MESSAGE_ID');
+    if (!isMessageId(messageId))
+      throw new ValidationError(
+        `'${messageId}' is not a Ferry message id (26 characters, Crockford base32)`,
+        'INVALID_MESSAGE_ID',
+      );
     return messageId;
   }
 }

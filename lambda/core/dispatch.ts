@@ -3,7 +3,18 @@ import { cachedFilter } from './filter/index.ts';
 import { refOf } from './message-ref.ts';
 import { toDelivered, type Message, type MessageId } from './model.ts';
 import { encodeForQueue } from './queue-body.ts';
-import type { Clock, FaultLog, FifoGroup, FifoHold, MessageStore, OutgoingMessage, QueueService, Route, SendFailure, TraceEntry } from './ports.ts';
+import type {
+  Clock,
+  FaultLog,
+  FifoGroup,
+  FifoHold,
+  MessageStore,
+  OutgoingMessage,
+  QueueService,
+  Route,
+  SendFailure,
+  TraceEntry,
+} from './ports.ts';
 import { undeliverable } from './state-machine.ts';
 
 export interface DispatchOutcome {
@@ -18,7 +29,10 @@ interface Delivery {
 }
 
 /** What became of one message in one delivery round. */
-type Fate = { kind: 'sent'; groups: string[] } | { kind: 'undeliverable'; groups: string[]; refused: string[]; reason: string } | { kind: 'failed' };
+type Fate =
+  | { kind: 'sent'; groups: string[] }
+  | { kind: 'undeliverable'; groups: string[]; refused: string[]; reason: string }
+  | { kind: 'failed' };
 
 export interface DispatcherPorts {
   /** The topic's routes, possibly cached. */
@@ -65,8 +79,15 @@ export class Dispatcher {
     }
     const fates = await this.deliver(toSend.map((index) => messages[index]!));
     const failedAt = fates.findIndex((fate) => fate.kind === 'failed');
-    await this.holdFailedGroups(toSend.map((index) => messages[index]!), fates);
-    await this.releaseHolds(holds, toSend.map((index) => messages[index]!), fates);
+    await this.holdFailedGroups(
+      toSend.map((index) => messages[index]!),
+      fates,
+    );
+    await this.releaseHolds(
+      holds,
+      toSend.map((index) => messages[index]!),
+      fates,
+    );
     return failedAt === -1 ? {} : { firstFailure: toSend[failedAt]! };
   }
 
@@ -74,16 +95,23 @@ export class Dispatcher {
   private async deliver(messages: Message[]): Promise<Fate[]> {
     if (messages.length === 0) return [];
     const routes = await Promise.all(messages.map((message) => this.matchingRoutes(message)));
-    const deliveries = routes.flatMap((matched, index) => matched.map((route) => this.delivery(messages[index]!, index, route)));
+    const deliveries = routes.flatMap((matched, index) =>
+      matched.map((route) => this.delivery(messages[index]!, index, route)),
+    );
     const failures = await this.sendAll(deliveries);
-    const fates = await Promise.all(messages.map((message, index) => this.fateOf(message, routes[index]!, failures.get(index) ?? [])));
+    const fates = await Promise.all(
+      messages.map((message, index) => this.fateOf(message, routes[index]!, failures.get(index) ?? [])),
+    );
     await this.record(messages, fates);
     return fates;
   }
 
   private async matchingRoutes(message: Message): Promise<Route[]> {
     const routes = await this.ports.routesOf(message.topic);
-    const target = message.tag === undefined ? { properties: message.properties } : { tag: message.tag, properties: message.properties };
+    const target =
+      message.tag === undefined
+        ? { properties: message.properties }
+        : { tag: message.tag, properties: message.properties };
     return routes.filter((route) => cachedFilter(route.filter)(target));
   }
 
@@ -94,7 +122,10 @@ export class Dispatcher {
       // The message id as deduplication id: a re-dispatch within SQS's window is not delivered twice.
       outgoing.deduplicationId = message.messageId;
     } else if (message.deliverAt !== undefined) {
-      outgoing.delaySeconds = Math.max(0, Math.min(900, Math.ceil((message.deliverAt - this.ports.clock.now()) / 1000)));
+      outgoing.delaySeconds = Math.max(
+        0,
+        Math.min(900, Math.ceil((message.deliverAt - this.ports.clock.now()) / 1000)),
+      );
     }
     return { index, route, outgoing };
   }
@@ -108,7 +139,10 @@ export class Dispatcher {
         const route = list[0]!.route;
         let failed: SendFailure[];
         try {
-          ({ failed } = await this.ports.queues.send(route.queueUrl, list.map((delivery) => delivery.outgoing)));
+          ({ failed } = await this.ports.queues.send(
+            route.queueUrl,
+            list.map((delivery) => delivery.outgoing),
+          ));
         } catch (error) {
           failed = list.map((delivery) => ({ id: delivery.outgoing.id, kind: 'transient', reason: String(error) }));
         }
@@ -121,18 +155,30 @@ export class Dispatcher {
     return failures;
   }
 
-  private async fateOf(message: Message, routes: Route[], failures: Array<SendFailure & { route: Route }>): Promise<Fate> {
+  private async fateOf(
+    message: Message,
+    routes: Route[],
+    failures: Array<SendFailure & { route: Route }>,
+  ): Promise<Fate> {
     const refused: Array<SendFailure & { route: Route }> = [];
     for (const failure of failures) {
       if (failure.kind === 'transient') return { kind: 'failed' };
       if (failure.kind === 'permanent') refused.push(failure);
       // A missing queue whose group is still subscribed is an outage, not a deleted group: try again.
-      else if ((await this.ports.currentRoutesOf(message.topic)).some((route) => route.queueUrl === failure.route.queueUrl)) return { kind: 'failed' };
+      else if (
+        (await this.ports.currentRoutesOf(message.topic)).some((route) => route.queueUrl === failure.route.queueUrl)
+      )
+        return { kind: 'failed' };
     }
     const failedQueues = new Set(failures.map((failure) => failure.route.queueUrl));
     const groups = routes.filter((route) => !failedQueues.has(route.queueUrl)).map((route) => route.group);
     if (refused.length === 0) return { kind: 'sent', groups };
-    return { kind: 'undeliverable', groups, refused: refused.map((failure) => failure.route.group), reason: refused[0]!.reason };
+    return {
+      kind: 'undeliverable',
+      groups,
+      refused: refused.map((failure) => failure.route.group),
+      reason: refused[0]!.reason,
+    };
   }
 
   /** Best effort after the sends: the outbox entries, the trace and any undeliverable state; none of it fails the delivery. */
@@ -144,7 +190,12 @@ export class Dispatcher {
       const fate = fates[index]!;
       if (fate.kind === 'failed') continue;
       // One trace write for every group the message went to (trace must not multiply what a message costs).
-      if (fate.groups.length > 0) trace.push({ message: refOf(message), event: { type: 'DISPATCHED', at: now, groups: fate.groups }, expiresAt: message.expiresAt });
+      if (fate.groups.length > 0)
+        trace.push({
+          message: refOf(message),
+          event: { type: 'DISPATCHED', at: now, groups: fate.groups },
+          expiresAt: message.expiresAt,
+        });
       if (fate.kind === 'undeliverable') await this.markUndeliverable(message, fate, now, trace);
     }
     await Promise.all([
@@ -154,8 +205,18 @@ export class Dispatcher {
   }
 
   /** A queue refused the message for good: it must not hold back the messages behind it. */
-  private async markUndeliverable(message: Message, fate: Extract<Fate, { kind: 'undeliverable' }>, now: number, trace: TraceEntry[]): Promise<void> {
-    this.ports.faults.report('UNDELIVERABLE', { messageId: message.messageId, topic: message.topic, groups: fate.refused, reason: fate.reason });
+  private async markUndeliverable(
+    message: Message,
+    fate: Extract<Fate, { kind: 'undeliverable' }>,
+    now: number,
+    trace: TraceEntry[],
+  ): Promise<void> {
+    this.ports.faults.report('UNDELIVERABLE', {
+      messageId: message.messageId,
+      topic: message.topic,
+      groups: fate.refused,
+      reason: fate.reason,
+    });
     const step = undeliverable(now, fate.refused, fate.reason);
     // Refused by every queue it was meant for: the message's own state says so; otherwise its trace does.
     if (fate.groups.length === 0) {
@@ -165,7 +226,11 @@ export class Dispatcher {
     }
   }
 
-  private async bestEffort(kind: 'TRACE_NOT_WRITTEN' | 'DISPATCH_MARK_NOT_WRITTEN', count: number, write: () => Promise<unknown>): Promise<void> {
+  private async bestEffort(
+    kind: 'TRACE_NOT_WRITTEN' | 'DISPATCH_MARK_NOT_WRITTEN',
+    count: number,
+    write: () => Promise<unknown>,
+  ): Promise<void> {
     if (count === 0) return;
     try {
       await write();
@@ -185,15 +250,20 @@ export class Dispatcher {
     const firstFailed = new Map<string, { group: FifoGroup; messageId: MessageId }>();
     for (const [index, message] of messages.entries()) {
       const group = fifoGroupOf(message);
-      if (group !== undefined && fates[index]!.kind === 'failed' && !firstFailed.has(groupKey(group))) firstFailed.set(groupKey(group), { group, messageId: message.messageId });
+      if (group !== undefined && fates[index]!.kind === 'failed' && !firstFailed.has(groupKey(group)))
+        firstFailed.set(groupKey(group), { group, messageId: message.messageId });
     }
     await Promise.all([...firstFailed.values()].map(({ group, messageId }) => this.ports.store.hold(group, messageId)));
   }
 
   /** Holds whose holder went out in this call: their waiting messages follow, in order, then the hold goes. */
   private async releaseHolds(holds: Map<string, FifoHold>, sent: Message[], fates: Fate[]): Promise<void> {
-    const handedOn = new Set(sent.filter((_, index) => fates[index]!.kind !== 'failed').map((message) => message.messageId));
-    await Promise.all([...holds.values()].filter((hold) => handedOn.has(hold.holder)).map((hold) => this.release(hold, handedOn)));
+    const handedOn = new Set(
+      sent.filter((_, index) => fates[index]!.kind !== 'failed').map((message) => message.messageId),
+    );
+    await Promise.all(
+      [...holds.values()].filter((hold) => handedOn.has(hold.holder)).map((hold) => this.release(hold, handedOn)),
+    );
   }
 
   private async release(hold: FifoHold, handedOn: Set<MessageId>): Promise<void> {
@@ -202,11 +272,18 @@ export class Dispatcher {
       const [seen] = await this.ports.store.holdsOf([hold]);
       if (seen === undefined || seen.holder !== hold.holder) return;
       const waiting = [...new Set(seen.held)].filter((id) => !alreadySent.has(id));
-      const found = new Map((await this.ports.store.getMany(waiting.map((messageId) => ({ messageId, topic: hold.topic, messageGroup: hold.messageGroup })))).map((message) => [message.messageId, message]));
+      const found = new Map(
+        (
+          await this.ports.store.getMany(
+            waiting.map((messageId) => ({ messageId, topic: hold.topic, messageGroup: hold.messageGroup })),
+          )
+        ).map((message) => [message.messageId, message]),
+      );
       const messages = waiting.flatMap((id) => found.get(id) ?? []);
       const fates = await this.deliver(messages);
       const failedAt = fates.findIndex((fate) => fate.kind === 'failed');
-      for (const message of failedAt === -1 ? messages : messages.slice(0, failedAt)) alreadySent.add(message.messageId);
+      for (const message of failedAt === -1 ? messages : messages.slice(0, failedAt))
+        alreadySent.add(message.messageId);
       if (failedAt !== -1) {
         // The first message that failed holds the group now; the sweep or a later dispatch sends it.
         const rest = waiting.slice(waiting.indexOf(messages[failedAt]!.messageId) + 1);

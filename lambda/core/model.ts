@@ -82,7 +82,10 @@ export interface ProducerGroup {
 }
 
 /** What a consumer receives, over HTTP or straight from the group's SQS queue. */
-export type DeliveredMessage = Pick<Message, 'messageId' | 'topic' | 'body' | 'bodyBase64' | 'tag' | 'keys' | 'properties' | 'messageGroup'> & {
+export type DeliveredMessage = Pick<
+  Message,
+  'messageId' | 'topic' | 'body' | 'bodyBase64' | 'tag' | 'keys' | 'properties' | 'messageGroup'
+> & {
   /** ISO 8601. */
   bornAt: string;
 };

@@ -9,7 +9,8 @@ export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
  * a group id that SQS refuses would make the message undeliverable.
  */
 export const MESSAGE_GROUP_PATTERN = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
-export const MESSAGE_GROUP_RULE = 'a messageGroup is 1 to 128 ASCII letters, digits and punctuation (no spaces, nothing beyond ASCII), the SQS MessageGroupId rule';
+export const MESSAGE_GROUP_RULE =
+  'a messageGroup is 1 to 128 ASCII letters, digits and punctuation (no spaces, nothing beyond ASCII), the SQS MessageGroupId rule';
 
 export function groupQueueName(prefix: string, group: string, fifo: boolean): string {
   return `${prefix}${group}${fifo ? '.fifo' : ''}`;

@@ -1,7 +1,16 @@
 // What the core needs from storage, queues and the outside world; lambda/aws implements it with DynamoDB and SQS, lambda/memory in memory.
 import type { FerryConfig } from './config.ts';
 import type { TimerWheel } from './timers.ts';
-import type { ConsumerGroup, FilterExpression, Message, MessageId, MessageState, ProducerGroup, Topic, TraceEvent } from './model.ts';
+import type {
+  ConsumerGroup,
+  FilterExpression,
+  Message,
+  MessageId,
+  MessageState,
+  ProducerGroup,
+  Topic,
+  TraceEvent,
+} from './model.ts';
 
 /** Enough to find a message's items again: FIFO messages share a partition per message group. */
 export interface MessageRef {
@@ -95,7 +104,9 @@ export interface MessageStore {
    * Writes a new message unless another message of its topic was stored with the same `dedupKey` within the topic's
    * retention; then nothing is written and that message's id and first state are answered. One atomic write.
    */
-  insertOnce(message: Message & { dedupKey: string }): Promise<{ messageId: MessageId; state: MessageState } | undefined>;
+  insertOnce(
+    message: Message & { dedupKey: string },
+  ): Promise<{ messageId: MessageId; state: MessageState } | undefined>;
   /** How large the message is as stored, with room for `transitions` more state changes written into its item. */
   storedSize(message: Message, transitions: number): StoredSize;
   get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined>;
@@ -203,14 +214,20 @@ export interface QueueBacklog {
 
 export interface QueueService {
   /** Creates (or updates) the group's queue and dead-letter queue; idempotent. */
-  ensureGroupQueues(group: string, options: { fifo: boolean; maxDeliveryAttempts: number }): Promise<{ queueUrl: string; deadLetterQueueUrl: string }>;
+  ensureGroupQueues(
+    group: string,
+    options: { fifo: boolean; maxDeliveryAttempts: number },
+  ): Promise<{ queueUrl: string; deadLetterQueueUrl: string }>;
   deleteGroupQueues(queueUrl: string, deadLetterQueueUrl: string): Promise<void>;
   /**
    * Sends in order; answers the messages that failed. On a FIFO queue no message of a message group is sent after one
    * of that group failed, and no later message of a group can be enqueued before an earlier one.
    */
   send(queueUrl: string, messages: OutgoingMessage[]): Promise<SendResult>;
-  receive(queueUrl: string, options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number }): Promise<IncomingMessage[]>;
+  receive(
+    queueUrl: string,
+    options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number },
+  ): Promise<IncomingMessage[]>;
   /** Deletes; answers the handles that failed, each with the reason. */
   delete(queueUrl: string, queueHandles: string[]): Promise<{ failed: Array<{ queueHandle: string; reason: string }> }>;
   changeVisibility(queueUrl: string, queueHandle: string, seconds: number): Promise<void>;
@@ -221,7 +238,13 @@ export interface QueueService {
  * Faults that Ferry survives but an operator must see: each is logged with its kind (CloudWatch metric filters and
  * alarms count them in AWS) and counted in process.
  */
-export type FaultKind = 'TICK_MESSAGE_FAILED' | 'TRACE_NOT_WRITTEN' | 'UNDELIVERABLE' | 'DISPATCH_MARK_NOT_WRITTEN' | 'SWEPT' | 'NOT_GIVEN_BACK';
+export type FaultKind =
+  | 'TICK_MESSAGE_FAILED'
+  | 'TRACE_NOT_WRITTEN'
+  | 'UNDELIVERABLE'
+  | 'DISPATCH_MARK_NOT_WRITTEN'
+  | 'SWEPT'
+  | 'NOT_GIVEN_BACK';
 
 export interface FaultLog {
   report(kind: FaultKind, details: Record<string, unknown>): void;
@@ -249,4 +272,3 @@ export interface Ports {
   /** Where faults that Ferry survives are reported. */
   faults: FaultLog;
 }
-

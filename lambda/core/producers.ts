@@ -35,7 +35,9 @@ export class Producers {
     const messages = await this.store.pullChecks(name);
     const decided = messages.filter((message) => message.state !== 'PREPARED').map((message) => message.messageId);
     if (decided.length > 0) await this.store.removePullChecks(name, decided);
-    return messages.filter((message) => message.state === 'PREPARED').map((message) => checkPayload(message, message.checkCount ?? 0));
+    return messages
+      .filter((message) => message.state === 'PREPARED')
+      .map((message) => checkPayload(message, message.checkCount ?? 0));
   }
 
   private checkUrl(raw: string): void {
@@ -48,7 +50,9 @@ export class Producers {
     if (url.protocol === 'https:') return;
     if (url.protocol === 'http:' && this.allowHttpLoopback && LOOPBACK_HOSTS.has(url.hostname)) return;
     throw new ValidationError(
-      this.allowHttpLoopback ? 'checkUrl must be https://, or http:// on 127.0.0.1 or localhost' : 'checkUrl must be https://',
+      this.allowHttpLoopback
+        ? 'checkUrl must be https://, or http:// on 127.0.0.1 or localhost'
+        : 'checkUrl must be https://',
       'INVALID_CHECK_URL',
     );
   }

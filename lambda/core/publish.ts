@@ -38,7 +38,11 @@ export class Publisher {
   constructor(
     private readonly topics: (name: string) => Promise<Topic | undefined>,
     private readonly store: MessageStore,
-    private readonly config: Pick<FerryConfig, 'maxBodyBytes' | 'directDelayLimitSeconds' | 'maxDelayDays' | 'timerLeadSeconds'> & RetentionConfig,
+    private readonly config: Pick<
+      FerryConfig,
+      'maxBodyBytes' | 'directDelayLimitSeconds' | 'maxDelayDays' | 'timerLeadSeconds'
+    > &
+      RetentionConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -73,14 +77,19 @@ export class Publisher {
     const keyed = messages.some((message) => message.dedupKey !== undefined);
     const entries = messages.map((message, index) => ({ message, index }));
     // Runs written one after another: a FIFO group's messages, or the messages of one key (the first one wins).
-    const runs = keyed ? Map.groupBy(entries, ({ message }) => message.messageGroup ?? message.dedupKey ?? message.messageId) : new Map([['all', entries]]);
+    const runs = keyed
+      ? Map.groupBy(entries, ({ message }) => message.messageGroup ?? message.dedupKey ?? message.messageId)
+      : new Map([['all', entries]]);
     await Promise.all(
       [...runs.values()].map(async (run) => {
-        for (let start = 0; start < run.length; ) {
+        for (let start = 0; start < run.length;) {
           const { message, index } = run[start]!;
           if (message.dedupKey !== undefined) {
             const first = await this.store.insertOnce(message as Message & { dedupKey: string });
-            results[index] = first === undefined ? resultOf(message) : { messageId: first.messageId, state: first.state as InitialState, duplicate: true };
+            results[index] =
+              first === undefined
+                ? resultOf(message)
+                : { messageId: first.messageId, state: first.state as InitialState, duplicate: true };
             start++;
             continue;
           }
@@ -144,7 +153,8 @@ export class Publisher {
    * (each adds a trace event to its item): otherwise its commit, cancel or check-backs would fail for good.
    */
   private checkStoredSize(message: Message): void {
-    const transitions = message.state === 'PREPARED' ? this.config.txnCheckMax + 2 : message.state === 'SCHEDULED' ? 2 : 1;
+    const transitions =
+      message.state === 'PREPARED' ? this.config.txnCheckMax + 2 : message.state === 'SCHEDULED' ? 2 : 1;
     const { bytes, limit } = this.store.storedSize(message, transitions);
     if (bytes > limit) {
       throw new PayloadTooLargeError(
@@ -156,7 +166,9 @@ export class Publisher {
   private checkBody(input: PublishInput): void {
     const bytes = Buffer.byteLength(input.body, 'utf8');
     if (bytes > this.config.maxBodyBytes) {
-      throw new PayloadTooLargeError(`body is ${bytes} bytes; the limit is ${this.config.maxBodyBytes} bytes (FERRY_MAX_BODY_BYTES)`);
+      throw new PayloadTooLargeError(
+        `body is ${bytes} bytes; the limit is ${this.config.maxBodyBytes} bytes (FERRY_MAX_BODY_BYTES)`,
+      );
     }
     if (input.bodyBase64 && !/^[A-Za-z0-9+/]*={0,2}$/.test(input.body)) {
       throw new ValidationError('bodyBase64 is true but body is not base64', 'INVALID_BODY');
@@ -168,7 +180,10 @@ export class Publisher {
     const at = input.delaySeconds !== undefined ? now + input.delaySeconds * 1000 : parseTime(input.deliverAt!);
     const limitMs = this.config.maxDelayDays * 86_400_000;
     if (at - now > limitMs) {
-      throw new ValidationError(`delivery time is more than ${this.config.maxDelayDays} days ahead, the longest delay accepted (FERRY_MAX_DELAY_DAYS)`, 'DELAY_TOO_LONG');
+      throw new ValidationError(
+        `delivery time is more than ${this.config.maxDelayDays} days ahead, the longest delay accepted (FERRY_MAX_DELAY_DAYS)`,
+        'DELAY_TOO_LONG',
+      );
     }
     return Math.max(at, now);
   }
@@ -181,26 +196,44 @@ function checkTypeRules(topic: Topic, input: PublishInput): void {
     throw new ValidationError(`topic '${topic.name}' is FIFO: messageGroup is required`, 'MESSAGE_GROUP_REQUIRED');
   }
   if (input.messageGroup !== undefined && !MESSAGE_GROUP_PATTERN.test(input.messageGroup)) {
-    throw new ValidationError(`messageGroup '${input.messageGroup.slice(0, 40)}' is refused: ${MESSAGE_GROUP_RULE}`, 'INVALID_MESSAGE_GROUP');
+    throw new ValidationError(
+      `messageGroup '${input.messageGroup.slice(0, 40)}' is refused: ${MESSAGE_GROUP_RULE}`,
+      'INVALID_MESSAGE_GROUP',
+    );
   }
   if (type !== 'FIFO' && input.messageGroup !== undefined) {
-    throw new ValidationError(`messageGroup is only for FIFO topics; topic '${topic.name}' is ${type}`, 'MESSAGE_TYPE_MISMATCH');
+    throw new ValidationError(
+      `messageGroup is only for FIFO topics; topic '${topic.name}' is ${type}`,
+      'MESSAGE_TYPE_MISMATCH',
+    );
   }
   const delayed = input.deliverAt !== undefined || input.delaySeconds !== undefined;
   if (delayed && type !== 'DELAY') {
-    throw new ValidationError(`deliverAt and delaySeconds are only for DELAY topics; topic '${topic.name}' is ${type}`, 'MESSAGE_TYPE_MISMATCH');
+    throw new ValidationError(
+      `deliverAt and delaySeconds are only for DELAY topics; topic '${topic.name}' is ${type}`,
+      'MESSAGE_TYPE_MISMATCH',
+    );
   }
   if (input.deliverAt !== undefined && input.delaySeconds !== undefined) {
     throw new ValidationError('give deliverAt or delaySeconds, not both', 'INVALID_DELIVERY_TIME');
   }
   if (type === 'DELAY' && !delayed) {
-    throw new ValidationError(`topic '${topic.name}' is DELAY: deliverAt or delaySeconds is required`, 'DELIVERY_TIME_REQUIRED');
+    throw new ValidationError(
+      `topic '${topic.name}' is DELAY: deliverAt or delaySeconds is required`,
+      'DELIVERY_TIME_REQUIRED',
+    );
   }
   if (type === 'TRANSACTION' && input.producerGroup === undefined) {
-    throw new ValidationError(`topic '${topic.name}' is TRANSACTION: producerGroup is required`, 'PRODUCER_GROUP_REQUIRED');
+    throw new ValidationError(
+      `topic '${topic.name}' is TRANSACTION: producerGroup is required`,
+      'PRODUCER_GROUP_REQUIRED',
+    );
   }
   if (type !== 'TRANSACTION' && input.producerGroup !== undefined) {
-    throw new ValidationError(`producerGroup is only for TRANSACTION topics; topic '${topic.name}' is ${type}`, 'MESSAGE_TYPE_MISMATCH');
+    throw new ValidationError(
+      `producerGroup is only for TRANSACTION topics; topic '${topic.name}' is ${type}`,
+      'MESSAGE_TYPE_MISMATCH',
+    );
   }
 }
 
@@ -208,7 +241,9 @@ function checkTypeRules(topic: Topic, input: PublishInput): void {
 function checkQueueSize(message: Message): void {
   const bytes = Buffer.byteLength(encodeForQueue(toDelivered(message)), 'utf8');
   if (bytes > QUEUE_BODY_MAX_BYTES) {
-    throw new PayloadTooLargeError(`the message is ${bytes} bytes as JSON with its properties and escapes; a queue takes at most ${QUEUE_BODY_MAX_BYTES}`);
+    throw new PayloadTooLargeError(
+      `the message is ${bytes} bytes as JSON with its properties and escapes; a queue takes at most ${QUEUE_BODY_MAX_BYTES}`,
+    );
   }
 }
 
@@ -216,7 +251,12 @@ function resultOf(message: Message): PublishResult {
   return { messageId: message.messageId, state: message.state as InitialState };
 }
 
-function initialState(topic: Topic, deliverAt: number | undefined, now: number, directDelayLimitSeconds: number): InitialState {
+function initialState(
+  topic: Topic,
+  deliverAt: number | undefined,
+  now: number,
+  directDelayLimitSeconds: number,
+): InitialState {
   if (topic.messageType === 'TRANSACTION') return 'PREPARED';
   if (deliverAt !== undefined && deliverAt - now > directDelayLimitSeconds * 1000) return 'SCHEDULED';
   return 'READY';
@@ -224,8 +264,14 @@ function initialState(topic: Topic, deliverAt: number | undefined, now: number, 
 
 function parseTime(value: string | number): number {
   const at = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(at) || (typeof value === 'string' && !/^\d+$/.test(value) && !/^\d{4}-\d{2}-\d{2}T/.test(value))) {
-    throw new ValidationError(`deliverAt '${value}' is neither an ISO 8601 time (2026-11-25T10:00:00Z) nor epoch milliseconds`, 'INVALID_DELIVERY_TIME');
+  if (
+    !Number.isFinite(at) ||
+    (typeof value === 'string' && !/^\d+$/.test(value) && !/^\d{4}-\d{2}-\d{2}T/.test(value))
+  ) {
+    throw new ValidationError(
+      `deliverAt '${value}' is neither an ISO 8601 time (2026-11-25T10:00:00Z) nor epoch milliseconds`,
+      'INVALID_DELIVERY_TIME',
+    );
   }
   return at;
 }

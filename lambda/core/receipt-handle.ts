@@ -12,7 +12,13 @@ export interface ReceiptHandle {
 }
 
 export function encodeReceiptHandle(handle: ReceiptHandle): string {
-  const fields = [handle.queueHandle, handle.messageId, handle.topic, handle.deliveryAttempt, handle.messageGroup ?? null];
+  const fields = [
+    handle.queueHandle,
+    handle.messageId,
+    handle.topic,
+    handle.deliveryAttempt,
+    handle.messageGroup ?? null,
+  ];
   return Buffer.from(JSON.stringify(fields)).toString('base64url');
 }
 
@@ -26,12 +32,16 @@ export function decodeReceiptHandle(encoded: string): ReceiptHandle {
   if (!Array.isArray(fields) || fields.length !== 5) throw invalid();
   const [queueHandle, messageId, topic, deliveryAttempt, messageGroup] = fields as unknown[];
   if (typeof queueHandle !== 'string' || typeof messageId !== 'string' || typeof topic !== 'string') throw invalid();
-  if (typeof deliveryAttempt !== 'number' || (messageGroup !== null && typeof messageGroup !== 'string')) throw invalid();
+  if (typeof deliveryAttempt !== 'number' || (messageGroup !== null && typeof messageGroup !== 'string'))
+    throw invalid();
   const handle: ReceiptHandle = { queueHandle, messageId: messageId as MessageId, topic, deliveryAttempt };
   if (typeof messageGroup === 'string') handle.messageGroup = messageGroup;
   return handle;
 }
 
 function invalid(): ValidationError {
-  return new ValidationError('receiptHandle is not one that Ferry issued: pass the receiptHandle of a received message', 'INVALID_RECEIPT_HANDLE');
+  return new ValidationError(
+    'receiptHandle is not one that Ferry issued: pass the receiptHandle of a received message',
+    'INVALID_RECEIPT_HANDLE',
+  );
 }

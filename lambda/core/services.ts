@@ -44,14 +44,41 @@ export function createServices(ports: Ports): FerryServices {
   const sweep = new Sweep(ports.store, dispatcher, ports.clock, ports.faults, ports.config.sweepAfterSeconds * 1000);
   return {
     admin: new Admin(ports.catalog, ports.queues, ports.clock, ports.config.defaultRetentionHours),
-    publisher: new Publisher((name) => topics.get(name, () => ports.catalog.getTopic(name)), ports.store, ports.config, ports.clock),
-    consumer: new Consumer((name) => groups.get(name, () => ports.catalog.getGroup(name)), ports.queues, ports.store, ports.clock, ports.faults),
+    publisher: new Publisher(
+      (name) => topics.get(name, () => ports.catalog.getTopic(name)),
+      ports.store,
+      ports.config,
+      ports.clock,
+    ),
+    consumer: new Consumer(
+      (name) => groups.get(name, () => ports.catalog.getGroup(name)),
+      ports.queues,
+      ports.store,
+      ports.clock,
+      ports.faults,
+    ),
     dispatcher,
     decisions: new Decisions(ports.store, ports.clock),
-    deadLetters: new DeadLetters((name) => groups.get(name, () => ports.catalog.getGroup(name)), ports.queues, () => ports.clock.now()),
+    deadLetters: new DeadLetters(
+      (name) => groups.get(name, () => ports.catalog.getGroup(name)),
+      ports.queues,
+      () => ports.clock.now(),
+    ),
     producers: new Producers(ports.catalog, ports.store, ports.clock, ports.config.allowHttpLoopback),
-    tick: new Tick(ports.store, ports.wheel, (name) => ports.catalog.getProducerGroup(name), ports.checkClient, ports.config, ports.clock, ports.shardWaker, (message, error) =>
-      ports.faults.report('TICK_MESSAGE_FAILED', { messageId: message.messageId, state: message.state, error: String(error) }),
+    tick: new Tick(
+      ports.store,
+      ports.wheel,
+      (name) => ports.catalog.getProducerGroup(name),
+      ports.checkClient,
+      ports.config,
+      ports.clock,
+      ports.shardWaker,
+      (message, error) =>
+        ports.faults.report('TICK_MESSAGE_FAILED', {
+          messageId: message.messageId,
+          state: message.state,
+          error: String(error),
+        }),
       sweep,
     ),
     store: ports.store,

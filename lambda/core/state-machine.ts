@@ -14,11 +14,26 @@ export function commit(now: number, by: Decider): Transition {
 }
 
 export function rollback(now: number, by: Decider, reason?: string): Transition {
-  return { from: 'PREPARED', to: 'ROLLED_BACK', event: { type: 'ROLLED_BACK', at: now, detail: reason === undefined ? { by } : { by, reason } } };
+  return {
+    from: 'PREPARED',
+    to: 'ROLLED_BACK',
+    event: { type: 'ROLLED_BACK', at: now, detail: reason === undefined ? { by } : { by, reason } },
+  };
 }
 
-export function checkedAgainLater(now: number, answer: CheckAnswer | 'PULL', checkCount: number, nextCheckAt: number): Transition {
-  return { from: 'PREPARED', to: 'PREPARED', event: { type: 'CHECKED', at: now, detail: { answer, checkCount } }, wakeAt: nextCheckAt, checkCount };
+export function checkedAgainLater(
+  now: number,
+  answer: CheckAnswer | 'PULL',
+  checkCount: number,
+  nextCheckAt: number,
+): Transition {
+  return {
+    from: 'PREPARED',
+    to: 'PREPARED',
+    event: { type: 'CHECKED', at: now, detail: { answer, checkCount } },
+    wakeAt: nextCheckAt,
+    checkCount,
+  };
 }
 
 export function due(now: number): Transition {
@@ -30,5 +45,9 @@ export function cancel(now: number): Transition {
 }
 
 export function undeliverable(now: number, groups: string[], reason: string): Transition {
-  return { from: 'READY', to: 'UNDELIVERABLE', event: { type: 'UNDELIVERABLE', at: now, groups, detail: { reason: reason.slice(0, 500) } } };
+  return {
+    from: 'READY',
+    to: 'UNDELIVERABLE',
+    event: { type: 'UNDELIVERABLE', at: now, groups, detail: { reason: reason.slice(0, 500) } },
+  };
 }

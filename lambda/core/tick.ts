@@ -49,9 +49,16 @@ export class Tick implements ShardWaker {
     const state = await this.store.tickState();
     const buckets = this.wheel.bucketsToRead(state.cursor, now);
     const shards = Array.from({ length: this.wheel.shards }, (_, shard) => shard);
-    const outcomes = await Promise.allSettled(shards.map((shard) => this.shardWaker.wakeShard({ shard, buckets, now })));
-    const report = outcomes.reduce((sum, outcome) => (outcome.status === 'fulfilled' ? addCounts(sum, outcome.value) : sum), { handedOn: 0, checked: 0, decidedByCheck: 0 });
-    const failures = outcomes.flatMap((outcome, shard) => (outcome.status === 'rejected' ? [`shard ${shard}: ${String(outcome.reason)}`] : []));
+    const outcomes = await Promise.allSettled(
+      shards.map((shard) => this.shardWaker.wakeShard({ shard, buckets, now })),
+    );
+    const report = outcomes.reduce(
+      (sum, outcome) => (outcome.status === 'fulfilled' ? addCounts(sum, outcome.value) : sum),
+      { handedOn: 0, checked: 0, decidedByCheck: 0 },
+    );
+    const failures = outcomes.flatMap((outcome, shard) =>
+      outcome.status === 'rejected' ? [`shard ${shard}: ${String(outcome.reason)}`] : [],
+    );
     // The cursor moves past a bucket only when it is empty and safely in the past.
     let cursor = buckets[0] ?? this.wheel.bucketOf(now);
     for (const bucket of buckets) {
@@ -61,7 +68,10 @@ export class Tick implements ShardWaker {
     const swept = await this.runSweep(failures);
     // A failed shard keeps its messages, so the cursor stays on their bucket; health sees the tick as late until one succeeds.
     await this.store.saveTickState({ cursor, lastTickAt: failures.length === 0 ? now : state.lastTickAt });
-    if (failures.length > 0) throw new Error(`the tick failed in ${failures.length} of ${shards.length} shards or the sweep (the next tick retries them): ${failures.join('; ')}`);
+    if (failures.length > 0)
+      throw new Error(
+        `the tick failed in ${failures.length} of ${shards.length} shards or the sweep (the next tick retries them): ${failures.join('; ')}`,
+      );
     return { ...report, bucketsRead: buckets.length, swept, cursor, durationMs: this.clock.now() - now };
   }
 
@@ -100,7 +110,9 @@ export class Tick implements ShardWaker {
   }
 
   private async anyLeft(bucket: number): Promise<boolean> {
-    const left = await Promise.all(Array.from({ length: this.wheel.shards }, (_, shard) => this.store.slotHasMessages({ bucket, shard })));
+    const left = await Promise.all(
+      Array.from({ length: this.wheel.shards }, (_, shard) => this.store.slotHasMessages({ bucket, shard })),
+    );
     return left.some(Boolean);
   }
 
@@ -127,9 +139,15 @@ export class Tick implements ShardWaker {
       await this.store.transition(refOf(message), checkedAgainLater(now, 'PULL', checkCount, nextCheckAt));
       return false;
     }
-    const answer = await this.checks.check(group.checkUrl, checkPayload(message, checkCount), this.config.txnCheckTimeoutSeconds * 1000);
+    const answer = await this.checks.check(
+      group.checkUrl,
+      checkPayload(message, checkCount),
+      this.config.txnCheckTimeoutSeconds * 1000,
+    );
     if (answer === 'COMMIT') return (await this.store.transition(refOf(message), commit(now, 'CHECK'))).applied;
-    if (answer === 'ROLLBACK') return (await this.store.transition(refOf(message), rollback(now, 'CHECK', 'the check-back answered ROLLBACK'))).applied;
+    if (answer === 'ROLLBACK')
+      return (await this.store.transition(refOf(message), rollback(now, 'CHECK', 'the check-back answered ROLLBACK')))
+        .applied;
     await this.store.transition(refOf(message), checkedAgainLater(now, answer, checkCount, nextCheckAt));
     return false;
   }

@@ -39,7 +39,8 @@ export class TimerWheel {
 
   /** The buckets a tick at `now` reads: from its cursor (or a look-back on the first tick) up to now. */
   bucketsToRead(cursor: number | undefined, now: number): number[] {
-    const first = cursor ?? Math.max(this.bucketOf(now - FIRST_TICK_LOOKBACK_MS), this.bucketOf(now) - FIRST_TICK_LOOKBACK_BUCKETS);
+    const first =
+      cursor ?? Math.max(this.bucketOf(now - FIRST_TICK_LOOKBACK_MS), this.bucketOf(now) - FIRST_TICK_LOOKBACK_BUCKETS);
     const last = this.bucketOf(now);
     return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
   }

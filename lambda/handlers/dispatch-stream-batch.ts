@@ -34,6 +34,8 @@ export function createDispatchHandler(dispatcher: Dispatcher) {
       firstFailure = 0;
     }
     // Lambda retries from the lowest reported sequence number: everything before it is done.
-    return { batchItemFailures: firstFailure === undefined ? [] : [{ itemIdentifier: ready[firstFailure]!.sequenceNumber }] };
+    return {
+      batchItemFailures: firstFailure === undefined ? [] : [{ itemIdentifier: ready[firstFailure]!.sequenceNumber }],
+    };
   };
 }

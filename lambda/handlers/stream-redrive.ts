@@ -11,7 +11,12 @@ import { logger } from '../aws/logger.ts';
 
 /** What Lambda writes to the on-failure destination of a DynamoDB stream event source (the fields used here). */
 const StreamFailureRecord = z.object({
-  DDBStreamBatchInfo: z.object({ streamArn: z.string(), shardId: z.string(), startSequenceNumber: z.string().check(z.regex(/^\d+$/)), endSequenceNumber: z.string().check(z.regex(/^\d+$/)) }),
+  DDBStreamBatchInfo: z.object({
+    streamArn: z.string(),
+    shardId: z.string(),
+    startSequenceNumber: z.string().check(z.regex(/^\d+$/)),
+    endSequenceNumber: z.string().check(z.regex(/^\d+$/)),
+  }),
 });
 
 function parseFailureRecord(body: string) {
@@ -23,7 +28,10 @@ function parseFailureRecord(body: string) {
 }
 
 /** A batch that fails again stays in the queue (and the alarm stays on) to be retried after its visibility timeout. */
-export function createStreamRedriveHandler(dispatch: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>, streams: DynamoDBStreamsClient) {
+export function createStreamRedriveHandler(
+  dispatch: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>,
+  streams: DynamoDBStreamsClient,
+) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const message of event.Records) {

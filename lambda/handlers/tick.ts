@@ -13,4 +13,6 @@ export function createTickHandler(tick: Tick) {
   };
 }
 
-export const handler = createTickHandler(createAwsServices(process.env, createClients(process.env), shardWakerFromEnv(process.env)).tick);
+export const handler = createTickHandler(
+  createAwsServices(process.env, createClients(process.env), shardWakerFromEnv(process.env)).tick,
+);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createApp } from '../api/app.ts';
-import { createClients } from '../aws/clients.ts';
+import { createClients, type InstrumentClient } from '../aws/clients.ts';
 import { faultSettingsFrom, injectFaults } from '../aws/fault-injection.ts';
 import { createAwsPorts } from '../aws/services.ts';
 import type { Ports } from '../core/ports.ts';
@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   onStreamError?: (error: unknown) => void;
   /** Tests only: wraps the stores and queues, to inject faults that a real engine cannot produce. */
   adjustPorts?: (ports: Ports) => Ports;
+  /** The benchmark only: middleware added to the DynamoDB and SQS clients (its request counters). */
+  instrumentClients?: InstrumentClient;
 }
 
 export interface LocalStack {
@@ -56,31 +58,57 @@ export function localAwsEnv(engines: Pick<Engines, 'dynamoDbEndpoint' | 'sqsEndp
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const owned = options.engines === undefined ? await startEngines({ ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), ...options.enginePorts }) : undefined;
+  const owned =
+    options.engines === undefined
+      ? await startEngines({
+          ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+          ...options.enginePorts,
+        })
+      : undefined;
   const engines = options.engines ?? owned!;
   const stops: Array<() => Promise<void>> = owned === undefined ? [] : [() => owned.stop()];
   try {
     const awsEnv = localAwsEnv(engines);
     // The SDK's default credential and region chain reads these, as in Lambda.
-    Object.assign(process.env, { AWS_REGION: awsEnv.AWS_REGION, AWS_ACCESS_KEY_ID: awsEnv.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: awsEnv.AWS_SECRET_ACCESS_KEY });
+    Object.assign(process.env, {
+      AWS_REGION: awsEnv.AWS_REGION,
+      AWS_ACCESS_KEY_ID: awsEnv.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: awsEnv.AWS_SECRET_ACCESS_KEY,
+    });
     // Locally the tick runs every 5 s unless told otherwise, and check URLs may be http:// on loopback.
-    const env = { FERRY_TICK_SECONDS: '5', FERRY_ALLOW_HTTP_LOOPBACK: 'true', ...process.env, ...awsEnv, ...options.env };
-    const clients = createClients(env);
+    const env = {
+      FERRY_TICK_SECONDS: '5',
+      FERRY_ALLOW_HTTP_LOOPBACK: 'true',
+      ...process.env,
+      ...awsEnv,
+      ...options.env,
+    };
+    // Only the chaos runner sets FERRY_CHAOS_FAULT_RATE (npm run chaos): AWS calls then fail at random. Like the
+    // benchmark's counters, this lives here and not in the Lambda bundles.
+    const faults = faultSettingsFrom(env);
+    const clients = createClients(env, (service, middlewareStack) => {
+      options.instrumentClients?.(service, middlewareStack);
+      if (faults !== undefined) injectFaults(service, middlewareStack, faults);
+    });
     const ports = createAwsPorts(env, clients);
     const services = createServices(options.adjustPorts === undefined ? ports : options.adjustPorts(ports));
     const tableName = services.config.tableName;
     const streamArn = await ensureTable(clients.dynamoDb, tableName);
 
     const streams = new DynamoDBStreamsClient({ endpoint: engines.dynamoDbEndpoint });
-    const faults = faultSettingsFrom(env);
     if (faults !== undefined) injectFaults('DynamoDBStreams', streams.middlewareStack, faults);
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
     const poller = new StreamPoller({
       streams,
       streamArn,
       handler: createDispatchHandler(services.dispatcher),
-      ...(options.dataDir === undefined ? {} : { checkpointFile: `${options.dataDir}/stream-checkpoints-${tableName}.json` }),
-      onError: options.onStreamError ?? ((error) => console.error(`ferry: dispatch will be retried: ${error instanceof Error ? error.message : String(error)}`)),
+      ...(options.dataDir === undefined
+        ? {}
+        : { checkpointFile: `${options.dataDir}/stream-checkpoints-${tableName}.json` }),
+      onError:
+        options.onStreamError ??
+        ((error) =>
+          console.error(`ferry: dispatch will be retried: ${error instanceof Error ? error.message : String(error)}`)),
     });
     poller.start();
     stops.unshift(() => poller.stop());
@@ -88,7 +116,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The first tick runs before the API answers, so health is green from the start.
     const tickHandler = createTickHandler(services.tick);
     await tickHandler();
-    const ticks = new TickLoop(tickHandler, services.config.tickSeconds * 1000, (error) => console.error(`ferry: tick failed: ${error instanceof Error ? error.message : String(error)}`));
+    const ticks = new TickLoop(tickHandler, services.config.tickSeconds * 1000, (error) =>
+      console.error(`ferry: tick failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     ticks.start();
     stops.unshift(() => ticks.stop());
 
@@ -123,7 +153,9 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
   const server = createAdaptorServer({ fetch });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what holds it or set FERRY_PORT`) : error),
+      reject(
+        error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what holds it or set FERRY_PORT`) : error,
+      ),
     );
     server.listen(port, '127.0.0.1', () => resolve(server));
   });

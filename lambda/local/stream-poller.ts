@@ -42,7 +42,8 @@ export class StreamPoller {
 
   constructor(private readonly options: StreamPollerOptions) {
     const file = options.checkpointFile;
-    this.checkpoints = file !== undefined && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+    this.checkpoints =
+      file !== undefined && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   }
 
   start(): void {
@@ -116,12 +117,16 @@ export class StreamPoller {
     let iterator = this.iterators.get(shardId) ?? (await this.iteratorFor(shardId));
     let page;
     try {
-      page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }));
+      page = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }),
+      );
     } catch (error) {
       // An expired iterator, or one DynamoDB Local declares trimmed, is replaced by one from the checkpoint.
       if (!(error instanceof ExpiredIteratorException) && !(error instanceof TrimmedDataAccessException)) throw error;
       iterator = await this.iteratorFor(shardId);
-      page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }));
+      page = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }),
+      );
     }
     const records = page.Records ?? [];
     if (records.length > 0) await this.deliver(shardId, records);
@@ -140,7 +145,9 @@ export class StreamPoller {
       new GetShardIteratorCommand({
         StreamArn: this.options.streamArn,
         ShardId: shardId,
-        ...(after === undefined ? { ShardIteratorType: 'TRIM_HORIZON' } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }),
+        ...(after === undefined
+          ? { ShardIteratorType: 'TRIM_HORIZON' }
+          : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }),
       }),
     );
     if (ShardIterator === undefined) throw new Error(`no iterator for shard ${shardId}`);
@@ -154,11 +161,16 @@ export class StreamPoller {
       if (attempt > 0) await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt));
       let failedAt = 0;
       try {
-        const response = await this.options.handler({ Records: pending.map((record) => toLambdaRecord(record, this.options.streamArn)) });
+        const response = await this.options.handler({
+          Records: pending.map((record) => toLambdaRecord(record, this.options.streamArn)),
+        });
         const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
         const index = pending.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
         failedAt = index === -1 ? pending.length : index;
-        if (index !== -1) this.options.onError?.(new Error(`handler reported a failure at sequence number ${pending[index]!.dynamodb?.SequenceNumber}`));
+        if (index !== -1)
+          this.options.onError?.(
+            new Error(`handler reported a failure at sequence number ${pending[index]!.dynamodb?.SequenceNumber}`),
+          );
       } catch (error) {
         this.options.onError?.(error);
       }

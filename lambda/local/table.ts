@@ -1,5 +1,11 @@
 // Creates Ferry's table in DynamoDB Local exactly as the CDK construct declares it (keys, indexes, stream, TTL).
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../aws/table-layout.ts';
 
 /** Creates the table if it is missing; answers its stream ARN. */
@@ -26,7 +32,12 @@ export async function ensureTable(dynamoDb: DynamoDBClient, tableName: string): 
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
     );
-    await dynamoDb.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
+    await dynamoDb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }

@@ -59,7 +59,9 @@ export class MemoryCatalog implements CatalogStore {
   }
 
   async routesOf(topic: string): Promise<Route[]> {
-    return [...(this.routes.get(topic)?.values() ?? [])].sort((a, b) => byName({ name: a.group }, { name: b.group })).map(copy);
+    return [...(this.routes.get(topic)?.values() ?? [])]
+      .sort((a, b) => byName({ name: a.group }, { name: b.group }))
+      .map(copy);
   }
 
   async getProducerGroup(name: string): Promise<ProducerGroup | undefined> {

@@ -1,7 +1,18 @@
 // Messages, their trace, the due-time index, the tick's state and pull checks in memory, with the DynamoDB store's semantics.
 import type { Message, MessageId, MessageState, TraceEvent } from '../core/model.ts';
 import { refOf } from '../core/message-ref.ts';
-import type { FifoGroup, FifoHold, MessageRef, MessageStore, OutboxEntry, StoredSize, TickState, TraceEntry, Transition, TransitionResult } from '../core/ports.ts';
+import type {
+  FifoGroup,
+  FifoHold,
+  MessageRef,
+  MessageStore,
+  OutboxEntry,
+  StoredSize,
+  TickState,
+  TraceEntry,
+  Transition,
+  TransitionResult,
+} from '../core/ports.ts';
 import type { TimerSlot, TimerWheel } from '../core/timers.ts';
 
 /** A DynamoDB query page holds up to 1 MB; a small page here makes callers meet more than one. */
@@ -39,10 +50,13 @@ export class MemoryMessageStore implements MessageStore {
     }
   }
 
-  async insertOnce(message: Message & { dedupKey: string }): Promise<{ messageId: MessageId; state: MessageState } | undefined> {
+  async insertOnce(
+    message: Message & { dedupKey: string },
+  ): Promise<{ messageId: MessageId; state: MessageState } | undefined> {
     const key = `${message.topic}\u0000${message.dedupKey}`;
     const first = this.dedupKeys.get(key);
-    if (first !== undefined && first.expiresAt >= Math.floor(message.bornAt / 1000)) return { messageId: first.messageId, state: first.state };
+    if (first !== undefined && first.expiresAt >= Math.floor(message.bornAt / 1000))
+      return { messageId: first.messageId, state: first.state };
     this.dedupKeys.set(key, { messageId: message.messageId, state: message.state, expiresAt: message.expiresAt });
     await this.insert([message]);
     return undefined;
@@ -80,7 +94,8 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   async hold(group: FifoGroup, holder: MessageId): Promise<void> {
-    if (!this.holds.has(holdKey(group))) this.holds.set(holdKey(group), { topic: group.topic, messageGroup: group.messageGroup, holder, held: [] });
+    if (!this.holds.has(holdKey(group)))
+      this.holds.set(holdKey(group), { topic: group.topic, messageGroup: group.messageGroup, holder, held: [] });
   }
 
   async addToHold(group: FifoGroup, messageId: MessageId): Promise<boolean> {
@@ -120,7 +135,8 @@ export class MemoryMessageStore implements MessageStore {
     const ref = typeof target === 'string' ? undefined : target;
     const messageId = typeof target === 'string' ? target : target.messageId;
     const message = this.messages.get(messageId);
-    if (message === undefined || (message.messageGroup !== undefined && ref?.messageGroup !== message.messageGroup)) return { applied: false, current: undefined };
+    if (message === undefined || (message.messageGroup !== undefined && ref?.messageGroup !== message.messageGroup))
+      return { applied: false, current: undefined };
     if (message.state !== transition.from) return { applied: false, current: structuredClone(message) };
     if (message.wakeAt !== undefined) this.unindex(messageId, message.wakeAt);
     message.state = transition.to;
@@ -132,7 +148,8 @@ export class MemoryMessageStore implements MessageStore {
       this.index(messageId, transition.wakeAt);
     }
     if (transition.checkCount !== undefined) message.checkCount = transition.checkCount;
-    if (transition.to === 'READY' && transition.from !== 'READY') this.outbox.set(messageId, { ...refOf(message), at: transition.event.at });
+    if (transition.to === 'READY' && transition.from !== 'READY')
+      this.outbox.set(messageId, { ...refOf(message), at: transition.event.at });
     return { applied: true };
   }
 
@@ -142,7 +159,8 @@ export class MemoryMessageStore implements MessageStore {
       .filter((message) => message.wakeAt! <= until)
       .sort((a, b) => a.wakeAt! - b.wakeAt! || (a.messageId < b.messageId ? -1 : 1))
       .map((message) => structuredClone(message));
-    for (let start = 0; start < waiting.length; start += this.pageSize) yield waiting.slice(start, start + this.pageSize);
+    for (let start = 0; start < waiting.length; start += this.pageSize)
+      yield waiting.slice(start, start + this.pageSize);
   }
 
   async slotHasMessages(slot: TimerSlot): Promise<boolean> {

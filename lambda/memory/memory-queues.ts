@@ -4,7 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';
-import type { Clock, IncomingMessage, OutgoingMessage, QueueBacklog, QueueService, SendFailure, SendResult } from '../core/ports.ts';
+import type {
+  Clock,
+  IncomingMessage,
+  OutgoingMessage,
+  QueueBacklog,
+  QueueService,
+  SendFailure,
+  SendResult,
+} from '../core/ports.ts';
 
 /** SQS's limits that Ferry relies on. */
 const MAX_DELAY_SECONDS = 900;
@@ -40,8 +48,14 @@ export class MemoryQueues implements QueueService {
     private readonly queuePrefix = 'ferry-',
   ) {}
 
-  async ensureGroupQueues(group: string, options: { fifo: boolean; maxDeliveryAttempts: number }): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
-    const deadLetterQueueUrl = this.ensureQueue(deadLetterQueueName(this.queuePrefix, group, options.fifo), options.fifo);
+  async ensureGroupQueues(
+    group: string,
+    options: { fifo: boolean; maxDeliveryAttempts: number },
+  ): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
+    const deadLetterQueueUrl = this.ensureQueue(
+      deadLetterQueueName(this.queuePrefix, group, options.fifo),
+      options.fifo,
+    );
     const queueUrl = this.ensureQueue(groupQueueName(this.queuePrefix, group, options.fifo), options.fifo);
     this.queues.get(queueUrl)!.redrive = { deadLetterQueueUrl, maxReceiveCount: options.maxDeliveryAttempts };
     return { queueUrl, deadLetterQueueUrl };
@@ -54,7 +68,10 @@ export class MemoryQueues implements QueueService {
 
   async send(queueUrl: string, messages: OutgoingMessage[]): Promise<SendResult> {
     const queue = this.queues.get(queueUrl);
-    if (queue === undefined) return { failed: messages.map((message) => ({ id: message.id, kind: 'queue-missing', reason: 'QueueDoesNotExist' })) };
+    if (queue === undefined)
+      return {
+        failed: messages.map((message) => ({ id: message.id, kind: 'queue-missing', reason: 'QueueDoesNotExist' })),
+      };
     const now = this.clock.now();
     const failed: SendFailure[] = [];
     const stoppedGroups = new Set<string>();
@@ -62,28 +79,47 @@ export class MemoryQueues implements QueueService {
       // Once a message of a FIFO group fails, no later one of that group is sent (the SQS adapter's promise); a message
       // refused for good does not stop its group.
       if (queue.fifo && stoppedGroups.has(message.messageGroupId ?? '')) {
-        failed.push({ id: message.id, kind: 'transient', reason: 'an earlier message of its message group was not sent' });
+        failed.push({
+          id: message.id,
+          kind: 'transient',
+          reason: 'an earlier message of its message group was not sent',
+        });
         continue;
       }
       if (refused(queue, message)) {
-        failed.push({ id: message.id, kind: 'permanent', reason: 'InvalidParameterValue: the queue refuses this message' });
+        failed.push({
+          id: message.id,
+          kind: 'permanent',
+          reason: 'InvalidParameterValue: the queue refuses this message',
+        });
         continue;
       }
       if (queue.fifo && this.isDuplicate(queue, message, now)) continue;
-      const queued: QueuedMessage = { body: message.body, visibleAt: now + (message.delaySeconds ?? 0) * 1000, receiveCount: 0 };
+      const queued: QueuedMessage = {
+        body: message.body,
+        visibleAt: now + (message.delaySeconds ?? 0) * 1000,
+        receiveCount: 0,
+      };
       if (message.messageGroupId !== undefined) queued.groupId = message.messageGroupId;
       queue.messages.push(queued);
     }
     return { failed };
   }
 
-  async receive(queueUrl: string, options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number }): Promise<IncomingMessage[]> {
+  async receive(
+    queueUrl: string,
+    options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number },
+  ): Promise<IncomingMessage[]> {
     const queue = this.requireQueue(queueUrl);
     const now = this.clock.now();
     const invisibleMs = (options.invisibleSeconds ?? DEFAULT_VISIBILITY_SECONDS) * 1000;
     const wanted = Math.min(options.maxMessages, SQS_RECEIVE_MAX);
     // FIFO: a group with a message in flight hands out nothing later until that one is deleted or visible again.
-    const busyGroups = new Set(queue.messages.filter((message) => message.groupId !== undefined && isInFlight(message, now)).map((message) => message.groupId!));
+    const busyGroups = new Set(
+      queue.messages
+        .filter((message) => message.groupId !== undefined && isInFlight(message, now))
+        .map((message) => message.groupId!),
+    );
     const received: IncomingMessage[] = [];
     for (const message of [...queue.messages]) {
       if (received.length === wanted) break;
@@ -101,12 +137,18 @@ export class MemoryQueues implements QueueService {
     return received;
   }
 
-  async delete(queueUrl: string, queueHandles: string[]): Promise<{ failed: Array<{ queueHandle: string; reason: string }> }> {
+  async delete(
+    queueUrl: string,
+    queueHandles: string[],
+  ): Promise<{ failed: Array<{ queueHandle: string; reason: string }> }> {
     const queue = this.requireQueue(queueUrl);
     const failed: Array<{ queueHandle: string; reason: string }> = [];
     for (const handle of queueHandles) {
       if (!queue.issuedHandles.has(handle)) {
-        failed.push({ queueHandle: handle, reason: 'ReceiptHandleIsInvalid: the receipt handle was not issued by this queue' });
+        failed.push({
+          queueHandle: handle,
+          reason: 'ReceiptHandleIsInvalid: the receipt handle was not issued by this queue',
+        });
         continue;
       }
       // An outdated handle succeeds without deleting: SQS says the message "might not be deleted", and here it is not.
@@ -123,7 +165,8 @@ export class MemoryQueues implements QueueService {
     }
     const now = this.clock.now();
     const message = queue.messages.find((candidate) => candidate.handle === queueHandle);
-    if (message === undefined || !isInFlight(message, now)) throw new Error('MessageNotInflight: the message is not in flight under this receipt handle');
+    if (message === undefined || !isInFlight(message, now))
+      throw new Error('MessageNotInflight: the message is not in flight under this receipt handle');
     message.visibleAt = now + seconds * 1000;
   }
 
@@ -140,7 +183,8 @@ export class MemoryQueues implements QueueService {
 
   private ensureQueue(name: string, fifo: boolean): string {
     const url = `memory://sqs/${name}`;
-    if (!this.queues.has(url)) this.queues.set(url, { fifo, messages: [], deduplication: new Map(), issuedHandles: new Set() });
+    if (!this.queues.has(url))
+      this.queues.set(url, { fifo, messages: [], deduplication: new Map(), issuedHandles: new Set() });
     return url;
   }
 

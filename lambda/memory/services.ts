@@ -20,7 +20,9 @@ export interface MemoryPorts extends Ports {
 /** A check endpoint nobody answers: every check-back is UNKNOWN. */
 const unanswered: CheckClient = { check: async () => 'UNKNOWN' };
 
-export function createMemoryPorts(options: { env?: Record<string, string>; clock?: ManualClock; checkClient?: CheckClient } = {}): MemoryPorts {
+export function createMemoryPorts(
+  options: { env?: Record<string, string>; clock?: ManualClock; checkClient?: CheckClient } = {},
+): MemoryPorts {
   const config = readConfig({ FERRY_CATALOG_CACHE_SECONDS: '0', ...options.env });
   const clock = options.clock ?? new ManualClock();
   const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);

@@ -57,7 +57,10 @@ const API_QUEUE_ACTIONS = [
 export function createApi(scope: Construct, props: ApiProps): Api {
   const apiFunction = createApiFunction(scope, props);
   const frontDoorProps = { throttle: props.throttle, functions: props.functions };
-  const frontDoor = props.kind === 'rest' ? createRestFrontDoor(scope, apiFunction, frontDoorProps) : createHttpFrontDoor(scope, apiFunction, frontDoorProps);
+  const frontDoor =
+    props.kind === 'rest'
+      ? createRestFrontDoor(scope, apiFunction, frontDoorProps)
+      : createHttpFrontDoor(scope, apiFunction, frontDoorProps);
   return { apiFunction, ...frontDoor };
 }
 
@@ -73,7 +76,9 @@ function createApiFunction(scope: Construct, props: ApiProps): NodejsFunction {
   grantGroupQueues(fn, props.queueArnPattern, API_QUEUE_ACTIONS);
   if (props.tickSchedule !== undefined) {
     fn.addEnvironment('FERRY_TICK_SCHEDULE_NAME', props.tickSchedule.scheduleName);
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [props.tickSchedule.scheduleArn] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['scheduler:GetSchedule'], resources: [props.tickSchedule.scheduleArn] }),
+    );
   }
   return fn;
 }

@@ -31,8 +31,16 @@ const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * One Ferry function from `lambda/handlers/<handlerFile>.ts`, with the shared runtime, bundling, environment and
  * logging, and its own role that may write only to its own log group. A new handler is one call.
  */
-export function createFerryFunction(scope: Construct, id: string, shared: SharedFunctionProps, options: FunctionOptions): NodejsFunction {
-  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: shared.logRetention, removalPolicy: shared.removalPolicy });
+export function createFerryFunction(
+  scope: Construct,
+  id: string,
+  shared: SharedFunctionProps,
+  options: FunctionOptions,
+): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    retention: shared.logRetention,
+    removalPolicy: shared.removalPolicy,
+  });
   // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to every log group in the account.
   const role = new Role(scope, `${id}Role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -58,7 +66,8 @@ export function createFerryFunction(scope: Construct, id: string, shared: Shared
       target: 'node22',
       mainFields: ['module', 'main'],
       // CommonJS dependencies inside an ESM bundle still call require(); ESM has none, so the bundle defines it.
-      banner: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
+      banner:
+        "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
       minify: true,
       sourceMap: true,
       sourceMapMode: SourceMapMode.DEFAULT,

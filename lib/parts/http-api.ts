@@ -31,7 +31,11 @@ const ACCESS_LOG_FIELDS = {
   integrationError: '$context.integrationErrorMessage',
 };
 
-export function createHttpFrontDoor(scope: Construct, apiFunction: IFunction, props: FrontDoorProps): FrontDoor & { httpApi: HttpApi } {
+export function createHttpFrontDoor(
+  scope: Construct,
+  apiFunction: IFunction,
+  props: FrontDoorProps,
+): FrontDoor & { httpApi: HttpApi } {
   const httpApi = new HttpApi(scope, 'HttpApi', {
     apiName: `${Stack.of(scope).stackName}-${scope.node.id}`,
     description: 'Ferry: business messaging (RocketMQ semantics) on serverless AWS',
@@ -48,7 +52,10 @@ export function createHttpFrontDoor(scope: Construct, apiFunction: IFunction, pr
 
 /** The `$default` stage, so that the URL has no stage segment; answers its URL. */
 function addDefaultStage(scope: Construct, api: HttpApi, props: FrontDoorProps): string {
-  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: props.functions.logRetention, removalPolicy: props.functions.removalPolicy });
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
+    retention: props.functions.logRetention,
+    removalPolicy: props.functions.removalPolicy,
+  });
   const stage = api.addStage('DefaultStage', {
     stageName: DEFAULT_STAGE,
     autoDeploy: true,

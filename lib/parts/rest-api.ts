@@ -1,6 +1,13 @@
 // The REST API front door (for LocalStack's free plan): an API Gateway REST API, IAM authorisation on every method, a proxy to the API function.
 import { Stack } from 'aws-cdk-lib';
-import { AccessLogFormat, AuthorizationType, EndpointType, LambdaIntegration, LogGroupLogDestination, RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -28,8 +35,15 @@ const ACCESS_LOG_FIELDS = {
   integrationError: '$context.integrationErrorMessage',
 };
 
-export function createRestFrontDoor(scope: Construct, apiFunction: IFunction, props: FrontDoorProps): FrontDoor & { restApi: RestApi } {
-  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: props.functions.logRetention, removalPolicy: props.functions.removalPolicy });
+export function createRestFrontDoor(
+  scope: Construct,
+  apiFunction: IFunction,
+  props: FrontDoorProps,
+): FrontDoor & { restApi: RestApi } {
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
+    retention: props.functions.logRetention,
+    removalPolicy: props.functions.removalPolicy,
+  });
   const restApi = new RestApi(scope, 'RestApi', {
     restApiName: `${Stack.of(scope).stackName}-${scope.node.id}`,
     description: 'Ferry: business messaging (RocketMQ semantics) on serverless AWS',

@@ -29,7 +29,12 @@ export function createStreamRedrive(scope: Construct, props: StreamRedriveProps)
   grantGroupQueues(fn, props.queueArnPattern, DISPATCH_QUEUE_ACTIONS);
   // readStreamRange (lambda/aws/stream-records.ts) calls GetShardIterator and GetRecords on the stream the failure
   // record names, this table's; not grantStreamRead, whose ListStreams needs a resource of '*'.
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetShardIterator', 'dynamodb:GetRecords'], resources: [props.table.tableStreamArn!] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetShardIterator', 'dynamodb:GetRecords'],
+      resources: [props.table.tableStreamArn!],
+    }),
+  );
   // One record per invocation; one that fails again comes back after the queue's visibility timeout.
   fn.addEventSource(new SqsEventSource(props.streamFailureQueue, { batchSize: 1, reportBatchItemFailures: true }));
   return fn;

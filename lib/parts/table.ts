@@ -1,6 +1,13 @@
 // The one DynamoDB table (messages, trace, catalog, timer buckets; its stream is the outbox) and what a function may do with it.
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  type WarmThroughput,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../lambda/aws/table-layout.ts';
@@ -18,7 +25,15 @@ export interface FerryTableProps {
  * batches. TransactWriteItems is authorised per contained Put or Delete, and no transaction holds a ConditionCheck.
  */
 /** BatchGetItem and DeleteItem: the dispatcher reads and settles FIFO holds and reads held messages back. */
-export const WORKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+export const WORKER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 
 /**
  * The API's table calls: the workers' and also DeleteItem (deleting a topic; the Deletes of a group's transaction),

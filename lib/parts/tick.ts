@@ -42,7 +42,8 @@ export function createTick(scope: Construct, props: TickProps): Tick {
   const tickShardFunction = createTickShardFunction(scope, props);
   const tickFunction = createFerryFunction(scope, 'TickFunction', props.functions, {
     handlerFile: 'tick',
-    description: 'Ferry tick: fans out to one tick-shard invocation per shard of the timer wheel, then moves its cursor',
+    description:
+      'Ferry tick: fans out to one tick-shard invocation per shard of the timer wheel, then moves its cursor',
     memorySize: 256,
     // Waits for its shards (45 s at most), well within the minute between two ticks; a tick cut short is caught up
     // by the next one.
@@ -53,7 +54,10 @@ export function createTick(scope: Construct, props: TickProps): Tick {
   tickFunction.addEnvironment('FERRY_TICK_SHARD_FUNCTION', tickShardFunction.functionName);
   tickShardFunction.grantInvoke(tickFunction);
   if (props.trigger === 'rule') return { tickFunction, tickShardFunction, rule: createTickRule(scope, tickFunction) };
-  const scheduleRole = new Role(scope, 'TickScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'Lets the Ferry tick schedule invoke the tick function' });
+  const scheduleRole = new Role(scope, 'TickScheduleRole', {
+    assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+    description: 'Lets the Ferry tick schedule invoke the tick function',
+  });
   const schedule = createTickSchedule(scope, tickFunction, scheduleRole);
   return { tickFunction, tickShardFunction, schedule, scheduleRole };
 }
@@ -63,7 +67,8 @@ function createTickShardFunction(scope: Construct, props: TickProps): NodejsFunc
   // 100,000-message bucket to seconds.
   const fn = createFerryFunction(scope, 'TickShardFunction', props.functions, {
     handlerFile: 'tick-shard',
-    description: 'Ferry tick, one shard: hands that shard\'s due scheduled messages on, checks back its undecided transactions',
+    description:
+      "Ferry tick, one shard: hands that shard's due scheduled messages on, checks back its undecided transactions",
     memorySize: 1769,
     timeout: Duration.seconds(45),
   });

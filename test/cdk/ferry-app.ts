@@ -17,7 +17,11 @@ export interface SynthesizedFerry {
 }
 
 /** One FerryStack in a fresh app; bundles every Lambda with esbuild unless told not to, so bundle once per test file. */
-export function synthFerryStack(props: FerryStackProps = {}, id = 'Ferry', options: { bundle?: boolean } = {}): SynthesizedFerry {
+export function synthFerryStack(
+  props: FerryStackProps = {},
+  id = 'Ferry',
+  options: { bundle?: boolean } = {},
+): SynthesizedFerry {
   const { app, stack } = newFerryStack(props, id, options);
   return { app, stack, template: Template.fromStack(stack) };
 }
@@ -26,7 +30,11 @@ export function synthFerryStack(props: FerryStackProps = {}, id = 'Ferry', optio
  * A FerryStack not yet synthesized, so that a test can add to it (roles, grants) first. With `bundle: false` the
  * functions are not bundled (CDK's own switch for stacks not being deployed): for tests of anything but the code.
  */
-export function newFerryStack(props: FerryStackProps = {}, id = 'Ferry', options: { bundle?: boolean } = {}): { app: App; stack: FerryStack } {
+export function newFerryStack(
+  props: FerryStackProps = {},
+  id = 'Ferry',
+  options: { bundle?: boolean } = {},
+): { app: App; stack: FerryStack } {
   const bundling = options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {};
   const app = new App({ context: { ...cdkJson.context, ...bundling } });
   return { app, stack: new FerryStack(app, id, props) };
@@ -41,8 +49,13 @@ export interface Statement {
 
 /** Every statement of every identity policy (AWS::IAM::Policy) in the template, by the policy's logical id. */
 export function identityStatements(template: Template): Array<{ policy: string; statement: Statement }> {
-  const policies = template.findResources('AWS::IAM::Policy') as Record<string, { Properties: { PolicyDocument: { Statement: Statement[] } } }>;
-  return Object.entries(policies).flatMap(([policy, resource]) => resource.Properties.PolicyDocument.Statement.map((statement) => ({ policy, statement })));
+  const policies = template.findResources('AWS::IAM::Policy') as Record<
+    string,
+    { Properties: { PolicyDocument: { Statement: Statement[] } } }
+  >;
+  return Object.entries(policies).flatMap(([policy, resource]) =>
+    resource.Properties.PolicyDocument.Statement.map((statement) => ({ policy, statement })),
+  );
 }
 
 export function actionsOf(statement: Statement): string[] {

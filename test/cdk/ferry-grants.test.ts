@@ -37,24 +37,34 @@ describe.each([
   /** The execute-api resources a role's policies allow, as text. */
   function invokable(role: Role): string[] {
     const roleId = stack.getLogicalId(role.node.defaultChild as never);
-    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Record<string, { Properties: { PolicyDocument: { Statement: Statement[] } } }>;
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Record<
+      string,
+      { Properties: { PolicyDocument: { Statement: Statement[] } } }
+    >;
     const statements = Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
     expect(statements.flatMap(actionsOf)).toEqual(statements.map(() => 'execute-api:Invoke'));
-    return statements.flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource])).map(text);
+    return statements
+      .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+      .map(text);
   }
 
   const apiId = text(stack.resolve(ferry.apiAddress.apiId));
   const arnPrefix = `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:${apiId}/${stage}/`;
 
   it(`names the ${api} API and its stage in every ARN`, () => {
-    expect(apiId).toBe(`\${${stack.getLogicalId((api === 'http' ? ferry.httpApi : ferry.restApi)!.node.defaultChild as never)}}`);
+    expect(apiId).toBe(
+      `\${${stack.getLogicalId((api === 'http' ? ferry.httpApi : ferry.restApi)!.node.defaultChild as never)}}`,
+    );
   });
 
   /** Whether IAM would allow the request: an execute-api resource matches with `*` as any characters and `?` as one. */
   function mayCall(role: Role, method: string, path: string): boolean {
     const request = `${arnPrefix}${method}${path}`;
     return invokable(role).some((pattern) => {
-      const regex = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
+      const regex = pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
+        .join('');
       return new RegExp(`^${regex}$`).test(request);
     });
   }
@@ -68,7 +78,9 @@ describe.each([
           'POST/v1/topics/orders/messages/*/commit',
           'POST/v1/topics/orders/messages/*/rollback',
           'POST/v1/topics/orders/messages/*/cancel',
-        ].map((route) => `${arnPrefix}${route}`).sort(),
+        ]
+          .map((route) => `${arnPrefix}${route}`)
+          .sort(),
       );
     });
 
@@ -105,7 +117,8 @@ describe.each([
 
   describe('grantConsume', () => {
     it('lets a service receive, ack, nack, extend and handle dead letters of its group only', () => {
-      for (const action of ['receive', 'ack', 'nack', 'visibility', 'dead-letters/redrive']) expect(mayCall(billing, 'POST', `/v1/groups/billing/${action}`)).toBe(true);
+      for (const action of ['receive', 'ack', 'nack', 'visibility', 'dead-letters/redrive'])
+        expect(mayCall(billing, 'POST', `/v1/groups/billing/${action}`)).toBe(true);
       expect(mayCall(billing, 'GET', '/v1/groups/billing/dead-letters')).toBe(true);
       expect(mayCall(billing, 'POST', '/v1/groups/shipping/receive')).toBe(false);
       expect(mayCall(billing, 'POST', '/v1/groups/billing-eu/receive')).toBe(false);
@@ -121,7 +134,17 @@ describe.each([
 
   describe('grantRead', () => {
     it('lets a dashboard look at health, OpenAPI, messages, trace, queries and the catalog', () => {
-      for (const path of ['/v1/health', '/v1/openapi.json', '/v1/messages/01JDQ', '/v1/topics', '/v1/topics/orders', '/v1/topics/orders/messages', '/v1/groups', '/v1/groups/billing', '/v1/producer-groups/checkout/checks']) {
+      for (const path of [
+        '/v1/health',
+        '/v1/openapi.json',
+        '/v1/messages/01JDQ',
+        '/v1/topics',
+        '/v1/topics/orders',
+        '/v1/topics/orders/messages',
+        '/v1/groups',
+        '/v1/groups/billing',
+        '/v1/producer-groups/checkout/checks',
+      ]) {
         expect(mayCall(reader, 'GET', path)).toBe(true);
       }
     });
@@ -145,10 +168,15 @@ describe.each([
   });
 
   describe('grant names', () => {
-    it.each([[[]], [['orders*']], [['']], [['a/b']], [['x'.repeat(65)]]])('refuses %j: a grant names literal topics or groups', (names: string[]) => {
-      const role = new Role(stack, `Refused${names.join('').length}${names.length}`, { assumedBy: new AccountRootPrincipal() });
-      expect(() => ferry.grantPublish(role, ...names)).toThrow(/topic/);
-      expect(() => ferry.grantConsume(role, ...names)).toThrow(/group/);
-    });
+    it.each([[[]], [['orders*']], [['']], [['a/b']], [['x'.repeat(65)]]])(
+      'refuses %j: a grant names literal topics or groups',
+      (names: string[]) => {
+        const role = new Role(stack, `Refused${names.join('').length}${names.length}`, {
+          assumedBy: new AccountRootPrincipal(),
+        });
+        expect(() => ferry.grantPublish(role, ...names)).toThrow(/topic/);
+        expect(() => ferry.grantConsume(role, ...names)).toThrow(/group/);
+      },
+    );
   });
 });

@@ -12,7 +12,10 @@ const { app, stack } = synthFerryStack();
 function findings(scope = stack): string[] {
   const report = new AwsSolutionsChecks().validateScope(scope);
   return report.violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => `${violation.severity ?? 'error'} ${violation.ruleName} at ${resource.constructPath ?? resource.resourceLogicalId}`),
+    violation.violatingResources.map(
+      (resource) =>
+        `${violation.severity ?? 'error'} ${violation.ruleName} at ${resource.constructPath ?? resource.resourceLogicalId}`,
+    ),
   );
 }
 
@@ -32,6 +35,10 @@ describe('cdk-nag AwsSolutions', () => {
     const { stack: custom } = synthFerryStack({ ferry: { queuePrefix: 'dev-' } }, 'FerryCustom', { bundle: false });
     expect(findings(custom)).toEqual([]);
     custom.ferry.apiFunction.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
-    expect(findings(custom)).toEqual([expect.stringMatching(/^error AwsSolutions-IAM5\[Resource::\*\] at FerryCustom\/Ferry\/ApiFunctionRole\/DefaultPolicy/)]);
+    expect(findings(custom)).toEqual([
+      expect.stringMatching(
+        /^error AwsSolutions-IAM5\[Resource::\*\] at FerryCustom\/Ferry\/ApiFunctionRole\/DefaultPolicy/,
+      ),
+    ]);
   });
 });

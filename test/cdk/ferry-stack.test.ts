@@ -19,7 +19,10 @@ const queueArnPattern: unknown = stack.resolve(ferry.queueArnPattern());
 /** The statements of the policies attached to one function's role. */
 function statementsOfFunction(fn: Ferry['apiFunction']): Statement[] {
   const roleId = stack.getLogicalId(fn.role?.node.defaultChild as CfnRole);
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Record<string, { Properties: { PolicyDocument: { Statement: Statement[] } } }>;
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Record<
+    string,
+    { Properties: { PolicyDocument: { Statement: Statement[] } } }
+  >;
   return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 
@@ -67,10 +70,16 @@ describe('the table', () => {
 
   it('is pre-warmed, table and every index, only when the user asks (for a timeout center busy from day one)', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { WarmThroughput: Match.absent() });
-    const warm = synthFerryStack({ ferry: { warmThroughput: { writeUnitsPerSecond: 10_000 } } }, 'FerryWarm', { bundle: false });
-    const [table] = Object.values(warm.template.findResources('AWS::DynamoDB::Table')) as Array<{ Properties: { WarmThroughput: unknown; GlobalSecondaryIndexes: Array<{ WarmThroughput: unknown }> } }>;
+    const warm = synthFerryStack({ ferry: { warmThroughput: { writeUnitsPerSecond: 10_000 } } }, 'FerryWarm', {
+      bundle: false,
+    });
+    const [table] = Object.values(warm.template.findResources('AWS::DynamoDB::Table')) as Array<{
+      Properties: { WarmThroughput: unknown; GlobalSecondaryIndexes: Array<{ WarmThroughput: unknown }> };
+    }>;
     expect(table!.Properties.WarmThroughput).toEqual({ WriteUnitsPerSecond: 10_000 });
-    expect(table!.Properties.GlobalSecondaryIndexes.map((index) => index.WarmThroughput)).toEqual(INDEXES.map(() => ({ WriteUnitsPerSecond: 10_000 })));
+    expect(table!.Properties.GlobalSecondaryIndexes.map((index) => index.WarmThroughput)).toEqual(
+      INDEXES.map(() => ({ WriteUnitsPerSecond: 10_000 })),
+    );
   });
 });
 
@@ -84,8 +93,14 @@ describe('the functions', () => {
 
   it('are exactly the API, the dispatcher, the stream redrive, the tick and the tick shard, on Node.js 22 and arm64, bundled as ESM', () => {
     template.resourceCountIs('AWS::Lambda::Function', 5);
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: Record<string, unknown> }>) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Array<{
+      Properties: Record<string, unknown>;
+    }>) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
     }
   });
 
@@ -114,16 +129,21 @@ describe('the functions', () => {
 
   it('need no AWS managed policy: each role may write only to its own log group', () => {
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
-    const logStatements = identityStatements(template).filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('logs:')));
+    const logStatements = identityStatements(template).filter(({ statement }) =>
+      actionsOf(statement).some((action) => action.startsWith('logs:')),
+    );
     expect(logStatements).toHaveLength(5);
-    for (const { statement } of logStatements) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
+    for (const { statement } of logStatements)
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
   });
 });
 
 describe('the HTTP API', () => {
   it('sends every path to the API function and requires IAM (SigV4) authorisation on every route', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType?: string } }>;
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{
+      Properties: { RouteKey: string; AuthorizationType?: string };
+    }>;
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(['ANY /', 'ANY /{proxy+}']);
     for (const route of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
@@ -139,7 +159,10 @@ describe('the HTTP API', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiAccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
     });
   });
 });
@@ -170,16 +193,30 @@ describe('the stream to the dispatcher', () => {
     });
     // A record that fails again comes back after the visibility timeout, which must outlast the function.
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 300 });
-    template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [stack.getLogicalId(ferry.streamRedriveFunction.role?.node.defaultChild as CfnRole), 'Arn'] }, Timeout: 60 });
-    const toGroups = sqsStatements(statementsOfFunction(ferry.streamRedriveFunction)).filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: {
+        'Fn::GetAtt': [stack.getLogicalId(ferry.streamRedriveFunction.role?.node.defaultChild as CfnRole), 'Arn'],
+      },
+      Timeout: 60,
+    });
+    const toGroups = sqsStatements(statementsOfFunction(ferry.streamRedriveFunction)).filter(
+      (statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern),
+    );
     expect(toGroups.map(actionsOf)).toEqual([['sqs:SendMessage']]);
   });
 
   it('records given-up batches in an encrypted, TLS-only queue that keeps them 14 days', () => {
     template.resourceCountIs('AWS::SQS::Queue', 1);
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 });
@@ -194,7 +231,10 @@ describe('permissions', () => {
   });
 
   it('allow a resource of * only for dynamodb:ListStreams, which has no resource-level permission', () => {
-    const unbounded = identityStatements(template).filter(({ statement }) => statement.Resource === '*' || (Array.isArray(statement.Resource) && statement.Resource.includes('*')));
+    const unbounded = identityStatements(template).filter(
+      ({ statement }) =>
+        statement.Resource === '*' || (Array.isArray(statement.Resource) && statement.Resource.includes('*')),
+    );
     expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams']]);
   });
 
@@ -204,35 +244,90 @@ describe('permissions', () => {
     expect(statements[0]?.Resource).toEqual(queueArnPattern);
     expect(actionsOf(statements[0]!)).toEqual(
       [
-        'sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:DeleteQueue',
-        'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage',
+        'sqs:CreateQueue',
+        'sqs:SetQueueAttributes',
+        'sqs:GetQueueAttributes',
+        'sqs:DeleteQueue',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:SendMessage',
       ].sort(),
     );
   });
 
   it('let the dispatcher only send to the queues under the prefix (and to its own failure queue)', () => {
     const statements = sqsStatements(statementsOfFunction(ferry.dispatcherFunction));
-    const toGroups = statements.filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern));
+    const toGroups = statements.filter(
+      (statement) => JSON.stringify(statement.Resource) === JSON.stringify(queueArnPattern),
+    );
     expect(toGroups.map(actionsOf)).toEqual([['sqs:SendMessage']]);
     const rest = statements.filter((statement) => !toGroups.includes(statement));
     expect(rest.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [failureQueueId, 'Arn'] }]);
   });
 
   it('allow each function exactly the AWS actions its code calls (logs aside), and the event sources their pollers need', () => {
-    const allowed = (fn: Ferry['apiFunction']) => [...new Set(statementsOfFunction(fn).flatMap(actionsOf).filter((action) => !action.startsWith('logs:')))].sort();
-    const worker = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+    const allowed = (fn: Ferry['apiFunction']) =>
+      [
+        ...new Set(
+          statementsOfFunction(fn)
+            .flatMap(actionsOf)
+            .filter((action) => !action.startsWith('logs:')),
+        ),
+      ].sort();
+    const worker = [
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ];
     // A queue event source (redrive) or on-failure destination (dispatcher) as CDK grants it to the function's role.
     const failureQueueSend = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
-    const failureQueueRead = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
-    const streamPolling = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+    const failureQueueRead = [
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ];
+    const streamPolling = [
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ];
     expect(allowed(ferry.apiFunction)).toEqual(
       [
-        ...worker, 'dynamodb:DescribeTable', 'scheduler:GetSchedule',
-        'sqs:ChangeMessageVisibility', 'sqs:CreateQueue', 'sqs:DeleteMessage', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:SetQueueAttributes',
+        ...worker,
+        'dynamodb:DescribeTable',
+        'scheduler:GetSchedule',
+        'sqs:ChangeMessageVisibility',
+        'sqs:CreateQueue',
+        'sqs:DeleteMessage',
+        'sqs:DeleteQueue',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+        'sqs:SetQueueAttributes',
       ].sort(),
     );
-    expect(allowed(ferry.dispatcherFunction)).toEqual([...new Set([...worker, ...streamPolling, ...failureQueueSend])].sort());
-    expect(allowed(ferry.streamRedriveFunction)).toEqual([...new Set([...worker, 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', ...failureQueueRead, 'sqs:SendMessage'])].sort());
+    expect(allowed(ferry.dispatcherFunction)).toEqual(
+      [...new Set([...worker, ...streamPolling, ...failureQueueSend])].sort(),
+    );
+    expect(allowed(ferry.streamRedriveFunction)).toEqual(
+      [
+        ...new Set([
+          ...worker,
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          ...failureQueueRead,
+          'sqs:SendMessage',
+        ]),
+      ].sort(),
+    );
     // The tick's sweep dispatches what the stream missed.
     expect(allowed(ferry.tickFunction)).toEqual([...worker, 'lambda:InvokeFunction', 'sqs:SendMessage'].sort());
     expect(allowed(ferry.tickShardFunction)).toEqual(worker);
@@ -240,15 +335,32 @@ describe('permissions', () => {
 
   it('build the queue prefix ARN from the stack partition, region and account', () => {
     expect(queueArnPattern).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sqs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':ferry-*']],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':sqs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':ferry-*',
+        ],
+      ],
     });
   });
 
   it('let the API and the dispatcher use the table and query each named index, nothing broader', () => {
     for (const fn of [ferry.apiFunction, ferry.dispatcherFunction]) {
-      const statements = statementsOfFunction(fn).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
-      const onTable = statements.find((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }));
-      expect(actionsOf(onTable!)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']));
+      const statements = statementsOfFunction(fn).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      );
+      const onTable = statements.find(
+        (statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }),
+      );
+      expect(actionsOf(onTable!)).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
+      );
       const onIndexes = statements.find((statement) => Array.isArray(statement.Resource));
       expect(actionsOf(onIndexes!)).toEqual(['dynamodb:Query']);
       expect(JSON.stringify(onIndexes!.Resource)).not.toContain('*');
@@ -257,11 +369,22 @@ describe('permissions', () => {
   });
 
   it('give only the dispatcher and the stream redrive access to the table stream', () => {
-    const streamActions = (fn: Ferry['apiFunction']) => statementsOfFunction(fn).flatMap(actionsOf).filter((action) => /^dynamodb:(\w*Stream\w*|GetRecords|GetShardIterator)$/.test(action));
+    const streamActions = (fn: Ferry['apiFunction']) =>
+      statementsOfFunction(fn)
+        .flatMap(actionsOf)
+        .filter((action) => /^dynamodb:(\w*Stream\w*|GetRecords|GetShardIterator)$/.test(action));
     expect(streamActions(ferry.apiFunction)).toEqual([]);
-    expect(streamActions(ferry.dispatcherFunction).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+    expect(streamActions(ferry.dispatcherFunction).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
     // The redrive reads a given-up batch back by shard and sequence number: no listing, no describing.
-    expect(streamActions(ferry.streamRedriveFunction).sort()).toEqual(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
+    expect(streamActions(ferry.streamRedriveFunction).sort()).toEqual([
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+    ]);
     expect(streamActions(ferry.tickFunction)).toEqual([]);
   });
 });
@@ -277,9 +400,16 @@ describe('the stack outputs', () => {
 
 describe('construction', () => {
   it('keeps every logical id the construct had as one file, so an update replaces no table, queue, API or log group', () => {
-    const logicalIds = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter((id) => id !== 'CDKMetadata');
+    const logicalIds = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter(
+      (id) => id !== 'CDKMetadata',
+    );
     // Added since: the alarms on UNDELIVERABLE and SWEPT faults, and one metric filter per function log group for each.
-    const added = ['FerrySweptAlarm', 'FerryUndeliverableAlarm', 'FerrySweptBatchesFilter', 'FerryUndeliverableMessagesFilter'];
+    const added = [
+      'FerrySweptAlarm',
+      'FerryUndeliverableAlarm',
+      'FerrySweptBatchesFilter',
+      'FerryUndeliverableMessagesFilter',
+    ];
     const kept = logicalIds.filter((id) => !added.some((prefix) => id.startsWith(prefix)));
     expect(logicalIds.length - kept.length).toBe(2 + 2 * 5);
     expect(kept.sort()).toEqual([
@@ -326,25 +456,45 @@ describe('construction', () => {
     ]);
   });
 
-  it.each(['', 'toolong-', 'bad.one', 'sp ace', 'ferry/'])('refuses the queue prefix %j before creating anything', (queuePrefix) => {
-    const scope = new Stack(new App(), 'Invalid');
-    expect(() => new Ferry(scope, 'Ferry', { queuePrefix })).toThrow(/queuePrefix must be 1 to 7 of A-Z a-z 0-9 _ -/);
-  });
+  it.each(['', 'toolong-', 'bad.one', 'sp ace', 'ferry/'])(
+    'refuses the queue prefix %j before creating anything',
+    (queuePrefix) => {
+      const scope = new Stack(new App(), 'Invalid');
+      expect(() => new Ferry(scope, 'Ferry', { queuePrefix })).toThrow(/queuePrefix must be 1 to 7 of A-Z a-z 0-9 _ -/);
+    },
+  );
 
   it('refuses an environment that would override the table or the queue prefix', () => {
     const scope = new Stack(new App(), 'Reserved');
-    expect(() => new Ferry(scope, 'Ferry', { environment: { FERRY_QUEUE_PREFIX: 'other-' } })).toThrow(/FERRY_QUEUE_PREFIX/);
+    expect(() => new Ferry(scope, 'Ferry', { environment: { FERRY_QUEUE_PREFIX: 'other-' } })).toThrow(
+      /FERRY_QUEUE_PREFIX/,
+    );
   });
 
   it('applies a custom queue prefix everywhere and lets a test stack be destroyed', () => {
-    const custom = synthFerryStack({ ferry: { queuePrefix: 'dev_1-', removalPolicy: RemovalPolicy.DESTROY, environment: { FERRY_TIMER_LEAD_SECONDS: '60' } } }, 'FerryDev', { bundle: false });
+    const custom = synthFerryStack(
+      {
+        ferry: {
+          queuePrefix: 'dev_1-',
+          removalPolicy: RemovalPolicy.DESTROY,
+          environment: { FERRY_TIMER_LEAD_SECONDS: '60' },
+        },
+      },
+      'FerryDev',
+      { bundle: false },
+    );
     custom.template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FERRY_QUEUE_PREFIX: 'dev_1-', FERRY_TIMER_LEAD_SECONDS: '60' }) },
     });
-    const prefixed = identityStatements(custom.template).filter(({ statement }) => JSON.stringify(statement.Resource).includes(':dev_1-*'));
+    const prefixed = identityStatements(custom.template).filter(({ statement }) =>
+      JSON.stringify(statement.Resource).includes(':dev_1-*'),
+    );
     // The API, the dispatcher, the stream redrive and the tick's sweep.
     expect(prefixed).toHaveLength(4);
-    custom.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+    custom.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
     custom.template.hasOutput('QueuePrefix', { Value: 'dev_1-' });
   });
 });
@@ -356,7 +506,10 @@ describe('the tick', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
-      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [tickId, 'Arn'] }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [tickId, 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+      }),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Role: { 'Fn::GetAtt': [stack.getLogicalId(ferry.tickFunction.role?.node.defaultChild as CfnRole), 'Arn'] },
@@ -367,28 +520,69 @@ describe('the tick', () => {
   it('fans out to the tick-shard function (one vCPU, 45 s, within the 55 s of the tick), which only the tick may invoke', () => {
     const shardId = stack.getLogicalId(ferry.tickShardFunction.node.defaultChild as CfnFunction);
     const tickId = stack.getLogicalId(ferry.tickFunction.node.defaultChild as CfnFunction);
-    const resources = (template.toJSON() as { Resources: Record<string, { Properties: { MemorySize?: number; Timeout?: number; Environment?: { Variables: Record<string, unknown> } } }> }).Resources;
-    expect(resources[shardId]!.Properties).toMatchObject({ MemorySize: 1769, Timeout: 45, Environment: { Variables: { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '10' } } });
+    const resources = (
+      template.toJSON() as {
+        Resources: Record<
+          string,
+          {
+            Properties: { MemorySize?: number; Timeout?: number; Environment?: { Variables: Record<string, unknown> } };
+          }
+        >;
+      }
+    ).Resources;
+    expect(resources[shardId]!.Properties).toMatchObject({
+      MemorySize: 1769,
+      Timeout: 45,
+      Environment: { Variables: { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '10' } },
+    });
     expect(resources[tickId]!.Properties.Environment!.Variables.FERRY_TICK_SHARD_FUNCTION).toEqual({ Ref: shardId });
-    const invokers = identityStatements(template).filter(({ statement }) => actionsOf(statement).includes('lambda:InvokeFunction') && JSON.stringify(statement.Resource).includes(shardId));
-    expect(invokers.map(({ statement }) => statement.Resource)).toEqual([[{ 'Fn::GetAtt': [shardId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [shardId, 'Arn'] }, ':*']] }]]);
+    const invokers = identityStatements(template).filter(
+      ({ statement }) =>
+        actionsOf(statement).includes('lambda:InvokeFunction') && JSON.stringify(statement.Resource).includes(shardId),
+    );
+    expect(invokers.map(({ statement }) => statement.Resource)).toEqual([
+      [{ 'Fn::GetAtt': [shardId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [shardId, 'Arn'] }, ':*']] }],
+    ]);
     expect(statementsOfFunction(ferry.tickFunction)).toContainEqual(invokers[0]!.statement);
-    expect(resources[stack.getLogicalId(ferry.apiFunction.node.defaultChild as CfnFunction)]!.Properties.Environment!.Variables.FERRY_TICK_SHARD_FUNCTION).toBeUndefined();
+    expect(
+      resources[stack.getLogicalId(ferry.apiFunction.node.defaultChild as CfnFunction)]!.Properties.Environment!
+        .Variables.FERRY_TICK_SHARD_FUNCTION,
+    ).toBeUndefined();
   });
 
   it('tells the API which schedule to report in health, and lets it read only that schedule', () => {
     const apiId = stack.getLogicalId(ferry.apiFunction.node.defaultChild as CfnFunction);
-    const env = (template.toJSON() as { Resources: Record<string, { Properties: { Environment?: { Variables: Record<string, unknown> } } }> }).Resources[apiId]!.Properties.Environment!.Variables;
+    const env = (
+      template.toJSON() as {
+        Resources: Record<string, { Properties: { Environment?: { Variables: Record<string, unknown> } } }>;
+      }
+    ).Resources[apiId]!.Properties.Environment!.Variables;
     expect(env.FERRY_TICK_SCHEDULE_NAME).toBeDefined();
-    const getSchedule = statementsOfFunction(ferry.apiFunction).filter((statement) => actionsOf(statement).includes('scheduler:GetSchedule'));
+    const getSchedule = statementsOfFunction(ferry.apiFunction).filter((statement) =>
+      actionsOf(statement).includes('scheduler:GetSchedule'),
+    );
     expect(getSchedule).toHaveLength(1);
     expect(getSchedule[0]!.Resource).toEqual(stack.resolve(ferry.tickSchedule!.scheduleArn));
   });
 
   it('raises an alarm when a message is undeliverable and when the sweep had to send what the stream missed', () => {
-    for (const [fault, metricName] of [['UNDELIVERABLE', 'UndeliverableMessages'], ['SWEPT', 'SweptBatches']] as const) {
-      template.resourcePropertiesCountIs('AWS::Logs::MetricFilter', { FilterPattern: `{ $.fault = "${fault}" }`, MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: metricName })] }, 5);
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Ferry', MetricName: metricName, Threshold: 1 });
+    for (const [fault, metricName] of [
+      ['UNDELIVERABLE', 'UndeliverableMessages'],
+      ['SWEPT', 'SweptBatches'],
+    ] as const) {
+      template.resourcePropertiesCountIs(
+        'AWS::Logs::MetricFilter',
+        {
+          FilterPattern: `{ $.fault = "${fault}" }`,
+          MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: metricName })],
+        },
+        5,
+      );
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Ferry',
+        MetricName: metricName,
+        Threshold: 1,
+      });
     }
   });
 
@@ -398,7 +592,11 @@ describe('the tick', () => {
       FilterPattern: '"stream batch not redriven"',
       MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: 'StreamBatchesNotRedriven' })],
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Ferry', MetricName: 'StreamBatchesNotRedriven', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Ferry',
+      MetricName: 'StreamBatchesNotRedriven',
+      Threshold: 1,
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'NumberOfMessagesSent',
@@ -409,7 +607,12 @@ describe('the tick', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: stack.getLogicalId(ferry.tickFunction.node.defaultChild as CfnFunction) } }],
+      Dimensions: [
+        {
+          Name: 'FunctionName',
+          Value: { Ref: stack.getLogicalId(ferry.tickFunction.node.defaultChild as CfnFunction) },
+        },
+      ],
       EvaluationPeriods: 3,
     });
   });

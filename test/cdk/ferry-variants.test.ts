@@ -10,7 +10,8 @@ import { actionsOf, identityStatements, newFerryStack } from './ferry-app.ts';
 const { stack } = newFerryStack({ ferry: { api: 'rest', tick: 'rule' } }, 'FerryLocalStack', { bundle: false });
 const ferry = stack.ferry;
 const template = Template.fromStack(stack);
-const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as never);
 const apiFunctionId = logicalId(ferry.apiFunction);
 const tickId = logicalId(ferry.tickFunction);
 
@@ -22,18 +23,29 @@ describe('the REST API front door', () => {
   });
 
   it('requires IAM (SigV4) authorisation on every method, and has only ANY on / and on the proxy', () => {
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{ Properties: { HttpMethod: string; AuthorizationType: string; ResourceId: unknown } }>;
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Array<{
+      Properties: { HttpMethod: string; AuthorizationType: string; ResourceId: unknown };
+    }>;
     expect(methods).toHaveLength(2);
-    for (const method of methods) expect(method.Properties).toMatchObject({ HttpMethod: 'ANY', AuthorizationType: 'AWS_IAM' });
+    for (const method of methods)
+      expect(method.Properties).toMatchObject({ HttpMethod: 'ANY', AuthorizationType: 'AWS_IAM' });
     template.resourceCountIs('AWS::ApiGateway::Resource', 1);
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
   });
 
   it('proxies every method to the same API function', () => {
     template.allResourcesProperties('AWS::ApiGateway::Method', {
-      Integration: Match.objectLike({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [apiFunctionId, 'Arn'] }])] }) }),
+      Integration: Match.objectLike({
+        Type: 'AWS_PROXY',
+        IntegrationHttpMethod: 'POST',
+        Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [apiFunctionId, 'Arn'] }])] }),
+      }),
     });
-    const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: { 'Fn::GetAtt': [apiFunctionId, 'Arn'] } } }));
+    const permissions = Object.values(
+      template.findResources('AWS::Lambda::Permission', {
+        Properties: { FunctionName: { 'Fn::GetAtt': [apiFunctionId, 'Arn'] } },
+      }),
+    );
     // One per method, none for the console's test-invoke.
     expect(permissions).toHaveLength(2);
   });
@@ -67,19 +79,38 @@ describe('the tick on an EventBridge rule', () => {
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [tickId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
     });
-    template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [tickId, 'Arn'] }, Principal: 'events.amazonaws.com' });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [tickId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    });
     expect(ferry.tickSchedule).toBeUndefined();
     expect(ferry.tickScheduleRole).toBeUndefined();
   });
 
   it('leaves the health check of a schedule out: no schedule name for the API, no scheduler permission for anyone', () => {
-    const resources = template.toJSON().Resources as Record<string, { Properties: { Environment?: { Variables: Record<string, unknown> } } }>;
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { Properties: { Environment?: { Variables: Record<string, unknown> } } }
+    >;
     expect(resources[apiFunctionId]!.Properties.Environment!.Variables).not.toHaveProperty('FERRY_TICK_SCHEDULE_NAME');
-    expect(identityStatements(template).flatMap(({ statement }) => actionsOf(statement)).filter((action) => action.startsWith('scheduler:'))).toEqual([]);
+    expect(
+      identityStatements(template)
+        .flatMap(({ statement }) => actionsOf(statement))
+        .filter((action) => action.startsWith('scheduler:')),
+    ).toEqual([]);
   });
 
   it('still alarms when the tick fails three minutes in a row', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(ferry.tickFunction as unknown as { node: { defaultChild: CfnFunction } }) } }], EvaluationPeriods: 3 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [
+        {
+          Name: 'FunctionName',
+          Value: { Ref: logicalId(ferry.tickFunction as unknown as { node: { defaultChild: CfnFunction } }) },
+        },
+      ],
+      EvaluationPeriods: 3,
+    });
   });
 });
 
@@ -89,9 +120,16 @@ describe('cdk-nag AwsSolutions on every combination', () => {
     { api: 'rest', tick: 'scheduler' },
     { api: 'http', tick: 'rule' },
   ] as const)('reports no unacknowledged finding for %j', (options) => {
-    const variant = options.api === 'rest' && options.tick === 'rule' ? stack : newFerryStack({ ferry: options }, `Nag${options.api}${options.tick}`, { bundle: false }).stack;
+    const variant =
+      options.api === 'rest' && options.tick === 'rule'
+        ? stack
+        : newFerryStack({ ferry: options }, `Nag${options.api}${options.tick}`, { bundle: false }).stack;
     const report = new AwsSolutionsChecks().validateScope(variant);
-    expect(report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`))).toEqual([]);
+    expect(
+      report.violations.flatMap((violation) =>
+        violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
+      ),
+    ).toEqual([]);
   });
 });
 

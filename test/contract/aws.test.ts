@@ -18,7 +18,11 @@ import { queueServiceContract } from './queue-service.contract.ts';
 const engines = { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') };
 const awsEnv = localAwsEnv(engines);
 // The SDK's default credential and region chain reads these, as in Lambda.
-Object.assign(process.env, { AWS_REGION: awsEnv.AWS_REGION, AWS_ACCESS_KEY_ID: awsEnv.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: awsEnv.AWS_SECRET_ACCESS_KEY });
+Object.assign(process.env, {
+  AWS_REGION: awsEnv.AWS_REGION,
+  AWS_ACCESS_KEY_ID: awsEnv.AWS_ACCESS_KEY_ID,
+  AWS_SECRET_ACCESS_KEY: awsEnv.AWS_SECRET_ACCESS_KEY,
+});
 
 /** Each test gets a table of its own (when it needs one) and a queue prefix of its own. */
 async function awsAdapters(options: { table: boolean }): Promise<Adapters> {
@@ -44,4 +48,8 @@ async function awsAdapters(options: { table: boolean }): Promise<Adapters> {
 
 messageStoreContract('DynamoDB Local', () => awsAdapters({ table: true }));
 catalogStoreContract('DynamoDB Local', () => awsAdapters({ table: true }));
-queueServiceContract('fauxqs', () => awsAdapters({ table: false }), ['accepts-invalid-receipt-handles', 'accepts-delays-over-900-seconds', 'counts-visibility-0-receives-as-in-flight']);
+queueServiceContract('fauxqs', () => awsAdapters({ table: false }), [
+  'accepts-invalid-receipt-handles',
+  'accepts-delays-over-900-seconds',
+  'counts-visibility-0-receives-as-in-flight',
+]);

@@ -3,7 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsumerGroup, Topic } from '../../lambda/core/model.ts';
 import type { Adapters, AdaptersFactory } from './adapters.ts';
 
-const topic = (name: string, messageType: Topic['messageType'] = 'NORMAL'): Topic => ({ name, messageType, retentionHours: 72, createdAt: '2026-01-01T00:00:00.000Z' });
+const topic = (name: string, messageType: Topic['messageType'] = 'NORMAL'): Topic => ({
+  name,
+  messageType,
+  retentionHours: 72,
+  createdAt: '2026-01-01T00:00:00.000Z',
+});
 
 function group(name: string, subscriptions: ConsumerGroup['subscriptions']): ConsumerGroup {
   return {
@@ -45,7 +50,10 @@ export function catalogStoreContract(name: string, make: AdaptersFactory): void 
     });
 
     it('routes a topic to every group subscribed to it, with each filter', async () => {
-      const billing = group('billing', [{ topic: 'orders', filter: { type: 'TAG', expression: 'paid' } }, { topic: 'refunds' }]);
+      const billing = group('billing', [
+        { topic: 'orders', filter: { type: 'TAG', expression: 'paid' } },
+        { topic: 'refunds' },
+      ]);
       const audit = group('audit', [{ topic: 'orders' }]);
       await adapters.catalog.putGroup(billing, undefined);
       await adapters.catalog.putGroup(audit, undefined);
@@ -65,17 +73,30 @@ export function catalogStoreContract(name: string, make: AdaptersFactory): void 
       const after = group('billing', [{ topic: 'refunds', filter: { type: 'SQL92', expression: "lane = 'gray'" } }]);
       await adapters.catalog.putGroup(after, before);
       expect(await adapters.catalog.routesOf('orders')).toEqual([]);
-      expect(await adapters.catalog.routesOf('refunds')).toEqual([{ group: 'billing', queueUrl: after.queueUrl, fifo: false, filter: after.subscriptions[0]!.filter }]);
+      expect(await adapters.catalog.routesOf('refunds')).toEqual([
+        { group: 'billing', queueUrl: after.queueUrl, fifo: false, filter: after.subscriptions[0]!.filter },
+      ]);
       await adapters.catalog.deleteGroup(after);
       expect(await adapters.catalog.getGroup('billing')).toBeUndefined();
       expect(await adapters.catalog.routesOf('refunds')).toEqual([]);
     });
 
     it('keeps a producer group as last written', async () => {
-      await adapters.catalog.putProducerGroup({ name: 'checkout', checkUrl: 'https://shop.example/check', createdAt: '2026-01-01T00:00:00.000Z' });
-      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual({ name: 'checkout', checkUrl: 'https://shop.example/check', createdAt: '2026-01-01T00:00:00.000Z' });
+      await adapters.catalog.putProducerGroup({
+        name: 'checkout',
+        checkUrl: 'https://shop.example/check',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
+      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual({
+        name: 'checkout',
+        checkUrl: 'https://shop.example/check',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
       await adapters.catalog.putProducerGroup({ name: 'checkout', createdAt: '2026-01-01T00:00:00.000Z' });
-      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual({ name: 'checkout', createdAt: '2026-01-01T00:00:00.000Z' });
+      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual({
+        name: 'checkout',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
       expect(await adapters.catalog.getProducerGroup('missing')).toBeUndefined();
     });
   });

@@ -20,17 +20,26 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
     function waiting(state: 'SCHEDULED' | 'PREPARED', wakeAt: number, overrides: Partial<Message> = {}): Message {
       const now = adapters.now();
       const extra: Partial<Message> =
-        state === 'SCHEDULED' ? { topicType: 'DELAY', deliverAt: wakeAt + 180_000 } : { topicType: 'TRANSACTION', producerGroup: 'checkout', checkCount: 0 };
+        state === 'SCHEDULED'
+          ? { topicType: 'DELAY', deliverAt: wakeAt + 180_000 }
+          : { topicType: 'TRANSACTION', producerGroup: 'checkout', checkCount: 0 };
       return aMessage(now, { state, wakeAt, ...extra, ...overrides });
     }
 
     const slotOf = (message: Message) => adapters.wheel.slotOf(message.messageId, message.wakeAt!);
-    const wakingIds = async (message: Message, until: number) => (await collect(adapters.store.waking(slotOf(message), until))).flat().map((found) => found.messageId);
+    const wakingIds = async (message: Message, until: number) =>
+      (await collect(adapters.store.waking(slotOf(message), until))).flat().map((found) => found.messageId);
 
     it('gives back a message exactly as it was written, with no events yet', async () => {
       const now = adapters.now();
       const plain = aMessage(now);
-      const full = aMessage(now, { tag: 'created', keys: ['order-42', 'customer-7'], properties: { lane: 'gray', amount: '30' }, bodyBase64: true, body: 'AAEC' });
+      const full = aMessage(now, {
+        tag: 'created',
+        keys: ['order-42', 'customer-7'],
+        properties: { lane: 'gray', amount: '30' },
+        bodyBase64: true,
+        body: 'AAEC',
+      });
       const fifo = aMessage(now, { topicType: 'FIFO', messageGroup: 'order-42' });
       await adapters.store.insert([plain, full, fifo]);
       expect(await adapters.store.get(plain.messageId)).toEqual({ message: plain, events: [] });
@@ -57,7 +66,12 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
       await adapters.store.insert([message]);
       const ref = { messageId: message.messageId, topic: message.topic, messageGroup: 'order-7' };
       const dispatched: TraceEvent = { type: 'DISPATCHED', at: now + 1, groups: ['billing', 'audit'] };
-      const received: TraceEvent = { type: 'RECEIVED', at: now + 2, groups: ['billing'], detail: { deliveryAttempt: 1 } };
+      const received: TraceEvent = {
+        type: 'RECEIVED',
+        at: now + 2,
+        groups: ['billing'],
+        detail: { deliveryAttempt: 1 },
+      };
       const acked: TraceEvent = { type: 'ACKED', at: now + 3, groups: ['billing'], detail: { deliveryAttempt: 1 } };
       await adapters.store.appendTrace([{ message: ref, event: dispatched, expiresAt: message.expiresAt }]);
       await adapters.store.appendTrace([{ message: ref, event: received }]);
@@ -96,15 +110,23 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
     it('finds nothing to transition for an unknown id, or for a FIFO message (its partition does not follow from its id)', async () => {
       const fifo = aMessage(adapters.now(), { topicType: 'FIFO', messageGroup: 'order-1' });
       await adapters.store.insert([fifo]);
-      expect(await adapters.store.transition(aMessage(adapters.now()).messageId, due(adapters.now()))).toEqual({ applied: false, current: undefined });
-      expect(await adapters.store.transition(fifo.messageId, due(adapters.now()))).toEqual({ applied: false, current: undefined });
+      expect(await adapters.store.transition(aMessage(adapters.now()).messageId, due(adapters.now()))).toEqual({
+        applied: false,
+        current: undefined,
+      });
+      expect(await adapters.store.transition(fifo.messageId, due(adapters.now()))).toEqual({
+        applied: false,
+        current: undefined,
+      });
     });
 
     it('wakes the messages of a slot whose time has come, in time order, and none later or of another slot', async () => {
       const base = adapters.wheel.bucketEnd(adapters.wheel.bucketOf(adapters.now())) + 60_000;
       const candidates = Array.from({ length: 40 }, (_, i) => waiting('SCHEDULED', base + 1_000 * (39 - i)));
       const shard = slotOf(candidates[0]!).shard;
-      const sameSlot = candidates.filter((message) => slotOf(message).shard === shard && slotOf(message).bucket === slotOf(candidates[0]!).bucket);
+      const sameSlot = candidates.filter(
+        (message) => slotOf(message).shard === shard && slotOf(message).bucket === slotOf(candidates[0]!).bucket,
+      );
       await adapters.store.insert(candidates);
       const until = base + 20_000;
       const expected = sameSlot
@@ -122,10 +144,14 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
       await expect.poll(() => adapters.store.slotHasMessages(slotOf(message)), EVENTUALLY).toBe(true);
 
       const later = now + 3_600_000;
-      expect(await adapters.store.transition(message.messageId, checkedAgainLater(now, 'UNKNOWN', 1, later))).toEqual({ applied: true });
+      expect(await adapters.store.transition(message.messageId, checkedAgainLater(now, 'UNKNOWN', 1, later))).toEqual({
+        applied: true,
+      });
       const moved = { ...message, wakeAt: later };
       await expect.poll(() => wakingIds(moved, later), EVENTUALLY).toEqual([message.messageId]);
-      await expect.poll(() => adapters.store.slotHasMessages(slotOf(message)), EVENTUALLY).toBe(slotOf(message).bucket === slotOf(moved).bucket);
+      await expect
+        .poll(() => adapters.store.slotHasMessages(slotOf(message)), EVENTUALLY)
+        .toBe(slotOf(message).bucket === slotOf(moved).bucket);
       const stored = (await adapters.store.get(message.messageId))?.message;
       expect(stored).toMatchObject({ state: 'PREPARED', wakeAt: later, checkCount: 1 });
 

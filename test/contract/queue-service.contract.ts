@@ -28,19 +28,33 @@ export function queueServiceContract(name: string, make: AdaptersFactory, gaps: 
 
     /** A fresh group's queues; names are unique so that tests sharing an engine never meet. */
     const groupQueues = (options: { fifo?: boolean; maxDeliveryAttempts?: number } = {}) =>
-      adapters.queues.ensureGroupQueues(`g${randomBytes(4).toString('hex')}`, { fifo: options.fifo ?? false, maxDeliveryAttempts: options.maxDeliveryAttempts ?? 16 });
-    const plain = (id: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({ id, body: `message ${id}`, ...extra });
-    const inGroup = (id: string, group: string): OutgoingMessage => plain(id, { messageGroupId: group, deduplicationId: `${group}-${id}-${randomBytes(4).toString('hex')}` });
+      adapters.queues.ensureGroupQueues(`g${randomBytes(4).toString('hex')}`, {
+        fifo: options.fifo ?? false,
+        maxDeliveryAttempts: options.maxDeliveryAttempts ?? 16,
+      });
+    const plain = (id: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+      id,
+      body: `message ${id}`,
+      ...extra,
+    });
+    const inGroup = (id: string, group: string): OutgoingMessage =>
+      plain(id, { messageGroupId: group, deduplicationId: `${group}-${id}-${randomBytes(4).toString('hex')}` });
     const receiveOne = (queueUrl: string, invisibleSeconds?: number) =>
-      adapters.queues.receive(queueUrl, { maxMessages: 1, waitSeconds: 0, ...(invisibleSeconds === undefined ? {} : { invisibleSeconds }) });
+      adapters.queues.receive(queueUrl, {
+        maxMessages: 1,
+        waitSeconds: 0,
+        ...(invisibleSeconds === undefined ? {} : { invisibleSeconds }),
+      });
     /** Receives until a message comes (an engine may answer an empty receive while a message is on its way). */
     const receiveEventually = async (queueUrl: string, invisibleSeconds?: number) => {
       let received: IncomingMessage[] = [];
-      await expect.poll(async () => (received = await receiveOne(queueUrl, invisibleSeconds)).length, EVENTUALLY).toBe(1);
+      await expect
+        .poll(async () => (received = await receiveOne(queueUrl, invisibleSeconds)).length, EVENTUALLY)
+        .toBe(1);
       return received[0]!;
     };
 
-    it('creates a group\'s queues once: asking again gives the same URLs; FIFO queues are FIFO by name', async () => {
+    it("creates a group's queues once: asking again gives the same URLs; FIFO queues are FIFO by name", async () => {
       const name = `g${randomBytes(4).toString('hex')}`;
       const first = await adapters.queues.ensureGroupQueues(name, { fifo: false, maxDeliveryAttempts: 16 });
       expect(await adapters.queues.ensureGroupQueues(name, { fifo: false, maxDeliveryAttempts: 5 })).toEqual(first);
@@ -96,50 +110,72 @@ export function queueServiceContract(name: string, make: AdaptersFactory, gaps: 
         await adapters.queues.changeVisibility(queueUrl, received.queueHandle, 0);
       }
       expect(await receiveOne(queueUrl)).toEqual([]);
-      await expect.poll(() => adapters.queues.backlog(queueUrl, deadLetterQueueUrl), EVENTUALLY).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 1 });
+      await expect
+        .poll(() => adapters.queues.backlog(queueUrl, deadLetterQueueUrl), EVENTUALLY)
+        .toMatchObject({ visible: 0, inFlight: 0, deadLetters: 1 });
       expect((await receiveEventually(deadLetterQueueUrl, 60)).body).toBe('message poison');
     });
 
-    it.skipIf(gaps.includes('counts-visibility-0-receives-as-in-flight'))('leaves a message received with no invisible time visible (how dead letters are listed)', async () => {
-      const { queueUrl, deadLetterQueueUrl } = await groupQueues();
-      await adapters.queues.send(queueUrl, [plain('a')]);
-      await receiveEventually(queueUrl, 0);
-      await expect.poll(() => adapters.queues.backlog(queueUrl, deadLetterQueueUrl), EVENTUALLY).toMatchObject({ visible: 1, inFlight: 0 });
-    });
+    it.skipIf(gaps.includes('counts-visibility-0-receives-as-in-flight'))(
+      'leaves a message received with no invisible time visible (how dead letters are listed)',
+      async () => {
+        const { queueUrl, deadLetterQueueUrl } = await groupQueues();
+        await adapters.queues.send(queueUrl, [plain('a')]);
+        await receiveEventually(queueUrl, 0);
+        await expect
+          .poll(() => adapters.queues.backlog(queueUrl, deadLetterQueueUrl), EVENTUALLY)
+          .toMatchObject({ visible: 1, inFlight: 0 });
+      },
+    );
 
     it('counts the backlog: visible, in flight, delayed and dead letters', async () => {
       const { queueUrl, deadLetterQueueUrl } = await groupQueues();
       await adapters.queues.send(queueUrl, [plain('a'), plain('b'), plain('c', { delaySeconds: 600 })]);
       await receiveEventually(queueUrl, 600);
-      await expect.poll(() => adapters.queues.backlog(queueUrl, deadLetterQueueUrl), EVENTUALLY).toEqual({ visible: 1, inFlight: 1, delayed: 1, deadLetters: 0 });
+      await expect
+        .poll(() => adapters.queues.backlog(queueUrl, deadLetterQueueUrl), EVENTUALLY)
+        .toEqual({ visible: 1, inFlight: 1, delayed: 1, deadLetters: 0 });
     });
 
     it('answers what is sent to a queue that does not exist as queue-missing (the dispatcher asks the catalog whether its group is gone)', async () => {
       const { queueUrl, deadLetterQueueUrl } = await groupQueues();
       await adapters.queues.deleteGroupQueues(queueUrl, deadLetterQueueUrl);
       const { failed } = await adapters.queues.send(queueUrl, [plain('a'), plain('b')]);
-      expect(failed.map((failure) => [failure.id, failure.kind])).toEqual([['a', 'queue-missing'], ['b', 'queue-missing']]);
+      expect(failed.map((failure) => [failure.id, failure.kind])).toEqual([
+        ['a', 'queue-missing'],
+        ['b', 'queue-missing'],
+      ]);
       await adapters.queues.deleteGroupQueues(queueUrl, deadLetterQueueUrl);
     });
 
-    it.skipIf(gaps.includes('accepts-invalid-receipt-handles'))('answers a delete with a handle it never issued as failed, with a reason (SQS: ReceiptHandleIsInvalid)', async () => {
-      const { queueUrl } = await groupQueues();
-      await adapters.queues.send(queueUrl, [plain('a')]);
-      const { queueHandle } = await receiveEventually(queueUrl);
-      const { failed } = await adapters.queues.delete(queueUrl, [queueHandle, 'not-a-handle']);
-      expect(failed).toEqual([{ queueHandle: 'not-a-handle', reason: expect.any(String) }]);
-    });
+    it.skipIf(gaps.includes('accepts-invalid-receipt-handles'))(
+      'answers a delete with a handle it never issued as failed, with a reason (SQS: ReceiptHandleIsInvalid)',
+      async () => {
+        const { queueUrl } = await groupQueues();
+        await adapters.queues.send(queueUrl, [plain('a')]);
+        const { queueHandle } = await receiveEventually(queueUrl);
+        const { failed } = await adapters.queues.delete(queueUrl, [queueHandle, 'not-a-handle']);
+        expect(failed).toEqual([{ queueHandle: 'not-a-handle', reason: expect.any(String) }]);
+      },
+    );
 
-    it.skipIf(gaps.includes('accepts-delays-over-900-seconds'))('refuses a delay beyond SQS\'s 900 s (SQS: DelaySeconds 0 to 900)', async () => {
-      const { queueUrl } = await groupQueues();
-      const { failed } = await adapters.queues.send(queueUrl, [plain('too-late', { delaySeconds: 901 })]);
-      expect(failed).toEqual([{ id: 'too-late', kind: 'permanent', reason: expect.any(String) }]);
-    });
+    it.skipIf(gaps.includes('accepts-delays-over-900-seconds'))(
+      "refuses a delay beyond SQS's 900 s (SQS: DelaySeconds 0 to 900)",
+      async () => {
+        const { queueUrl } = await groupQueues();
+        const { failed } = await adapters.queues.send(queueUrl, [plain('too-late', { delaySeconds: 901 })]);
+        expect(failed).toEqual([{ id: 'too-late', kind: 'permanent', reason: expect.any(String) }]);
+      },
+    );
 
     describe('FIFO queues', () => {
       it('hand out nothing later of a message group while one of it is in flight; the next once it is deleted', async () => {
         const { queueUrl } = await groupQueues({ fifo: true });
-        await adapters.queues.send(queueUrl, [inGroup('1', 'order-1'), inGroup('2', 'order-1'), inGroup('3', 'order-1')]);
+        await adapters.queues.send(queueUrl, [
+          inGroup('1', 'order-1'),
+          inGroup('2', 'order-1'),
+          inGroup('3', 'order-1'),
+        ]);
         const first = await receiveEventually(queueUrl);
         expect(first.body).toBe('message 1');
         expect(await adapters.queues.receive(queueUrl, { maxMessages: 10, waitSeconds: 0 })).toEqual([]);
@@ -149,7 +185,11 @@ export function queueServiceContract(name: string, make: AdaptersFactory, gaps: 
 
       it('let other message groups proceed while one is in flight', async () => {
         const { queueUrl } = await groupQueues({ fifo: true });
-        await adapters.queues.send(queueUrl, [inGroup('a1', 'order-a'), inGroup('a2', 'order-a'), inGroup('b1', 'order-b')]);
+        await adapters.queues.send(queueUrl, [
+          inGroup('a1', 'order-a'),
+          inGroup('a2', 'order-a'),
+          inGroup('b1', 'order-b'),
+        ]);
         const first = await receiveEventually(queueUrl);
         const second = await receiveEventually(queueUrl);
         expect([first.body, second.body].sort()).toEqual(['message a1', 'message b1']);
@@ -157,7 +197,10 @@ export function queueServiceContract(name: string, make: AdaptersFactory, gaps: 
 
       it('deliver a message sent twice with one deduplication id once', async () => {
         const { queueUrl } = await groupQueues({ fifo: true });
-        const message = plain('once', { messageGroupId: 'order-1', deduplicationId: `dedup-${randomBytes(4).toString('hex')}` });
+        const message = plain('once', {
+          messageGroupId: 'order-1',
+          deduplicationId: `dedup-${randomBytes(4).toString('hex')}`,
+        });
         expect(await adapters.queues.send(queueUrl, [message])).toEqual({ failed: [] });
         expect(await adapters.queues.send(queueUrl, [message])).toEqual({ failed: [] });
         const received = await receiveEventually(queueUrl);
@@ -177,7 +220,9 @@ export function queueServiceContract(name: string, make: AdaptersFactory, gaps: 
 
       it('refuse a message without a message group', async () => {
         const { queueUrl } = await groupQueues({ fifo: true });
-        expect(await adapters.queues.send(queueUrl, [plain('loose', { deduplicationId: 'd1' })])).toEqual({ failed: [{ id: 'loose', kind: 'permanent', reason: expect.any(String) }] });
+        expect(await adapters.queues.send(queueUrl, [plain('loose', { deduplicationId: 'd1' })])).toEqual({
+          failed: [{ id: 'loose', kind: 'permanent', reason: expect.any(String) }],
+        });
       });
     });
   });

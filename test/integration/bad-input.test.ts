@@ -7,7 +7,9 @@ let stack: TestStack;
 let dynamoDb: DynamoDBClient;
 
 async function itemCount(): Promise<number> {
-  const { Count } = await dynamoDb.send(new ScanCommand({ TableName: stack.tableName, Select: 'COUNT', ConsistentRead: true }));
+  const { Count } = await dynamoDb.send(
+    new ScanCommand({ TableName: stack.tableName, Select: 'COUNT', ConsistentRead: true }),
+  );
   return Count ?? 0;
 }
 
@@ -28,53 +30,175 @@ const cases: Array<[string, string, string, unknown, number, string]> = [
   ['a body that is not a string', 'POST', '/v1/topics/orders/messages', { body: 42 }, 400, 'INVALID_REQUEST'],
   ['a missing body', 'POST', '/v1/topics/orders/messages', { tag: 'a' }, 400, 'INVALID_REQUEST'],
   ['an unknown field', 'POST', '/v1/topics/orders/messages', { body: 'x', colour: 'red' }, 400, 'INVALID_REQUEST'],
-  ['properties that are not strings', 'POST', '/v1/topics/orders/messages', { body: 'x', properties: { amount: 30 } }, 400, 'INVALID_REQUEST'],
-  ['a property name that is no identifier', 'POST', '/v1/topics/orders/messages', { body: 'x', properties: { 'a b': '1' } }, 400, 'INVALID_REQUEST'],
+  [
+    'properties that are not strings',
+    'POST',
+    '/v1/topics/orders/messages',
+    { body: 'x', properties: { amount: 30 } },
+    400,
+    'INVALID_REQUEST',
+  ],
+  [
+    'a property name that is no identifier',
+    'POST',
+    '/v1/topics/orders/messages',
+    { body: 'x', properties: { 'a b': '1' } },
+    400,
+    'INVALID_REQUEST',
+  ],
   ['a tag with ||', 'POST', '/v1/topics/orders/messages', { body: 'x', tag: 'A||B' }, 400, 'INVALID_REQUEST'],
   ['an unknown topic', 'POST', '/v1/topics/nope/messages', { body: 'x' }, 404, 'TOPIC_NOT_FOUND'],
   ['a bad topic name', 'POST', '/v1/topics/bad%20name/messages', { body: 'x' }, 400, 'INVALID_REQUEST'],
   ['a body over the limit', 'POST', '/v1/topics/orders/messages', { body: 'x'.repeat(1025) }, 413, 'PAYLOAD_TOO_LARGE'],
-  ['a request over the request limit', 'POST', '/v1/topics/orders/messages', JSON.stringify({ body: 'x'.repeat(7 * 1024 * 1024) }), 413, 'PAYLOAD_TOO_LARGE'],
-  ['a message group on a normal topic', 'POST', '/v1/topics/orders/messages', { body: 'x', messageGroup: 'g' }, 400, 'MESSAGE_TYPE_MISMATCH'],
-  ['no message group on a FIFO topic', 'POST', '/v1/topics/fifo-orders/messages', { body: 'x' }, 400, 'MESSAGE_GROUP_REQUIRED'],
-  ['a delay on a normal topic', 'POST', '/v1/topics/orders/messages', { body: 'x', delaySeconds: 5 }, 400, 'MESSAGE_TYPE_MISMATCH'],
-  ['a delay on a FIFO topic (FIFO and DELAY are kept apart)', 'POST', '/v1/topics/fifo-orders/messages', { body: 'x', messageGroup: 'g', delaySeconds: 5 }, 400, 'MESSAGE_TYPE_MISMATCH'],
-  ['a message group on a DELAY topic', 'POST', '/v1/topics/timeouts/messages', { body: 'x', messageGroup: 'g', delaySeconds: 5 }, 400, 'MESSAGE_TYPE_MISMATCH'],
-  ['a delivery time that is no time', 'POST', '/v1/topics/timeouts/messages', { body: 'x', deliverAt: 'tomorrow' }, 400, 'INVALID_DELIVERY_TIME'],
+  [
+    'a request over the request limit',
+    'POST',
+    '/v1/topics/orders/messages',
+    JSON.stringify({ body: 'x'.repeat(7 * 1024 * 1024) }),
+    413,
+    'PAYLOAD_TOO_LARGE',
+  ],
+  [
+    'a message group on a normal topic',
+    'POST',
+    '/v1/topics/orders/messages',
+    { body: 'x', messageGroup: 'g' },
+    400,
+    'MESSAGE_TYPE_MISMATCH',
+  ],
+  [
+    'no message group on a FIFO topic',
+    'POST',
+    '/v1/topics/fifo-orders/messages',
+    { body: 'x' },
+    400,
+    'MESSAGE_GROUP_REQUIRED',
+  ],
+  [
+    'a delay on a normal topic',
+    'POST',
+    '/v1/topics/orders/messages',
+    { body: 'x', delaySeconds: 5 },
+    400,
+    'MESSAGE_TYPE_MISMATCH',
+  ],
+  [
+    'a delay on a FIFO topic (FIFO and DELAY are kept apart)',
+    'POST',
+    '/v1/topics/fifo-orders/messages',
+    { body: 'x', messageGroup: 'g', delaySeconds: 5 },
+    400,
+    'MESSAGE_TYPE_MISMATCH',
+  ],
+  [
+    'a message group on a DELAY topic',
+    'POST',
+    '/v1/topics/timeouts/messages',
+    { body: 'x', messageGroup: 'g', delaySeconds: 5 },
+    400,
+    'MESSAGE_TYPE_MISMATCH',
+  ],
+  [
+    'a delivery time that is no time',
+    'POST',
+    '/v1/topics/timeouts/messages',
+    { body: 'x', deliverAt: 'tomorrow' },
+    400,
+    'INVALID_DELIVERY_TIME',
+  ],
   ['a negative delay', 'POST', '/v1/topics/timeouts/messages', { body: 'x', delaySeconds: -5 }, 400, 'INVALID_REQUEST'],
-  ['a producer group on a normal topic', 'POST', '/v1/topics/orders/messages', { body: 'x', producerGroup: 'p' }, 400, 'MESSAGE_TYPE_MISMATCH'],
+  [
+    'a producer group on a normal topic',
+    'POST',
+    '/v1/topics/orders/messages',
+    { body: 'x', producerGroup: 'p' },
+    400,
+    'MESSAGE_TYPE_MISMATCH',
+  ],
   ['an empty batch', 'POST', '/v1/topics/orders/messages/batch', { messages: [] }, 400, 'INVALID_REQUEST'],
-  ['a topic re-created with another type', 'PUT', '/v1/topics/orders', { messageType: 'FIFO' }, 409, 'TOPIC_TYPE_CONFLICT'],
+  [
+    'a topic re-created with another type',
+    'PUT',
+    '/v1/topics/orders',
+    { messageType: 'FIFO' },
+    409,
+    'TOPIC_TYPE_CONFLICT',
+  ],
   ['an unknown message type', 'PUT', '/v1/topics/t2', { messageType: 'URGENT' }, 400, 'INVALID_REQUEST'],
-  ['a group on an unknown topic', 'PUT', '/v1/groups/g2', { subscriptions: [{ topic: 'nope' }] }, 404, 'TOPIC_NOT_FOUND'],
+  [
+    'a group on an unknown topic',
+    'PUT',
+    '/v1/groups/g2',
+    { subscriptions: [{ topic: 'nope' }] },
+    404,
+    'TOPIC_NOT_FOUND',
+  ],
   ['a group without subscriptions', 'PUT', '/v1/groups/g2', { subscriptions: [] }, 400, 'INVALID_REQUEST'],
-  ['a group with a bad name', 'PUT', '/v1/groups/g.2', { subscriptions: [{ topic: 'orders' }] }, 400, 'INVALID_REQUEST'],
-  ['a group mixing FIFO and normal topics', 'PUT', '/v1/groups/g2', { subscriptions: [{ topic: 'orders' }, { topic: 'fifo-orders' }] }, 400, 'MIXED_FIFO_SUBSCRIPTIONS'],
-  ['maxDeliveryAttempts of 0', 'PUT', '/v1/groups/g2', { subscriptions: [{ topic: 'orders' }], maxDeliveryAttempts: 0 }, 400, 'INVALID_REQUEST'],
+  [
+    'a group with a bad name',
+    'PUT',
+    '/v1/groups/g.2',
+    { subscriptions: [{ topic: 'orders' }] },
+    400,
+    'INVALID_REQUEST',
+  ],
+  [
+    'a group mixing FIFO and normal topics',
+    'PUT',
+    '/v1/groups/g2',
+    { subscriptions: [{ topic: 'orders' }, { topic: 'fifo-orders' }] },
+    400,
+    'MIXED_FIFO_SUBSCRIPTIONS',
+  ],
+  [
+    'maxDeliveryAttempts of 0',
+    'PUT',
+    '/v1/groups/g2',
+    { subscriptions: [{ topic: 'orders' }], maxDeliveryAttempts: 0 },
+    400,
+    'INVALID_REQUEST',
+  ],
   ['receive from an unknown group', 'POST', '/v1/groups/nope/receive', {}, 404, 'GROUP_NOT_FOUND'],
   ['receive of 33 messages', 'POST', '/v1/groups/billing/receive', { maxMessages: 33 }, 400, 'INVALID_REQUEST'],
-  ['ack with a forged receipt handle', 'POST', '/v1/groups/billing/ack', { receiptHandles: ['forged'] }, 400, 'INVALID_RECEIPT_HANDLE'],
+  [
+    'ack with a forged receipt handle',
+    'POST',
+    '/v1/groups/billing/ack',
+    { receiptHandles: ['forged'] },
+    400,
+    'INVALID_RECEIPT_HANDLE',
+  ],
   ['nack without a receipt handle', 'POST', '/v1/groups/billing/nack', {}, 400, 'INVALID_REQUEST'],
   ['an unknown message id', 'GET', '/v1/messages/01JDZZZZZZZZZZZZZZZZZZZZZZ', undefined, 404, 'MESSAGE_NOT_FOUND'],
   ['an unknown route', 'GET', '/v1/nothing-here', undefined, 404, 'ROUTE_NOT_FOUND'],
 ];
 
 describe('bad input', () => {
-  it.each(cases)('%s gets its 4xx with a JSON error, and nothing is stored', async (_name, method, path, body, status, code) => {
-    const before = await itemCount();
-    const response = await request(stack, method, path, body);
-    expect(response.status).toBe(status);
-    const error = (response.json as { error: { code: string; message: string } }).error;
-    expect(error.code).toBe(code);
-    expect(error.message.length).toBeGreaterThan(10);
-    expect(await itemCount()).toBe(before);
-  });
+  it.each(cases)(
+    '%s gets its 4xx with a JSON error, and nothing is stored',
+    async (_name, method, path, body, status, code) => {
+      const before = await itemCount();
+      const response = await request(stack, method, path, body);
+      expect(response.status).toBe(status);
+      const error = (response.json as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe(code);
+      expect(error.message.length).toBeGreaterThan(10);
+      expect(await itemCount()).toBe(before);
+    },
+  );
 
   it('a batch stores its valid messages and answers an error, in order, for each invalid one', async () => {
-    const response = await request(stack, 'POST', '/v1/topics/orders/messages/batch', { messages: [{ body: 'ok 1' }, { body: 7 }, { body: 'ok 2', messageGroup: 'g' }, { body: 'ok 3' }] });
+    const response = await request(stack, 'POST', '/v1/topics/orders/messages/batch', {
+      messages: [{ body: 'ok 1' }, { body: 7 }, { body: 'ok 2', messageGroup: 'g' }, { body: 'ok 3' }],
+    });
     expect(response.status).toBe(200);
     const results = (response.json as { results: Array<{ messageId?: string; error?: { code: string } }> }).results;
-    expect(results.map((result) => result.error?.code ?? 'OK')).toEqual(['OK', 'INVALID_REQUEST', 'MESSAGE_TYPE_MISMATCH', 'OK']);
+    expect(results.map((result) => result.error?.code ?? 'OK')).toEqual([
+      'OK',
+      'INVALID_REQUEST',
+      'MESSAGE_TYPE_MISMATCH',
+      'OK',
+    ]);
     await stack.dispatched();
     const received = await drain(stack, 'billing', 2, 5000);
     expect(received.map((message) => message.body).sort()).toEqual(['ok 1', 'ok 3']);

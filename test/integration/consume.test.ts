@@ -37,10 +37,14 @@ describe('consume()', () => {
     const ids = await groupWith('acker', 3);
     const all = gate();
     const seen: ReceivedMessage[] = [];
-    const consumer = stack.client.consume('acker', (message) => {
-      seen.push(message);
-      if (seen.length === 3) all.open();
-    }, { waitSeconds: 1 });
+    const consumer = stack.client.consume(
+      'acker',
+      (message) => {
+        seen.push(message);
+        if (seen.length === 3) all.open();
+      },
+      { waitSeconds: 1 },
+    );
     await all.opened;
     await consumer.stop();
     expect(seen.map((message) => message.messageId).sort()).toEqual([...ids].sort());
@@ -76,10 +80,14 @@ describe('consume()', () => {
   it('without retryAfterSeconds a failed message waits out the group backoff (10 s after attempt 1)', async () => {
     const [id] = await groupWith('backoff', 1);
     const failed = gate();
-    const consumer = stack.client.consume('backoff', () => {
-      failed.open();
-      throw new Error('not yet');
-    }, { waitSeconds: 1, onError: () => {} });
+    const consumer = stack.client.consume(
+      'backoff',
+      () => {
+        failed.open();
+        throw new Error('not yet');
+      },
+      { waitSeconds: 1, onError: () => {} },
+    );
     await failed.opened;
     await consumer.stop();
     const nacked = (await eventsOf(id!)).find((event) => event.type === 'NACKED');
@@ -90,10 +98,14 @@ describe('consume()', () => {
     const [id] = await groupWith('slow', 1);
     const started = gate();
     const release = gate();
-    const consumer = stack.client.consume('slow', async () => {
-      started.open();
-      await release.opened;
-    }, { waitSeconds: 1, invisibleSeconds: 5, heartbeatSeconds: 1 });
+    const consumer = stack.client.consume(
+      'slow',
+      async () => {
+        started.open();
+        await release.opened;
+      },
+      { waitSeconds: 1, invisibleSeconds: 5, heartbeatSeconds: 1 },
+    );
     await started.opened;
     // Well past the 5 s invisible time (renewed every second, slack for a slow machine), another consumer of the
     // group must still see nothing.
@@ -116,14 +128,18 @@ describe('consume()', () => {
     let done = 0;
     const three = gate();
     const all = gate();
-    const consumer = stack.client.consume('bounded', async () => {
-      active++;
-      most = Math.max(most, active);
-      if (active === 3) three.open();
-      await three.opened;
-      active--;
-      if (++done === ids.length) all.open();
-    }, { concurrency: 3, waitSeconds: 1 });
+    const consumer = stack.client.consume(
+      'bounded',
+      async () => {
+        active++;
+        most = Math.max(most, active);
+        if (active === 3) three.open();
+        await three.opened;
+        active--;
+        if (++done === ids.length) all.open();
+      },
+      { concurrency: 3, waitSeconds: 1 },
+    );
     await all.opened;
     await consumer.stop();
     expect(most).toBe(3);
@@ -134,11 +150,15 @@ describe('consume()', () => {
     const started = gate();
     const release = gate();
     let finished = false;
-    const consumer = stack.client.consume('stopper', async () => {
-      started.open();
-      await release.opened;
-      finished = true;
-    }, { waitSeconds: 1 });
+    const consumer = stack.client.consume(
+      'stopper',
+      async () => {
+        started.open();
+        await release.opened;
+        finished = true;
+      },
+      { waitSeconds: 1 },
+    );
     await started.opened;
     let stopped = false;
     const stopping = consumer.stop().then(() => (stopped = true));

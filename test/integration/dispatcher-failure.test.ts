@@ -11,7 +11,12 @@ afterEach(async () => {
 });
 
 /** Fails the first send of at least `minimum` messages: the entries from `from` on are refused, or the whole call throws. */
-function failingOnce(queues: QueueService, mode: 'partial' | 'throw', from = 3, minimum = 5): QueueService & { failures: number } {
+function failingOnce(
+  queues: QueueService,
+  mode: 'partial' | 'throw',
+  from = 3,
+  minimum = 5,
+): QueueService & { failures: number } {
   const faulty = Object.create(queues) as QueueService & { failures: number };
   faulty.failures = 0;
   faulty.send = async (queueUrl: string, messages: OutgoingMessage[]) => {
@@ -19,7 +24,14 @@ function failingOnce(queues: QueueService, mode: 'partial' | 'throw', from = 3, 
       faulty.failures++;
       if (mode === 'throw') throw new Error('injected: SQS unreachable');
       const sent = await queues.send(queueUrl, messages.slice(0, from));
-      return { failed: [...sent.failed, ...messages.slice(from).map((message) => ({ id: message.id, kind: 'transient' as const, reason: 'injected' }))] };
+      return {
+        failed: [
+          ...sent.failed,
+          ...messages
+            .slice(from)
+            .map((message) => ({ id: message.id, kind: 'transient' as const, reason: 'injected' })),
+        ],
+      };
     }
     return queues.send(queueUrl, messages);
   };
@@ -39,7 +51,10 @@ describe('dispatcher failures', () => {
       const { client } = stack;
       await client.putTopic('payments', 'NORMAL');
       await client.putGroup('ledger', [{ topic: 'payments' }]);
-      const batch = await client.publishBatch('payments', Array.from({ length: 40 }, (_, i) => ({ body: `payment ${i}` })));
+      const batch = await client.publishBatch(
+        'payments',
+        Array.from({ length: 40 }, (_, i) => ({ body: `payment ${i}` })),
+      );
       const ids = batch.results.map((result) => ('messageId' in result ? result.messageId : ''));
 
       const received = await drain(stack, 'ledger', 40);
@@ -54,7 +69,10 @@ describe('dispatcher failures', () => {
   it('a group deleted while the dispatcher still routes to it costs the other groups nothing', async () => {
     const streamErrors: unknown[] = [];
     // The dispatcher keeps routes for a minute here, so it still sends to the deleted group's queue.
-    stack = await startTestStack({ env: { FERRY_CATALOG_CACHE_SECONDS: '60' }, onStreamError: (error) => streamErrors.push(error) });
+    stack = await startTestStack({
+      env: { FERRY_CATALOG_CACHE_SECONDS: '60' },
+      onStreamError: (error) => streamErrors.push(error),
+    });
     const { client } = stack;
     await client.putTopic('payments', 'NORMAL');
     await client.putGroup('ledger', [{ topic: 'payments' }]);

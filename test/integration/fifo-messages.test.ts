@@ -13,7 +13,12 @@ function failingTwice(queues: QueueService): QueueService {
       injected++;
       const cut = Math.floor(messages.length / 2);
       const sent = await queues.send(queueUrl, messages.slice(0, cut));
-      return { failed: [...sent.failed, ...messages.slice(cut).map((message) => ({ id: message.id, kind: 'transient' as const, reason: 'injected' }))] };
+      return {
+        failed: [
+          ...sent.failed,
+          ...messages.slice(cut).map((message) => ({ id: message.id, kind: 'transient' as const, reason: 'injected' })),
+        ],
+      };
     }
     return queues.send(queueUrl, messages);
   };
@@ -26,7 +31,10 @@ describe.each(ENGINE_MODES)('FIFO messages (%s engines)', (mode) => {
 
   beforeAll(async () => {
     injected = 0;
-    stack = await startTestStack({ engines: mode, adjustPorts: (ports) => ({ ...ports, queues: failingTwice(ports.queues) }) });
+    stack = await startTestStack({
+      engines: mode,
+      adjustPorts: (ports) => ({ ...ports, queues: failingTwice(ports.queues) }),
+    });
     await stack.client.putTopic('order-events', 'FIFO');
   });
   afterAll(async () => {
@@ -35,12 +43,19 @@ describe.each(ENGINE_MODES)('FIFO messages (%s engines)', (mode) => {
 
   it('a message nacked with retryAfterSeconds 0 comes back before the rest of its message group', async () => {
     await stack.client.putGroup('nack-zero', [{ topic: 'order-events' }]);
-    await stack.client.publishBatch('order-events', ['a', 'b', 'c'].map((body) => ({ body, messageGroup: 'order-nack' })));
+    await stack.client.publishBatch(
+      'order-events',
+      ['a', 'b', 'c'].map((body) => ({ body, messageGroup: 'order-nack' })),
+    );
     const [first] = await stack.client.receive('nack-zero', { waitSeconds: 10 });
     expect(first?.body).toBe('a');
     expect(await stack.client.nack('nack-zero', first!.receiptHandle, 0)).toEqual({ retryAfterSeconds: 0 });
     const received = await drain(stack, 'nack-zero', 3);
-    expect(received.map((message) => [message.body, message.deliveryAttempt])).toEqual([['a', 2], ['b', 1], ['c', 1]]);
+    expect(received.map((message) => [message.body, message.deliveryAttempt])).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+    ]);
     await stack.client.call('DELETE', '/v1/groups/nack-zero');
   });
 
@@ -54,7 +69,10 @@ describe.each(ENGINE_MODES)('FIFO messages (%s engines)', (mode) => {
   it('a batch publish keeps its order', async () => {
     await stack.client.putGroup('batch-reader', [{ topic: 'order-events' }]);
     const bodies = Array.from({ length: 30 }, (_, i) => `step ${i}`);
-    await stack.client.publishBatch('order-events', bodies.map((body) => ({ body, messageGroup: 'order-batch' })));
+    await stack.client.publishBatch(
+      'order-events',
+      bodies.map((body) => ({ body, messageGroup: 'order-batch' })),
+    );
     const received = await drain(stack, 'batch-reader', 30);
     expect(received.map((message) => message.body)).toEqual(bodies);
     await stack.client.call('DELETE', '/v1/groups/batch-reader');
@@ -67,7 +85,8 @@ describe.each(ENGINE_MODES)('FIFO messages (%s engines)', (mode) => {
     // One producer per order, each waiting for the answer before it publishes the next event.
     await Promise.all(
       Array.from({ length: GROUPS }, async (_, g) => {
-        for (let i = 0; i < PER_GROUP; i++) await stack.client.publish('order-events', { body: `${g}:${i}`, messageGroup: `order-${g}` });
+        for (let i = 0; i < PER_GROUP; i++)
+          await stack.client.publish('order-events', { body: `${g}:${i}`, messageGroup: `order-${g}` });
       }),
     );
 

@@ -15,18 +15,28 @@ describe('filtering', () => {
   it('gray release: group A gets exactly the stable traffic and A-gray exactly the gray traffic, none missed, none crossed', async () => {
     const { client } = stack;
     await client.putTopic('service-c-events', 'NORMAL');
-    await client.putGroup('A', [{ topic: 'service-c-events', filter: { type: 'SQL92', expression: "lane IS NULL OR lane <> 'gray'" } }]);
-    await client.putGroup('A-gray', [{ topic: 'service-c-events', filter: { type: 'SQL92', expression: "lane = 'gray'" } }]);
+    await client.putGroup('A', [
+      { topic: 'service-c-events', filter: { type: 'SQL92', expression: "lane IS NULL OR lane <> 'gray'" } },
+    ]);
+    await client.putGroup('A-gray', [
+      { topic: 'service-c-events', filter: { type: 'SQL92', expression: "lane = 'gray'" } },
+    ]);
 
     // C's stable version publishes without a lane (or with another one); C's gray version with lane=gray.
     const stable: string[] = [];
     const gray: string[] = [];
     for (let i = 0; i < 60; i++) {
       const lane = i % 3 === 0 ? 'gray' : i % 3 === 1 ? undefined : 'blue';
-      const { messageId } = await client.publish('service-c-events', { body: `event ${i}`, ...(lane === undefined ? {} : { properties: { lane } }) });
+      const { messageId } = await client.publish('service-c-events', {
+        body: `event ${i}`,
+        ...(lane === undefined ? {} : { properties: { lane } }),
+      });
       (lane === 'gray' ? gray : stable).push(messageId);
     }
-    const [a, aGray] = await Promise.all([drain(stack, 'A', stable.length + 1, 6000), drain(stack, 'A-gray', gray.length + 1, 6000)]);
+    const [a, aGray] = await Promise.all([
+      drain(stack, 'A', stable.length + 1, 6000),
+      drain(stack, 'A-gray', gray.length + 1, 6000),
+    ]);
     expect(a.map((message) => message.messageId).sort()).toEqual([...stable].sort());
     expect(aGray.map((message) => message.messageId).sort()).toEqual([...gray].sort());
 
@@ -37,10 +47,16 @@ describe('filtering', () => {
   it('a tag subscription gets only the tags it names; a message without a tag matches only *', async () => {
     const { client } = stack;
     await client.putTopic('tagged', 'NORMAL');
-    await client.putGroup('paid-or-shipped', [{ topic: 'tagged', filter: { type: 'TAG', expression: 'paid || shipped' } }]);
+    await client.putGroup('paid-or-shipped', [
+      { topic: 'tagged', filter: { type: 'TAG', expression: 'paid || shipped' } },
+    ]);
     await client.putGroup('everything', [{ topic: 'tagged', filter: { type: 'TAG', expression: '*' } }]);
-    for (const tag of ['created', 'paid', 'shipped', undefined]) await client.publish('tagged', { body: tag ?? 'untagged', ...(tag === undefined ? {} : { tag }) });
-    const [some, all] = await Promise.all([drain(stack, 'paid-or-shipped', 3, 4000), drain(stack, 'everything', 5, 4000)]);
+    for (const tag of ['created', 'paid', 'shipped', undefined])
+      await client.publish('tagged', { body: tag ?? 'untagged', ...(tag === undefined ? {} : { tag }) });
+    const [some, all] = await Promise.all([
+      drain(stack, 'paid-or-shipped', 3, 4000),
+      drain(stack, 'everything', 5, 4000),
+    ]);
     expect(some.map((message) => message.body).sort()).toEqual(['paid', 'shipped']);
     expect(all.map((message) => message.body).sort()).toEqual(['created', 'paid', 'shipped', 'untagged']);
   });
@@ -48,9 +64,20 @@ describe('filtering', () => {
   it('SQL92 compares numeric properties as numbers and never matches a missing property', async () => {
     const { client } = stack;
     await client.putTopic('payments', 'NORMAL');
-    await client.putGroup('big-payments', [{ topic: 'payments', filter: { type: 'SQL92', expression: 'amount >= 100 AND region IN (\'eu\', \'us\')' } }]);
-    for (const [amount, region] of [['99', 'eu'], ['100', 'eu'], ['1000', 'us'], ['5000', 'asia'], [undefined, 'eu']] as const) {
-      await client.publish('payments', { body: `${amount}/${region}`, properties: { region, ...(amount === undefined ? {} : { amount }) } });
+    await client.putGroup('big-payments', [
+      { topic: 'payments', filter: { type: 'SQL92', expression: "amount >= 100 AND region IN ('eu', 'us')" } },
+    ]);
+    for (const [amount, region] of [
+      ['99', 'eu'],
+      ['100', 'eu'],
+      ['1000', 'us'],
+      ['5000', 'asia'],
+      [undefined, 'eu'],
+    ] as const) {
+      await client.publish('payments', {
+        body: `${amount}/${region}`,
+        properties: { region, ...(amount === undefined ? {} : { amount }) },
+      });
     }
     const received = await drain(stack, 'big-payments', 3, 4000);
     expect(received.map((message) => message.body).sort()).toEqual(['100/eu', '1000/us']);

@@ -20,12 +20,25 @@ function enginesFor(mode: EngineMode) {
     : { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') };
 }
 
-export async function startTestStack(options: Pick<LocalStackOptions, 'env' | 'adjustPorts' | 'onStreamError'> & { engines?: EngineMode } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: Pick<LocalStackOptions, 'env' | 'adjustPorts' | 'onStreamError'> & { engines?: EngineMode } = {},
+): Promise<TestStack> {
   const id = randomBytes(3).toString('hex');
   const stack = await startLocalStack({
     engines: enginesFor(options.engines ?? 'in memory'),
-    env: { FERRY_TABLE_NAME: `ferry-test-${id}`, FERRY_QUEUE_PREFIX: `t${id}`, FERRY_CATALOG_CACHE_SECONDS: '0', FERRY_TICK_SECONDS: '1', FERRY_TIMER_SHARDS: '2', ...options.env },
-    onStreamError: options.onStreamError ?? ((error) => { if (process.env.FERRY_TEST_DEBUG) console.error('stream error', error); }),
+    env: {
+      FERRY_TABLE_NAME: `ferry-test-${id}`,
+      FERRY_QUEUE_PREFIX: `t${id}`,
+      FERRY_CATALOG_CACHE_SECONDS: '0',
+      FERRY_TICK_SECONDS: '1',
+      FERRY_TIMER_SHARDS: '2',
+      ...options.env,
+    },
+    onStreamError:
+      options.onStreamError ??
+      ((error) => {
+        if (process.env.FERRY_TEST_DEBUG) console.error('stream error', error);
+      }),
     ...(options.adjustPorts === undefined ? {} : { adjustPorts: options.adjustPorts }),
   });
   return { ...stack, client: new FerryClient({ baseUrl: stack.apiUrl }), dispatched: () => stack.poller.caughtUp() };
@@ -50,7 +63,12 @@ export async function drain(stack: TestStack, group: string, count: number, time
 }
 
 /** Raw HTTP, for asserting on status codes and error bodies. */
-export async function request(stack: TestStack, method: string, path: string, body?: unknown | string): Promise<{ status: number; json: unknown }> {
+export async function request(
+  stack: TestStack,
+  method: string,
+  path: string,
+  body?: unknown | string,
+): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },

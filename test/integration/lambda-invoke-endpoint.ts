@@ -11,7 +11,9 @@ export interface LambdaInvokeEndpoint {
 }
 
 /** A handler that throws is answered as Lambda does: 200 with X-Amz-Function-Error and the error as the payload. */
-export async function startLambdaInvokeEndpoint(handler: (event: unknown) => Promise<unknown>): Promise<LambdaInvokeEndpoint> {
+export async function startLambdaInvokeEndpoint(
+  handler: (event: unknown) => Promise<unknown>,
+): Promise<LambdaInvokeEndpoint> {
   const invocations: LambdaInvokeEndpoint['invocations'] = [];
   const server: Server = createServer((request, response) => {
     const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? '');
@@ -27,9 +29,12 @@ export async function startLambdaInvokeEndpoint(handler: (event: unknown) => Pro
       handler(event).then(
         (result) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
         (error: unknown) =>
-          response
-            .writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' })
-            .end(JSON.stringify({ errorType: 'Error', errorMessage: error instanceof Error ? error.message : String(error) })),
+          response.writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' }).end(
+            JSON.stringify({
+              errorType: 'Error',
+              errorMessage: error instanceof Error ? error.message : String(error),
+            }),
+          ),
       );
     });
   });

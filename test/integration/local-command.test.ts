@@ -32,22 +32,33 @@ async function freePorts(): Promise<number> {
 }
 
 async function answers(url: string): Promise<boolean> {
-  return fetch(url).then(() => true, () => false);
+  return fetch(url).then(
+    () => true,
+    () => false,
+  );
 }
 
 describe('ferry local (npm start)', () => {
   it('starts from a fresh data folder, prints its URLs, answers health, and Ctrl-C stops everything it started', async () => {
     const port = await freePorts();
-    const child = spawn(`${ROOT}/node_modules/.bin/tsx`, ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'], {
-      cwd: ROOT,
-      env: { ...process.env, FERRY_PORT: String(port), FERRY_DATA_DIR: DATA_DIR },
-    });
+    const child = spawn(
+      `${ROOT}/node_modules/.bin/tsx`,
+      ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, FERRY_PORT: String(port), FERRY_DATA_DIR: DATA_DIR },
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 
-    for (let waited = 0; !output.includes('Press Ctrl-C') && waited < 60_000 && child.exitCode === null; waited += 200) {
+    for (
+      let waited = 0;
+      !output.includes('Press Ctrl-C') && waited < 60_000 && child.exitCode === null;
+      waited += 200
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(output).toContain(`HTTP API   http://127.0.0.1:${port}/v1`);

@@ -19,11 +19,21 @@ afterAll(async () => {
 describe('duplicate detection', () => {
   it('a publish retried with its dedupKey answers 200 with the first message, and the group receives it once', async () => {
     await stack.client.putGroup('dedup-reader', [{ topic: 'orders' }]);
-    const first = await request(stack, 'POST', '/v1/topics/orders/messages', { body: 'order 42 paid', dedupKey: 'order-42-paid' });
-    const retried = await request(stack, 'POST', '/v1/topics/orders/messages', { body: 'order 42 paid', dedupKey: 'order-42-paid' });
+    const first = await request(stack, 'POST', '/v1/topics/orders/messages', {
+      body: 'order 42 paid',
+      dedupKey: 'order-42-paid',
+    });
+    const retried = await request(stack, 'POST', '/v1/topics/orders/messages', {
+      body: 'order 42 paid',
+      dedupKey: 'order-42-paid',
+    });
     expect(first.status).toBe(200);
     expect(retried).toEqual({ status: 200, json: { ...(first.json as object), duplicate: true } });
-    const concurrent = await Promise.all(Array.from({ length: 5 }, () => stack.client.publish('orders', { body: 'order 43 paid', dedupKey: 'order-43-paid' })));
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        stack.client.publish('orders', { body: 'order 43 paid', dedupKey: 'order-43-paid' }),
+      ),
+    );
     expect(new Set(concurrent.map((result) => result.messageId)).size).toBe(1);
     const received = await drain(stack, 'dedup-reader', 3, 4000);
     expect(received.map((message) => message.body).sort()).toEqual(['order 42 paid', 'order 43 paid']);
@@ -35,18 +45,30 @@ describe('the receive answer limit (Lambda answers at most 6 MB)', () => {
     await stack.client.putGroup('big-reader', [{ topic: 'orders' }]);
     const bodies = Array.from({ length: 32 }, (_, i) => `${String(i).padStart(2, '0')}${'x'.repeat(250 * 1024)}`);
     for (let start = 0; start < bodies.length; start += 8) {
-      await stack.client.publishBatch('orders', bodies.slice(start, start + 8).map((body) => ({ body })));
+      await stack.client.publishBatch(
+        'orders',
+        bodies.slice(start, start + 8).map((body) => ({ body })),
+      );
     }
     await stack.dispatched();
-    const response = await fetch(`${stack.apiUrl}/v1/groups/big-reader/receive`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxMessages: 32, waitSeconds: 5 }) });
+    const response = await fetch(`${stack.apiUrl}/v1/groups/big-reader/receive`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ maxMessages: 32, waitSeconds: 5 }),
+    });
     const answer = await response.text();
     expect(Buffer.byteLength(answer)).toBeLessThanOrEqual(RECEIVE_ANSWER_MAX_BYTES);
     const first = (JSON.parse(answer) as { messages: Array<{ body: string; receiptHandle: string }> }).messages;
     expect(first.length).toBeGreaterThan(0);
     expect(first.length).toBeLessThan(32);
-    await stack.client.ack('big-reader', first.map((message) => message.receiptHandle));
+    await stack.client.ack(
+      'big-reader',
+      first.map((message) => message.receiptHandle),
+    );
     const rest = await drain(stack, 'big-reader', 32 - first.length, 10_000);
-    expect([...first, ...rest].map((message) => message.body.slice(0, 2)).sort()).toEqual(bodies.map((body) => body.slice(0, 2)));
+    expect([...first, ...rest].map((message) => message.body.slice(0, 2)).sort()).toEqual(
+      bodies.map((body) => body.slice(0, 2)),
+    );
   });
 });
 
@@ -73,28 +95,41 @@ describe('publish rules that keep poison out', () => {
     ['a space', 'order 42'],
     ['a character beyond ASCII', 'bestellung-ü'],
     ['129 characters', 'g'.repeat(129)],
-  ])('a FIFO messageGroup with %s is refused with a 400 naming the SQS MessageGroupId rule (fauxqs would accept it)', async (_, messageGroup) => {
-    const answer = await request(stack, 'POST', '/v1/topics/order-events/messages', { body: 'x', messageGroup });
-    expect(answer.status).toBe(400);
-    expect(JSON.stringify(answer.json)).toMatch(/ASCII letters, digits and punctuation/);
-  });
+  ])(
+    'a FIFO messageGroup with %s is refused with a 400 naming the SQS MessageGroupId rule (fauxqs would accept it)',
+    async (_, messageGroup) => {
+      const answer = await request(stack, 'POST', '/v1/topics/order-events/messages', { body: 'x', messageGroup });
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.json)).toMatch(/ASCII letters, digits and punctuation/);
+    },
+  );
 
   it('a batch refuses only the entry with a bad messageGroup, and stores the others', async () => {
-    const answer = await request(stack, 'POST', '/v1/topics/order-events/messages/batch', { messages: [{ body: 'a', messageGroup: 'ok-1' }, { body: 'b', messageGroup: 'not ok' }] });
+    const answer = await request(stack, 'POST', '/v1/topics/order-events/messages/batch', {
+      messages: [
+        { body: 'a', messageGroup: 'ok-1' },
+        { body: 'b', messageGroup: 'not ok' },
+      ],
+    });
     expect(answer.status).toBe(200);
     const results = (answer.json as { results: Array<Record<string, unknown>> }).results;
     expect(results[0]).toHaveProperty('messageId');
     expect(results[1]).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
   });
 
-  it('a message over DynamoDB\'s 400 KB item (with room for its state changes) is a 413 with the figures, nothing stored', async () => {
+  it("a message over DynamoDB's 400 KB item (with room for its state changes) is a 413 with the figures, nothing stored", async () => {
     const answer = await request(stack, 'POST', '/v1/topics/orders/messages', { body: 'x'.repeat(405 * 1024) });
     expect(answer.status).toBe(413);
-    expect((answer.json as { error: { message: string } }).error.message).toMatch(/takes \d+ bytes as stored.*limit is 409600 bytes/);
+    expect((answer.json as { error: { message: string } }).error.message).toMatch(
+      /takes \d+ bytes as stored.*limit is 409600 bytes/,
+    );
   });
 
   it('property values are limited in UTF-8 bytes, not characters: 1,024 multi-byte characters are refused', async () => {
-    const answer = await request(stack, 'POST', '/v1/topics/orders/messages', { body: 'x', properties: { note: 'ü'.repeat(1024) } });
+    const answer = await request(stack, 'POST', '/v1/topics/orders/messages', {
+      body: 'x',
+      properties: { note: 'ü'.repeat(1024) },
+    });
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.json)).toMatch(/1024 bytes in UTF-8/);
   });

@@ -21,10 +21,15 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
 
     const published: string[] = [];
     for (let start = 0; start < 100; start += 10) {
-      const singles = await Promise.all(Array.from({ length: 10 }, (_, i) => client.publish('orders', { body: `order ${start + i}` })));
+      const singles = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => client.publish('orders', { body: `order ${start + i}` })),
+      );
       published.push(...singles.map((result) => result.messageId));
     }
-    const batch = await client.publishBatch('orders', Array.from({ length: 100 }, (_, i) => ({ body: `order ${100 + i}` })));
+    const batch = await client.publishBatch(
+      'orders',
+      Array.from({ length: 100 }, (_, i) => ({ body: `order ${100 + i}` })),
+    );
     for (const result of batch.results) {
       if ('error' in result) throw new Error(result.error.message);
       published.push(result.messageId);
@@ -42,7 +47,12 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     const types = events.map((event) => event.type);
     expect(types[0]).toBe('PUBLISHED');
     expect(events.find((event) => event.type === 'DISPATCHED')?.groups?.sort()).toEqual(['billing', 'shipping']);
-    expect(events.filter((event) => event.type === 'ACKED').flatMap((event) => event.groups).sort()).toEqual(['billing', 'shipping']);
+    expect(
+      events
+        .filter((event) => event.type === 'ACKED')
+        .flatMap((event) => event.groups)
+        .sort(),
+    ).toEqual(['billing', 'shipping']);
     expect(types.indexOf('RECEIVED')).toBeLessThan(types.indexOf('ACKED'));
   });
 
@@ -50,10 +60,23 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     const { client } = stack;
     await client.putTopic('profile', 'NORMAL');
     await client.putGroup('profile-reader', [{ topic: 'profile' }]);
-    const { messageId, state } = await client.publish('profile', { body: 'héllo 🚢', tag: 'TagA', keys: ['user-7'], properties: { lane: 'gray', amount: '30' } });
+    const { messageId, state } = await client.publish('profile', {
+      body: 'héllo 🚢',
+      tag: 'TagA',
+      keys: ['user-7'],
+      properties: { lane: 'gray', amount: '30' },
+    });
     expect(state).toBe('READY');
     const [message] = await drain(stack, 'profile-reader', 1);
-    expect(message).toMatchObject({ messageId, topic: 'profile', body: 'héllo 🚢', tag: 'TagA', keys: ['user-7'], properties: { lane: 'gray', amount: '30' }, deliveryAttempt: 1 });
+    expect(message).toMatchObject({
+      messageId,
+      topic: 'profile',
+      body: 'héllo 🚢',
+      tag: 'TagA',
+      keys: ['user-7'],
+      properties: { lane: 'gray', amount: '30' },
+      deliveryAttempt: 1,
+    });
   });
 
   it('a nacked message comes back after retryAfterSeconds as the next delivery attempt', async () => {
@@ -84,7 +107,10 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     }
     expect(await client.receive('poison-eater', { waitSeconds: 1 })).toHaveLength(0);
     expect((await client.getGroup('poison-eater')).backlog.deadLetters).toBe(1);
-    const listed = await client.call<{ messages: Array<{ messageId: string }> }>('GET', '/v1/groups/poison-eater/dead-letters');
+    const listed = await client.call<{ messages: Array<{ messageId: string }> }>(
+      'GET',
+      '/v1/groups/poison-eater/dead-letters',
+    );
     expect(listed.messages.map((message) => message.messageId)).toEqual([messageId]);
     expect(await client.call('POST', '/v1/groups/poison-eater/dead-letters/redrive')).toEqual({ redriven: 1 });
     const [back] = await client.receive('poison-eater', { waitSeconds: 5 });
@@ -113,14 +139,20 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     const [message] = await client.receive('stale-reader', { waitSeconds: 10 });
     await client.ack('stale-reader', [message!.receiptHandle]);
     for (const path of ['nack', 'visibility']) {
-      const answer = await request(stack, 'POST', `/v1/groups/stale-reader/${path}`, { receiptHandle: message!.receiptHandle, retryAfterSeconds: 0, ...(path === 'visibility' ? { invisibleSeconds: 5, retryAfterSeconds: undefined } : {}) });
+      const answer = await request(stack, 'POST', `/v1/groups/stale-reader/${path}`, {
+        receiptHandle: message!.receiptHandle,
+        retryAfterSeconds: 0,
+        ...(path === 'visibility' ? { invisibleSeconds: 5, retryAfterSeconds: undefined } : {}),
+      });
       expect(answer.status, path).toBe(409);
       expect(answer.json).toMatchObject({ error: { code: 'MESSAGE_NOT_INFLIGHT' } });
     }
   });
 
   it('a receipt handle whose queue handle was tampered with is a 4xx on nack and visibility', async () => {
-    const forged = Buffer.from(JSON.stringify(['not-a-queue-handle', '01JDQ00000000000000000000A', 'stale', 1, null])).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify(['not-a-queue-handle', '01JDQ00000000000000000000A', 'stale', 1, null]),
+    ).toString('base64url');
     await stack.client.putTopic('stale', 'NORMAL');
     await stack.client.putGroup('stale-reader', [{ topic: 'stale' }]);
     for (const [path, body] of [
@@ -139,7 +171,10 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     await client.putGroup('slow-worker', [{ topic: 'slow' }]);
     await client.publish('slow', { body: 'long job' });
     const [message] = await client.receive('slow-worker', { waitSeconds: 10, invisibleSeconds: 1 });
-    await client.call('POST', '/v1/groups/slow-worker/visibility', { receiptHandle: message!.receiptHandle, invisibleSeconds: 30 });
+    await client.call('POST', '/v1/groups/slow-worker/visibility', {
+      receiptHandle: message!.receiptHandle,
+      invisibleSeconds: 30,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await client.receive('slow-worker', { waitSeconds: 0 })).toHaveLength(0);
   });

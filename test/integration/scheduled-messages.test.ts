@@ -4,7 +4,11 @@ import { FerryApiError } from '../../client/index.ts';
 import { drain, startTestStack, type TestStack } from './harness.ts';
 
 // Direct delays up to 3 s; later ones wait for the tick (every 1 s) and are handed on 2 s ahead.
-const TIMERS = { FERRY_DIRECT_DELAY_LIMIT_SECONDS: '3', FERRY_TIMER_LEAD_SECONDS: '2', FERRY_TIMER_BUCKET_SECONDS: '2' };
+const TIMERS = {
+  FERRY_DIRECT_DELAY_LIMIT_SECONDS: '3',
+  FERRY_TIMER_LEAD_SECONDS: '2',
+  FERRY_TIMER_BUCKET_SECONDS: '2',
+};
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -23,7 +27,11 @@ async function receiveTimed(group: string, count: number, timeoutMs = 20_000) {
   while (arrivals.length < count && Date.now() < deadline) {
     const batch = await stack.client.receive(group, { maxMessages: 32, waitSeconds: 1 });
     const at = Date.now();
-    if (batch.length > 0) await stack.client.ack(group, batch.map((message) => message.receiptHandle));
+    if (batch.length > 0)
+      await stack.client.ack(
+        group,
+        batch.map((message) => message.receiptHandle),
+      );
     arrivals.push(...batch.map((message) => ({ messageId: message.messageId, body: message.body, at })));
   }
   return arrivals;
@@ -42,7 +50,10 @@ describe('scheduled messages', () => {
 
   it('a longer delay waits in the table, is handed on by the tick, and arrives on time, never early', async () => {
     const at = Date.now() + 6000;
-    const { messageId, state } = await stack.client.publish('timeouts', { body: 'long', deliverAt: new Date(at).toISOString() });
+    const { messageId, state } = await stack.client.publish('timeouts', {
+      body: 'long',
+      deliverAt: new Date(at).toISOString(),
+    });
     expect(state).toBe('SCHEDULED');
     const [arrival] = await receiveTimed('closer', 1);
     expect(arrival?.messageId).toBe(messageId);
@@ -61,7 +72,9 @@ describe('scheduled messages', () => {
   });
 
   it('a delay beyond FERRY_MAX_DELAY_DAYS is refused with a 400 that names the limit', async () => {
-    const error = await stack.client.publish('timeouts', { body: 'far', delaySeconds: 366 * 86_400 }).catch((caught: unknown) => caught);
+    const error = await stack.client
+      .publish('timeouts', { body: 'far', delaySeconds: 366 * 86_400 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(FerryApiError);
     expect((error as FerryApiError).status).toBe(400);
     expect((error as FerryApiError).message).toMatch(/365 days.*FERRY_MAX_DELAY_DAYS/);
@@ -70,20 +83,34 @@ describe('scheduled messages', () => {
   it('a cancelled message is never delivered; cancelling after hand-off is a 409 that says why', async () => {
     const cancelled = await stack.client.publish('timeouts', { body: 'cancel me', delaySeconds: 5 });
     const kept = await stack.client.publish('timeouts', { body: 'keep me', delaySeconds: 5 });
-    expect(await stack.client.call('POST', `/v1/messages/${cancelled.messageId}/cancel`)).toEqual({ messageId: cancelled.messageId, state: 'CANCELLED' });
+    expect(await stack.client.call('POST', `/v1/messages/${cancelled.messageId}/cancel`)).toEqual({
+      messageId: cancelled.messageId,
+      state: 'CANCELLED',
+    });
     // Cancelling twice is the same decision again.
-    expect(await stack.client.call('POST', `/v1/messages/${cancelled.messageId}/cancel`)).toEqual({ messageId: cancelled.messageId, state: 'CANCELLED' });
+    expect(await stack.client.call('POST', `/v1/messages/${cancelled.messageId}/cancel`)).toEqual({
+      messageId: cancelled.messageId,
+      state: 'CANCELLED',
+    });
     const arrivals = await receiveTimed('closer', 2, 9000);
     expect(arrivals.map((arrival) => arrival.body)).toEqual(['keep me']);
-    const late = await stack.client.call('POST', `/v1/messages/${kept.messageId}/cancel`).catch((caught: unknown) => caught);
+    const late = await stack.client
+      .call('POST', `/v1/messages/${kept.messageId}/cancel`)
+      .catch((caught: unknown) => caught);
     expect(late).toMatchObject({ status: 409, code: 'NO_LONGER_CANCELLABLE' });
     expect((late as Error).message).toMatch(/handed to its queues at/);
-    expect((await stack.client.getMessage(cancelled.messageId)).events.map((event) => event.type)).toEqual(['PUBLISHED', 'SCHEDULED', 'CANCELLED']);
+    expect((await stack.client.getMessage(cancelled.messageId)).events.map((event) => event.type)).toEqual([
+      'PUBLISHED',
+      'SCHEDULED',
+      'CANCELLED',
+    ]);
   });
 
   it('a message on its direct path cannot be cancelled, and the 409 says it was handed on at publish', async () => {
     const direct = await stack.client.publish('timeouts', { body: 'direct', delaySeconds: 2 });
-    const error = await stack.client.call('POST', `/v1/messages/${direct.messageId}/cancel`).catch((caught: unknown) => caught);
+    const error = await stack.client
+      .call('POST', `/v1/messages/${direct.messageId}/cancel`)
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 409, code: 'NO_LONGER_CANCELLABLE' });
     expect((error as Error).message).toMatch(/when it was published/);
     await receiveTimed('closer', 1);
@@ -93,8 +120,16 @@ describe('scheduled messages', () => {
     await stack.client.putTopic('order-timeouts', 'DELAY');
     await stack.client.putGroup('order-closer', [{ topic: 'order-timeouts' }]);
     const closeAt = Date.now() + 5000;
-    const unpaid = await stack.client.publish('order-timeouts', { body: 'close order-1 if unpaid', keys: ['order-1'], deliverAt: closeAt });
-    const paid = await stack.client.publish('order-timeouts', { body: 'close order-2 if unpaid', keys: ['order-2'], deliverAt: closeAt });
+    const unpaid = await stack.client.publish('order-timeouts', {
+      body: 'close order-1 if unpaid',
+      keys: ['order-1'],
+      deliverAt: closeAt,
+    });
+    const paid = await stack.client.publish('order-timeouts', {
+      body: 'close order-2 if unpaid',
+      keys: ['order-2'],
+      deliverAt: closeAt,
+    });
     // order-2 is paid: its timeout is cancelled.
     await stack.client.call('POST', `/v1/messages/${paid.messageId}/cancel`);
     const arrivals = await receiveTimed('order-closer', 2, 9000);
@@ -111,13 +146,17 @@ describe('the tick', () => {
     try {
       await quiet.client.putTopic('later', 'DELAY');
       await quiet.client.putGroup('later-reader', [{ topic: 'later' }]);
-      const published = await Promise.all(Array.from({ length: 20 }, (_, i) => quiet.client.publish('later', { body: `m${i}`, delaySeconds: 4 })));
+      const published = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => quiet.client.publish('later', { body: `m${i}`, delaySeconds: 4 })),
+      );
       await new Promise((resolve) => setTimeout(resolve, 6000));
       const [first, second] = await Promise.all([quiet.services.tick.run(), quiet.services.tick.run()]);
       expect(first.handedOn + second.handedOn).toBe(20);
       expect((await quiet.services.tick.run()).handedOn).toBe(0);
       const received = await drain(quiet, 'later-reader', 20);
-      expect(received.map((message) => message.messageId).sort()).toEqual(published.map((result) => result.messageId).sort());
+      expect(received.map((message) => message.messageId).sort()).toEqual(
+        published.map((result) => result.messageId).sort(),
+      );
       await quiet.dispatched();
       expect(await quiet.client.receive('later-reader', { waitSeconds: 1 })).toHaveLength(0);
     } finally {

@@ -17,7 +17,9 @@ afterAll(async () => {
 });
 
 async function storedExpiry(messageId: string): Promise<number> {
-  const { Item } = await documents.send(new GetCommand({ TableName: stack.tableName, Key: { pk: `M#${messageId}`, sk: `M#${messageId}` } }));
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: stack.tableName, Key: { pk: `M#${messageId}`, sk: `M#${messageId}` } }),
+  );
   return Number(Item?.expiresAt);
 }
 

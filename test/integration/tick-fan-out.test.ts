@@ -12,7 +12,13 @@ import { startLambdaInvokeEndpoint, type LambdaInvokeEndpoint } from './lambda-i
 
 const SHARDS = 4;
 // Direct delays up to 3 s, hand-on 2 s ahead; the stack's own tick sleeps for an hour, so only this test's ticks run.
-const TIMERS = { FERRY_DIRECT_DELAY_LIMIT_SECONDS: '3', FERRY_TIMER_LEAD_SECONDS: '2', FERRY_TIMER_BUCKET_SECONDS: '2', FERRY_TIMER_SHARDS: String(SHARDS), FERRY_TICK_SECONDS: '3600' };
+const TIMERS = {
+  FERRY_DIRECT_DELAY_LIMIT_SECONDS: '3',
+  FERRY_TIMER_LEAD_SECONDS: '2',
+  FERRY_TIMER_BUCKET_SECONDS: '2',
+  FERRY_TIMER_SHARDS: String(SHARDS),
+  FERRY_TICK_SECONDS: '3600',
+};
 
 let stack: TestStack;
 let lambda: LambdaInvokeEndpoint;
@@ -47,7 +53,10 @@ afterAll(async () => {
 });
 
 async function publishDue(count: number, prefix: string): Promise<string[]> {
-  const { results } = await stack.client.publishBatch('later', Array.from({ length: count }, (_, i) => ({ body: `${prefix}-${i}`, delaySeconds: 4 })));
+  const { results } = await stack.client.publishBatch(
+    'later',
+    Array.from({ length: count }, (_, i) => ({ body: `${prefix}-${i}`, delaySeconds: 4 })),
+  );
   await new Promise((resolve) => setTimeout(resolve, 6000)); // every message is now within its lead
   return results.map((result) => ('messageId' in result ? result.messageId : 'refused'));
 }
@@ -58,7 +67,9 @@ describe('the tick fanned out over Lambda', () => {
     lambda.invocations.length = 0;
     const report = await coordinator.tick.run();
     expect(report.handedOn).toBe(40);
-    expect(lambda.invocations.map((invocation) => invocation.functionName)).toEqual(Array(SHARDS).fill('ferry-tick-shard'));
+    expect(lambda.invocations.map((invocation) => invocation.functionName)).toEqual(
+      Array(SHARDS).fill('ferry-tick-shard'),
+    );
     const work = lambda.invocations.map((invocation) => invocation.event as ShardWork);
     expect(work.map((shardWork) => shardWork.shard).sort()).toEqual([0, 1, 2, 3]);
     expect(new Set(work.map((shardWork) => JSON.stringify([shardWork.buckets, shardWork.now]))).size).toBe(1);

@@ -5,7 +5,12 @@ import { startCheckEndpoint, type CheckBehaviour, type CheckEndpoint } from './c
 import { drain, startTestStack, type TestStack } from './harness.ts';
 
 // First check 1 s after publish, then every 1 s, at most 3 times, each allowed 1 s.
-const CHECKS = { FERRY_TXN_CHECK_FIRST_SECONDS: '1', FERRY_TXN_CHECK_INTERVAL_SECONDS: '1', FERRY_TXN_CHECK_MAX: '3', FERRY_TXN_CHECK_TIMEOUT_SECONDS: '1' };
+const CHECKS = {
+  FERRY_TXN_CHECK_FIRST_SECONDS: '1',
+  FERRY_TXN_CHECK_INTERVAL_SECONDS: '1',
+  FERRY_TXN_CHECK_MAX: '3',
+  FERRY_TXN_CHECK_TIMEOUT_SECONDS: '1',
+};
 
 let stack: TestStack;
 let endpoint: CheckEndpoint;
@@ -23,9 +28,15 @@ afterAll(async () => {
   await endpoint?.close();
 });
 
-const half = (body: string, producerGroup = 'checkout') => stack.client.publish('orders', { body, producerGroup, keys: [body] });
-const decide = (messageId: string, decision: 'commit' | 'rollback') => stack.client.call<{ state: string }>('POST', `/v1/transactions/${messageId}/${decision}`);
-const statusOf = (promise: Promise<unknown>) => promise.then(() => 200, (error: unknown) => (error instanceof FerryApiError ? error.status : 0));
+const half = (body: string, producerGroup = 'checkout') =>
+  stack.client.publish('orders', { body, producerGroup, keys: [body] });
+const decide = (messageId: string, decision: 'commit' | 'rollback') =>
+  stack.client.call<{ state: string }>('POST', `/v1/transactions/${messageId}/${decision}`);
+const statusOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 200,
+    (error: unknown) => (error instanceof FerryApiError ? error.status : 0),
+  );
 
 describe('transaction messages', () => {
   it('a half message reaches no consumer until it is committed, and a rolled-back one never does', async () => {
@@ -62,7 +73,10 @@ describe('transaction messages', () => {
     const outcomes: string[] = [];
     for (let round = 0; round < 5; round++) {
       const { messageId } = await half(`race-${round}`);
-      const attempts = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'commit' : 'rollback') as 'commit' | 'rollback');
+      const attempts = Array.from(
+        { length: 20 },
+        (_, i) => (i % 2 === 0 ? 'commit' : 'rollback') as 'commit' | 'rollback',
+      );
       const statuses = await Promise.all(attempts.map((decision) => statusOf(decide(messageId, decision))));
       const winners = new Set(attempts.filter((_, i) => statuses[i] === 200));
       expect(winners.size).toBe(1);
@@ -70,7 +84,9 @@ describe('transaction messages', () => {
       outcomes.push(`${[...winners][0]}:race-${round}`);
     }
     const received = await drain(stack, 'race-watcher', 5, 4000);
-    const committed = outcomes.filter((outcome) => outcome.startsWith('commit')).map((outcome) => outcome.split(':')[1]);
+    const committed = outcomes
+      .filter((outcome) => outcome.startsWith('commit'))
+      .map((outcome) => outcome.split(':')[1]);
     expect(received.map((message) => message.body).sort()).toEqual(committed.sort());
     await stack.client.call('DELETE', '/v1/groups/race-watcher');
   });
@@ -94,20 +110,31 @@ describe('transaction messages', () => {
     const slow = await half('check-slow');
     const failing = await half('check-failing');
     const garbage = await half('check-garbage');
-    behaviour.set(commit.messageId, 'COMMIT').set(rollback.messageId, 'ROLLBACK').set(slow.messageId, 'SLOW').set(failing.messageId, 'ERROR').set(garbage.messageId, 'GARBAGE');
+    behaviour
+      .set(commit.messageId, 'COMMIT')
+      .set(rollback.messageId, 'ROLLBACK')
+      .set(slow.messageId, 'SLOW')
+      .set(failing.messageId, 'ERROR')
+      .set(garbage.messageId, 'GARBAGE');
 
     const received = await drain(stack, 'checked', 5, 9000);
     expect(received.map((message) => message.body)).toEqual(['check-commit']);
 
     const stateOf = async (messageId: string) => (await stack.client.getMessage(messageId)).state;
     // Three checks a second apart, each up to 1 s: on a loaded machine the last ones may come after the drain.
-    for (const decided of [rollback, slow, failing, garbage]) await expect.poll(() => stateOf(decided.messageId), { timeout: 30_000, interval: 500 }).toBe('ROLLED_BACK');
+    for (const decided of [rollback, slow, failing, garbage])
+      await expect.poll(() => stateOf(decided.messageId), { timeout: 30_000, interval: 500 }).toBe('ROLLED_BACK');
     for (const undecided of [slow, failing, garbage]) {
       const { events } = await stack.client.getMessage(undecided.messageId);
       const checks = events.filter((event) => event.type === 'CHECKED');
       expect(checks).toHaveLength(3);
-      expect(checks.every((event) => (event as { detail?: { answer?: string } }).detail?.answer === 'UNKNOWN')).toBe(true);
-      expect(events.at(-1)).toMatchObject({ type: 'ROLLED_BACK', detail: { by: 'CHECK', reason: expect.stringMatching(/FERRY_TXN_CHECK_MAX/) } });
+      expect(checks.every((event) => (event as { detail?: { answer?: string } }).detail?.answer === 'UNKNOWN')).toBe(
+        true,
+      );
+      expect(events.at(-1)).toMatchObject({
+        type: 'ROLLED_BACK',
+        detail: { by: 'CHECK', reason: expect.stringMatching(/FERRY_TXN_CHECK_MAX/) },
+      });
     }
     const commitTrace = (await stack.client.getMessage(commit.messageId)).events;
     expect(commitTrace.find((event) => event.type === 'COMMITTED')).toMatchObject({ detail: { by: 'CHECK' } });
@@ -125,7 +152,9 @@ describe('transaction messages', () => {
     expect(checks.map((check) => check.messageId)).toEqual([messageId]);
     await decide(messageId, 'commit');
     expect((await drain(stack, 'pulled', 1, 4000)).map((message) => message.messageId)).toEqual([messageId]);
-    expect((await stack.client.call<{ checks: unknown[] }>('GET', '/v1/producer-groups/puller/checks')).checks).toEqual([]);
+    expect((await stack.client.call<{ checks: unknown[] }>('GET', '/v1/producer-groups/puller/checks')).checks).toEqual(
+      [],
+    );
     await stack.client.call('DELETE', '/v1/groups/pulled');
   });
 
@@ -147,7 +176,10 @@ describe('transaction messages', () => {
         return decide(messageId, 'commit');
       }),
     );
-    const [points, cart] = await Promise.all([drain(stack, 'points', committed.length + 1, 10_000), drain(stack, 'cart-service', committed.length + 1, 10_000)]);
+    const [points, cart] = await Promise.all([
+      drain(stack, 'points', committed.length + 1, 10_000),
+      drain(stack, 'cart-service', committed.length + 1, 10_000),
+    ]);
     expect(points.map((message) => message.body).sort()).toEqual([...committed].sort());
     expect(cart.map((message) => message.body).sort()).toEqual([...committed].sort());
   });

@@ -14,7 +14,14 @@ function answerTo(error: Error) {
 
 describe('API errors', () => {
   it.each([
-    ['a throttled call', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } })],
+    [
+      'a throttled call',
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $retryable: { throttling: true },
+      }),
+    ],
     ['a service 500', Object.assign(new Error('Internal'), { name: 'InternalServerError', $fault: 'server' })],
     ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
   ])('%s past the SDK retries is a 503 that says to try again, and names no ARN', async (_, error) => {

@@ -25,14 +25,19 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const client = () => new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+const client = () =>
+  new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 const total = () => [...injectedFaults.values()].reduce((sum, n) => sum + n, 0);
-const after = () => [...injectedFaults.entries()].filter(([key]) => key.startsWith('after:')).reduce((sum, [, n]) => sum + n, 0);
+const after = () =>
+  [...injectedFaults.entries()].filter(([key]) => key.startsWith('after:')).reduce((sum, [, n]) => sum + n, 0);
 
 describe('fault injection (chaos runs only)', () => {
   it('is off unless FERRY_CHAOS_FAULT_RATE is set, and refuses a rate outside 0..1', () => {
     expect(faultSettingsFrom({})).toBeUndefined();
-    expect(faultSettingsFrom({ FERRY_CHAOS_FAULT_RATE: '0.05', FERRY_CHAOS_SEED: '7' })).toEqual({ rate: 0.05, seed: 7 });
+    expect(faultSettingsFrom({ FERRY_CHAOS_FAULT_RATE: '0.05', FERRY_CHAOS_SEED: '7' })).toEqual({
+      rate: 0.05,
+      seed: 7,
+    });
     expect(() => faultSettingsFrom({ FERRY_CHAOS_FAULT_RATE: '5' })).toThrow(/from 0 to 1/);
   });
 
@@ -57,16 +62,27 @@ describe('fault injection (chaos runs only)', () => {
 
   it('is wired into the clients Ferry builds when the variable is set', async () => {
     // The SDK reads region and credentials from the process environment, as in Lambda.
-    for (const [name, value] of Object.entries({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' })) vi.stubEnv(name, value);
+    for (const [name, value] of Object.entries({
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    }))
+      vi.stubEnv(name, value);
     const { sqs } = createClients({ AWS_ENDPOINT_URL_SQS: endpoint, FERRY_CHAOS_FAULT_RATE: '1' });
     await expect(sqs.send(new ListQueuesCommand({}))).rejects.toThrow(/chaos/);
     vi.unstubAllEnvs();
   });
 
   it('makes errors the SDK classifies as retryable: throttling, 500, timeout and connection reset', () => {
-    expect(faultError('SQS', 'throttling', 'x')).toMatchObject({ name: 'RequestThrottled', $retryable: { throttling: true } });
+    expect(faultError('SQS', 'throttling', 'x')).toMatchObject({
+      name: 'RequestThrottled',
+      $retryable: { throttling: true },
+    });
     expect(faultError('DynamoDB', 'throttling', 'x')).toMatchObject({ name: 'ThrottlingException' });
-    expect(faultError('DynamoDB', 'server-error', 'x')).toMatchObject({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+    expect(faultError('DynamoDB', 'server-error', 'x')).toMatchObject({
+      name: 'InternalServerError',
+      $metadata: { httpStatusCode: 500 },
+    });
     expect(faultError('SQS', 'timeout', 'x')).toMatchObject({ name: 'TimeoutError' });
     expect(faultError('SQS', 'connection-reset', 'x')).toMatchObject({ code: 'ECONNRESET' });
   });

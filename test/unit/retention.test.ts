@@ -9,7 +9,9 @@ const hour = 3600;
 describe('retention', () => {
   it('a message scheduled 365 days ahead expires its retention after its delivery time, not after it was sent', () => {
     const deliverAt = bornAt + 365 * 86_400_000;
-    expect(expiresAt({ state: 'SCHEDULED', bornAt, deliverAt }, { retentionHours: 72 }, config)).toBe(deliverAt / 1000 + 72 * hour);
+    expect(expiresAt({ state: 'SCHEDULED', bornAt, deliverAt }, { retentionHours: 72 }, config)).toBe(
+      deliverAt / 1000 + 72 * hour,
+    );
   });
 
   it('a prepared transaction lives through every check-back and the rollback after the last, then its retention', () => {

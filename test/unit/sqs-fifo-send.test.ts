@@ -16,7 +16,9 @@ function fakeSqs(refuse: (entry: Entry) => { code: string; senderFault: boolean 
       batches.push(entries);
       const Failed = entries.flatMap((entry) => {
         const refusal = refuse(entry);
-        return refusal === undefined ? [] : [{ Id: entry.Id, Code: refusal.code, SenderFault: refusal.senderFault, Message: 'refused' }];
+        return refusal === undefined
+          ? []
+          : [{ Id: entry.Id, Code: refusal.code, SenderFault: refusal.senderFault, Message: 'refused' }];
       });
       return { Successful: [], Failed };
     },
@@ -24,10 +26,15 @@ function fakeSqs(refuse: (entry: Entry) => { code: string; senderFault: boolean 
   return { client: client as unknown as SQSClient, batches };
 }
 
-const fifo = (id: string, group: string): OutgoingMessage => ({ id, body: id, messageGroupId: group, deduplicationId: id });
+const fifo = (id: string, group: string): OutgoingMessage => ({
+  id,
+  body: id,
+  messageGroupId: group,
+  deduplicationId: id,
+});
 
 describe('SQS adapter, FIFO send', () => {
-  it('puts at most one message of a message group in one SendMessageBatch, and sends a group\'s next only after', async () => {
+  it("puts at most one message of a message group in one SendMessageBatch, and sends a group's next only after", async () => {
     const { client, batches } = fakeSqs(() => undefined);
     const messages = [fifo('a1', 'a'), fifo('a2', 'a'), fifo('b1', 'b'), fifo('a3', 'a'), fifo('b2', 'b')];
     expect(await new SqsQueues(client, 'ferry-').send('https://sqs/q.fifo', messages)).toEqual({ failed: [] });
@@ -35,17 +42,34 @@ describe('SQS adapter, FIFO send', () => {
   });
 
   it('after a message of a group fails, nothing later of that group is sent; other groups go on', async () => {
-    const { client, batches } = fakeSqs((entry) => (entry.Id === 'a2' ? { code: 'InternalError', senderFault: false } : undefined));
-    const messages = [fifo('a1', 'a'), fifo('a2', 'a'), fifo('a3', 'a'), fifo('b1', 'b'), fifo('b2', 'b'), fifo('b3', 'b')];
+    const { client, batches } = fakeSqs((entry) =>
+      entry.Id === 'a2' ? { code: 'InternalError', senderFault: false } : undefined,
+    );
+    const messages = [
+      fifo('a1', 'a'),
+      fifo('a2', 'a'),
+      fifo('a3', 'a'),
+      fifo('b1', 'b'),
+      fifo('b2', 'b'),
+      fifo('b3', 'b'),
+    ];
     const { failed } = await new SqsQueues(client, 'ferry-').send('https://sqs/q.fifo', messages);
-    expect(failed.map((failure) => [failure.id, failure.kind])).toEqual([['a2', 'transient'], ['a3', 'transient']]);
+    expect(failed.map((failure) => [failure.id, failure.kind])).toEqual([
+      ['a2', 'transient'],
+      ['a3', 'transient'],
+    ]);
     expect(batches.flat().map((entry) => entry.Id)).not.toContain('a3');
     expect(batches.flat().map((entry) => entry.Id)).toContain('b3');
   });
 
   it('a message SQS refuses for good (a sender fault such as InvalidParameterValue) is permanent and does not stop its group', async () => {
-    const { client } = fakeSqs((entry) => (entry.Id === 'a1' ? { code: 'InvalidParameterValue', senderFault: true } : undefined));
-    const { failed } = await new SqsQueues(client, 'ferry-').send('https://sqs/q.fifo', [fifo('a1', 'a'), fifo('a2', 'a')]);
+    const { client } = fakeSqs((entry) =>
+      entry.Id === 'a1' ? { code: 'InvalidParameterValue', senderFault: true } : undefined,
+    );
+    const { failed } = await new SqsQueues(client, 'ferry-').send('https://sqs/q.fifo', [
+      fifo('a1', 'a'),
+      fifo('a2', 'a'),
+    ]);
     expect(failed).toEqual([{ id: 'a1', kind: 'permanent', reason: expect.stringContaining('InvalidParameterValue') }]);
   });
 

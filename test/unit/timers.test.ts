@@ -18,7 +18,11 @@ describe('timer wheel', () => {
 
   it('reads from the cursor to now, and looks back an hour on the very first tick', () => {
     const now = Date.UTC(2026, 10, 25, 12, 0, 30);
-    expect(wheel.bucketsToRead(wheel.bucketOf(now) - 2, now)).toEqual([wheel.bucketOf(now) - 2, wheel.bucketOf(now) - 1, wheel.bucketOf(now)]);
+    expect(wheel.bucketsToRead(wheel.bucketOf(now) - 2, now)).toEqual([
+      wheel.bucketOf(now) - 2,
+      wheel.bucketOf(now) - 1,
+      wheel.bucketOf(now),
+    ]);
     expect(wheel.bucketsToRead(undefined, now)[0]).toBe(wheel.bucketOf(now - FIRST_TICK_LOOKBACK_MS));
   });
 

@@ -52,7 +52,11 @@ export function compileFilter(spec: FilterSpec): MessagePredicate {
   if (spec === undefined) return MATCH_ALL;
   if (spec.type === 'TAG') return compileTagFilter(spec.expression);
   if (spec.type === 'SQL92') return compileSql92Filter(spec.expression);
-  throw new FilterSyntaxError(`unknown filter type '${String((spec as { type: unknown }).type)}'`, undefined, 'TAG or SQL92');
+  throw new FilterSyntaxError(
+    `unknown filter type '${String((spec as { type: unknown }).type)}'`,
+    undefined,
+    'TAG or SQL92',
+  );
 }
 
 /** How many compiled filters `cachedFilter` keeps; the least recently used one goes first. */
@@ -76,6 +80,8 @@ export function cachedFilter(spec: FilterSpec): MessagePredicate {
 }
 
 /** For `ferry filter eval` and tests: evaluate SQL92 with typed values (string | number | boolean), as RocketMQ's own tests do. */
-export function compileSql92(expression: string): (properties: Record<string, string | number | boolean | null | undefined>) => boolean {
+export function compileSql92(
+  expression: string,
+): (properties: Record<string, string | number | boolean | null | undefined>) => boolean {
   return compileSql92Predicate(parseSql92(expression));
 }

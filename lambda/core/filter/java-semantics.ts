@@ -241,7 +241,8 @@ export function compareJava(left: string | boolean | JavaNumber, right: string |
 function javaNumberOf(value: number): JavaNumber {
   if (Number.isInteger(value)) {
     if (value >= -INT_LIMIT && value < INT_LIMIT) return { type: 'int', value: value + 0 };
-    if (value >= -(2 ** 63) && value < 2 ** 63) return { type: 'long', value: Number.isSafeInteger(value) ? value : BigInt(value) };
+    if (value >= -(2 ** 63) && value < 2 ** 63)
+      return { type: 'long', value: Number.isSafeInteger(value) ? value : BigInt(value) };
   }
   return { type: 'double', value };
 }

@@ -96,12 +96,24 @@ export interface StringTest extends Span {
 export type Constant = StringLiteral | NumberLiteral | BooleanLiteral | NullLiteral;
 
 /** The nodes RocketMQ types as BooleanExpression: they can stand where a condition is expected. */
-export type Condition = BooleanLiteral | NullLiteral | BooleanCast | Not | Logic | Equality | Relational | InList | StringTest;
+export type Condition =
+  BooleanLiteral | NullLiteral | BooleanCast | Not | Logic | Equality | Relational | InList | StringTest;
 
 export type Sql92Expression = Constant | PropertyReference | Negation | Condition;
 
 const CONSTANT_KINDS: ReadonlySet<Sql92Expression['kind']> = new Set(['string', 'number', 'boolean', 'null']);
-const CONDITION_KINDS: ReadonlySet<Sql92Expression['kind']> = new Set(['boolean', 'null', 'booleanCast', 'not', 'and', 'or', 'equal', 'relational', 'in', 'stringTest']);
+const CONDITION_KINDS: ReadonlySet<Sql92Expression['kind']> = new Set([
+  'boolean',
+  'null',
+  'booleanCast',
+  'not',
+  'and',
+  'or',
+  'equal',
+  'relational',
+  'in',
+  'stringTest',
+]);
 
 /** RocketMQ's ConstantExpression: a literal. */
 export function isConstant(node: Sql92Expression): node is Constant {
@@ -134,5 +146,7 @@ function childrenOf(node: Sql92Expression): Sql92Expression[] {
 
 /** Whether the expression reads the property `name` anywhere. */
 export function readsProperty(node: Sql92Expression, name: string): boolean {
-  return (node.kind === 'property' && node.name === name) || childrenOf(node).some((child) => readsProperty(child, name));
+  return (
+    (node.kind === 'property' && node.name === name) || childrenOf(node).some((child) => readsProperty(child, name))
+  );
 }

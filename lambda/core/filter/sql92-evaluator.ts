@@ -14,7 +14,16 @@ import {
   parseJavaLong,
 } from './java-semantics.ts';
 import type { JavaNumber, JavaValue } from './java-semantics.ts';
-import type { Condition, Equality, InList, Logic, Relational, RelationalOperator, Sql92Expression, StringTest } from './sql92-ast.ts';
+import type {
+  Condition,
+  Equality,
+  InList,
+  Logic,
+  Relational,
+  RelationalOperator,
+  Sql92Expression,
+  StringTest,
+} from './sql92-ast.ts';
 
 /** The properties a predicate reads: strings (as messages carry them) or, for `ferry filter eval`, typed values. */
 export type PropertyBag = Readonly<Record<string, unknown>>;
@@ -131,7 +140,8 @@ function equalValues(left: JavaValue, right: JavaValue): Truth {
 /** `property = literal`, the common case, without building a value for a string property. */
 function compilePropertyEquals(propertyName: string, literal: Exclude<JavaValue, null>): Decide {
   const name = internalized(propertyName);
-  const slow = (properties: PropertyBag, value: unknown): Truth => equalValues(typedProperty(properties, name, value), literal);
+  const slow = (properties: PropertyBag, value: unknown): Truth =>
+    equalValues(typedProperty(properties, name, value), literal);
   if (typeof literal === 'string') {
     return (properties) => {
       const value = properties[name];
@@ -153,7 +163,8 @@ function compilePropertyEquals(propertyName: string, literal: Exclude<JavaValue,
 
 function compileEquality(node: Equality): Decide {
   const literal = constantOf(node.right);
-  if (node.left.kind === 'property' && literal !== undefined && literal !== null) return compilePropertyEquals(node.left.name, literal);
+  if (node.left.kind === 'property' && literal !== undefined && literal !== null)
+    return compilePropertyEquals(node.left.name, literal);
   const left = compileValue(node.left);
   const right = compileValue(node.right);
   return (properties) => equalValues(left(properties), right(properties));
@@ -201,7 +212,8 @@ const MIRRORED: Record<RelationalOperator, RelationalOperator> = { '>': '<', '>=
 
 /** ComparisonExpression.evaluate for >, >=, <, <=: two strings are both read with Double.valueOf; otherwise __compare. */
 function orderValues(left: Exclude<JavaValue, null>, right: Exclude<JavaValue, null>): number {
-  if (typeof left === 'string' && typeof right === 'string') return compareDoubles(doubleOrAbort(left), doubleOrAbort(right));
+  if (typeof left === 'string' && typeof right === 'string')
+    return compareDoubles(doubleOrAbort(left), doubleOrAbort(right));
   return compareJava(left, right);
 }
 
@@ -210,7 +222,12 @@ function orderValues(left: Exclude<JavaValue, null>, right: Exclude<JavaValue, n
  * property is parsed and compared as a number, where swapping the sides just mirrors the operator; a typed value
  * keeps the written order, since __compare answers "less" for a Boolean on either side.
  */
-function compilePropertyOrder(propertyName: string, operator: RelationalOperator, literal: JavaNumber, literalFirst: boolean): Decide {
+function compilePropertyOrder(
+  propertyName: string,
+  operator: RelationalOperator,
+  literal: JavaNumber,
+  literalFirst: boolean,
+): Decide {
   const name = internalized(propertyName);
   const holds = HOLDS[operator];
   const slow = (properties: PropertyBag, value: unknown): Truth => {
@@ -268,9 +285,11 @@ function numericLiteral(node: Sql92Expression): JavaNumber | undefined {
 
 function compileRelational(node: Relational): Decide {
   const rightLiteral = numericLiteral(node.right);
-  if (node.left.kind === 'property' && rightLiteral !== undefined) return compilePropertyOrder(node.left.name, node.operator, rightLiteral, false);
+  if (node.left.kind === 'property' && rightLiteral !== undefined)
+    return compilePropertyOrder(node.left.name, node.operator, rightLiteral, false);
   const leftLiteral = numericLiteral(node.left);
-  if (node.right.kind === 'property' && leftLiteral !== undefined) return compilePropertyOrder(node.right.name, node.operator, leftLiteral, true);
+  if (node.right.kind === 'property' && leftLiteral !== undefined)
+    return compilePropertyOrder(node.right.name, node.operator, leftLiteral, true);
   const left = compileValue(node.left);
   const right = compileValue(node.right);
   const holds = HOLDS[node.operator];
@@ -365,7 +384,8 @@ function conjunctsOf(node: Condition): Condition[] {
 /** All of the conditions TRUE, evaluated in order and stopping at the first that is not; unrolled for the usual sizes. */
 function allTrue(conditions: Decide[]): Decide {
   const [first, second, third] = conditions;
-  if (conditions.length === 2 && first !== undefined && second !== undefined) return (properties) => first(properties) === true && second(properties) === true;
+  if (conditions.length === 2 && first !== undefined && second !== undefined)
+    return (properties) => first(properties) === true && second(properties) === true;
   if (conditions.length === 3 && first !== undefined && second !== undefined && third !== undefined) {
     return (properties) => first(properties) === true && second(properties) === true && third(properties) === true;
   }

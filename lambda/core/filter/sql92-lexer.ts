@@ -2,7 +2,20 @@
 import { FilterSyntaxError } from './errors.ts';
 
 /** Reserved words, matched in any case (TOKEN [IGNORE_CASE]); a property cannot have one of these names. */
-export const KEYWORDS = ['NOT', 'AND', 'OR', 'BETWEEN', 'IN', 'TRUE', 'FALSE', 'NULL', 'IS', 'CONTAINS', 'STARTSWITH', 'ENDSWITH'] as const;
+export const KEYWORDS = [
+  'NOT',
+  'AND',
+  'OR',
+  'BETWEEN',
+  'IN',
+  'TRUE',
+  'FALSE',
+  'NULL',
+  'IS',
+  'CONTAINS',
+  'STARTSWITH',
+  'ENDSWITH',
+] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 
 const OPERATORS = ['<>', '>=', '<=', '=', '>', '<', '(', ')', ',', '+', '-'] as const;
@@ -36,7 +49,12 @@ function matchAt(pattern: RegExp, source: string, offset: number): string | unde
 
 /** Length of what the skipped patterns (white space, comments) match at `offset`, 0 when none does. */
 function skippedLength(source: string, offset: number): number {
-  return (matchAt(WHITESPACE, source, offset) ?? matchAt(LINE_COMMENT, source, offset) ?? matchAt(BLOCK_COMMENT, source, offset) ?? '').length;
+  return (
+    matchAt(WHITESPACE, source, offset) ??
+    matchAt(LINE_COMMENT, source, offset) ??
+    matchAt(BLOCK_COMMENT, source, offset) ??
+    ''
+  ).length;
 }
 
 /** A number: JavaCC takes the longest of DECIMAL_LITERAL and FLOATING_POINT_LITERAL, so `1.5` is one token and `007` three. */
@@ -44,7 +62,9 @@ function numberToken(source: string, offset: number): Token | undefined {
   const decimal = matchAt(DECIMAL_LITERAL, source, offset) ?? '';
   const floating = matchAt(FLOATING_POINT_LITERAL, source, offset) ?? '';
   if (decimal === '' && floating === '') return undefined;
-  return floating.length > decimal.length ? { type: 'FLOAT', text: floating, start: offset } : { type: 'DECIMAL', text: decimal, start: offset };
+  return floating.length > decimal.length
+    ? { type: 'FLOAT', text: floating, start: offset }
+    : { type: 'DECIMAL', text: decimal, start: offset };
 }
 
 function wordToken(source: string, offset: number): Token | undefined {
@@ -57,7 +77,11 @@ function wordToken(source: string, offset: number): Token | undefined {
 function stringToken(source: string, offset: number): Token {
   const literal = matchAt(STRING_LITERAL, source, offset);
   if (literal === undefined) {
-    throw new FilterSyntaxError('unterminated string literal', { source, offset }, "close it with ' (write '' for a quote inside a string)");
+    throw new FilterSyntaxError(
+      'unterminated string literal',
+      { source, offset },
+      "close it with ' (write '' for a quote inside a string)",
+    );
   }
   return { type: 'STRING', text: literal, start: offset };
 }
@@ -69,8 +93,14 @@ function operatorToken(source: string, offset: number): Token | undefined {
 
 function unexpectedCharacter(source: string, offset: number): FilterSyntaxError {
   const character = String.fromCodePoint(source.codePointAt(offset) ?? 0);
-  if (source.startsWith('/*', offset)) return new FilterSyntaxError('unterminated comment', { source, offset }, 'close it with */');
-  const hints: Record<string, string> = { '!': 'write <> for "not equal" and NOT for negation', '"': "string literals take single quotes, like 'gray'", '&': 'write AND', '|': 'write OR' };
+  if (source.startsWith('/*', offset))
+    return new FilterSyntaxError('unterminated comment', { source, offset }, 'close it with */');
+  const hints: Record<string, string> = {
+    '!': 'write <> for "not equal" and NOT for negation',
+    '"': "string literals take single quotes, like 'gray'",
+    '&': 'write AND',
+    '|': 'write OR',
+  };
   return new FilterSyntaxError(`unexpected character '${character}'`, { source, offset }, hints[character]);
 }
 

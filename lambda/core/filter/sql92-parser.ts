@@ -53,7 +53,11 @@ class Sql92Parser {
   }
 
   private unexpected(token: Token, hint: string): FilterSyntaxError {
-    return new FilterSyntaxError(`unexpected ${describeToken(token)}`, { source: this.source, offset: token.start }, hint);
+    return new FilterSyntaxError(
+      `unexpected ${describeToken(token)}`,
+      { source: this.source, offset: token.start },
+      hint,
+    );
   }
 
   private expect(type: TokenType, hint: string): Token {
@@ -68,7 +72,12 @@ class Sql92Parser {
    * Ferry refuses anything left over instead.
    */
   parseSelector(): Condition {
-    if (this.peek().type === 'EOF') throw new FilterSyntaxError('the SQL92 expression is empty', undefined, "write a condition such as lane = 'gray'");
+    if (this.peek().type === 'EOF')
+      throw new FilterSyntaxError(
+        'the SQL92 expression is empty',
+        undefined,
+        "write a condition such as lane = 'gray'",
+      );
     const expression = this.orExpression();
     const rest = this.peek();
     if (rest.type !== 'EOF') throw this.unexpected(rest, 'the expression should end here (is an AND or OR missing?)');
@@ -138,7 +147,10 @@ class Sql92Parser {
   private negatedComparison(left: Sql92Expression): Sql92Expression {
     const not = this.next();
     if (!AFTER_NOT.has(this.peek().type)) {
-      throw this.unexpected(this.peek(), `after a value, NOT (at ${describeOffset(this.source, not.start)}) must be followed by BETWEEN, IN, CONTAINS, STARTSWITH or ENDSWITH; write NOT (a = 1) to negate a condition`);
+      throw this.unexpected(
+        this.peek(),
+        `after a value, NOT (at ${describeOffset(this.source, not.start)}) must be followed by BETWEEN, IN, CONTAINS, STARTSWITH or ENDSWITH; write NOT (a = 1) to negate a condition`,
+      );
     }
     return this.keywordComparison(left, true);
   }
@@ -147,7 +159,8 @@ class Sql92Parser {
     const keyword = this.next();
     if (keyword.type === 'BETWEEN') return this.between(left, negated);
     if (keyword.type === 'IN') return this.inList(left, negated);
-    if (!isStringTest(keyword.type)) throw this.unexpected(keyword, 'expected BETWEEN, IN, CONTAINS, STARTSWITH or ENDSWITH');
+    if (!isStringTest(keyword.type))
+      throw this.unexpected(keyword, 'expected BETWEEN, IN, CONTAINS, STARTSWITH or ENDSWITH');
     const literal = this.expect('STRING', `${keyword.type} takes a string literal, like ${keyword.type} 'abc'`);
     return this.rules.stringTest(keyword.type, left, stringValue(literal), negated, spanOfToken(literal));
   }
@@ -177,12 +190,18 @@ class Sql92Parser {
     this.next();
     const operand = this.nested(token, () => this.unaryExpression());
     if (token.type === '+') return operand;
-    return token.type === '-' ? this.rules.negate(operand, spanOfToken(token)) : this.rules.not(operand, spanOfToken(token));
+    return token.type === '-'
+      ? this.rules.negate(operand, spanOfToken(token))
+      : this.rules.not(operand, spanOfToken(token));
   }
 
   private nested<T>(token: Token, parse: () => T): T {
     if (++this.nesting > MAX_NESTING) {
-      throw new FilterSyntaxError('the expression nests too deeply', { source: this.source, offset: token.start }, `at most ${MAX_NESTING} levels of parentheses, NOT and signs`);
+      throw new FilterSyntaxError(
+        'the expression nests too deeply',
+        { source: this.source, offset: token.start },
+        `at most ${MAX_NESTING} levels of parentheses, NOT and signs`,
+      );
     }
     try {
       return parse();

@@ -3,7 +3,20 @@
 import { EvaluationAbort, FilterSyntaxError } from './errors.ts';
 import { compareJava, fitsLong, longValue } from './java-semantics.ts';
 import { isCondition, isConstant } from './sql92-ast.ts';
-import type { Condition, Constant, Equality, InList, Logic, Negation, NumberLiteral, RelationalOperator, Span, Sql92Expression, StringTest, StringTestOperator } from './sql92-ast.ts';
+import type {
+  Condition,
+  Constant,
+  Equality,
+  InList,
+  Logic,
+  Negation,
+  NumberLiteral,
+  RelationalOperator,
+  Span,
+  Sql92Expression,
+  StringTest,
+  StringTestOperator,
+} from './sql92-ast.ts';
 
 const INT_MIN = -(2n ** 31n);
 const INT_MAX = 2n ** 31n - 1n;
@@ -29,9 +42,14 @@ export class Sql92Rules {
   decimalLiteral(text: string, at: Span): NumberLiteral {
     const digits = /[lL]$/.test(text) ? text.slice(0, -1) : text;
     const value = BigInt(digits);
-    if (!fitsLong(value)) this.refuse(`the number ${text} is out of range`, at, 'integers go up to 9223372036854775807 (a Java long)');
+    if (!fitsLong(value))
+      this.refuse(`the number ${text} is out of range`, at, 'integers go up to 9223372036854775807 (a Java long)');
     const isInt = value >= INT_MIN && value <= INT_MAX;
-    return { kind: 'number', value: isInt ? { type: 'int', value: Number(value) } : { type: 'long', value: longValue(value) }, ...at };
+    return {
+      kind: 'number',
+      value: isInt ? { type: 'int', value: Number(value) } : { type: 'long', value: longValue(value) },
+      ...at,
+    };
   }
 
   /**
@@ -40,8 +58,14 @@ export class Sql92Rules {
    */
   floatLiteral(text: string, at: Span): NumberLiteral {
     const value = Number(text);
-    if (value > Number.MAX_VALUE) this.refuse(`the number ${text} is too large`, at, 'decimals go up to 1.7976931348623157E308 (a Java double)');
-    if (value < Number.MIN_VALUE) this.refuse(`the decimal ${text} is refused`, at, 'RocketMQ takes no decimal literal below 4.9E-324, not even 0.0: write 0');
+    if (value > Number.MAX_VALUE)
+      this.refuse(`the number ${text} is too large`, at, 'decimals go up to 1.7976931348623157E308 (a Java double)');
+    if (value < Number.MIN_VALUE)
+      this.refuse(
+        `the decimal ${text} is refused`,
+        at,
+        'RocketMQ takes no decimal literal below 4.9E-324, not even 0.0: write 0',
+      );
     return { kind: 'number', value: { type: 'double', value }, ...at };
   }
 
@@ -49,7 +73,11 @@ export class Sql92Rules {
   asCondition(node: Sql92Expression): Condition {
     if (isCondition(node)) return node;
     if (node.kind === 'property') return { kind: 'booleanCast', operand: node, start: node.start, end: node.end };
-    return this.refuse(`${this.quote(node)} is not a condition`, node, 'a filter needs a comparison such as a = 1, or a boolean');
+    return this.refuse(
+      `${this.quote(node)} is not a condition`,
+      node,
+      'a filter needs a comparison such as a = 1, or a boolean',
+    );
   }
 
   logic(kind: Logic['kind'], left: Sql92Expression, right: Sql92Expression): Logic {
@@ -66,7 +94,8 @@ export class Sql92Rules {
 
   /** ComparisonExpression.checkEqualOperand: NULL cannot stand beside = or <>. */
   private checkEqualOperand(operand: Sql92Expression, operator: string): void {
-    if (operand.kind === 'null') this.refuse(`NULL cannot be compared with ${operator}`, operand, 'write IS NULL or IS NOT NULL');
+    if (operand.kind === 'null')
+      this.refuse(`NULL cannot be compared with ${operator}`, operand, 'write IS NULL or IS NOT NULL');
   }
 
   /** ComparisonExpression.checkEqualOperandCompatability: TRUE or FALSE on the left of a literal that is no boolean. */
@@ -102,9 +131,18 @@ export class Sql92Rules {
   private checkOrderedOperand(operand: Sql92Expression, operator: RelationalOperator): void {
     if (operand.kind === 'number') return;
     if (isConstant(operand)) {
-      this.refuse(`${this.quote(operand)} cannot be compared with ${operator}`, operand, '>, >=, <, <= and BETWEEN compare numbers; compare strings with =, <> or IN');
+      this.refuse(
+        `${this.quote(operand)} cannot be compared with ${operator}`,
+        operand,
+        '>, >=, <, <= and BETWEEN compare numbers; compare strings with =, <> or IN',
+      );
     }
-    if (isCondition(operand)) this.refuse(`the condition ${this.quote(operand)} cannot be compared with ${operator}`, operand, 'it is not a number');
+    if (isCondition(operand))
+      this.refuse(
+        `the condition ${this.quote(operand)} cannot be compared with ${operator}`,
+        operand,
+        'it is not a number',
+      );
   }
 
   relational(operator: RelationalOperator, left: Sql92Expression, right: Sql92Expression): Condition {
@@ -116,7 +154,8 @@ export class Sql92Rules {
   /** ComparisonExpression.createBetween: two literal bounds must not be NULL and must be in order. */
   private checkBetweenBounds(low: Sql92Expression, high: Sql92Expression): void {
     if (!isConstant(low) || !isConstant(high)) return;
-    if (low.kind === 'null' || high.kind === 'null') this.refuse('BETWEEN cannot take NULL as a bound', low.kind === 'null' ? low : high);
+    if (low.kind === 'null' || high.kind === 'null')
+      this.refuse('BETWEEN cannot take NULL as a bound', low.kind === 'null' ? low : high);
     let order: number;
     try {
       order = compareJava(high.value, low.value);
@@ -124,7 +163,12 @@ export class Sql92Rules {
       if (!(error instanceof EvaluationAbort)) throw error;
       return this.refuse(`the BETWEEN bounds ${this.quote(low)} and ${this.quote(high)} cannot be compared`, low);
     }
-    if (order < 0) this.refuse(`BETWEEN ${this.quote(low)} AND ${this.quote(high)} has its bounds the wrong way round`, low, 'the lower bound comes first');
+    if (order < 0)
+      this.refuse(
+        `BETWEEN ${this.quote(low)} AND ${this.quote(high)} has its bounds the wrong way round`,
+        low,
+        'the lower bound comes first',
+      );
   }
 
   between(value: Sql92Expression, low: Sql92Expression, high: Sql92Expression): Logic {
@@ -145,7 +189,13 @@ export class Sql92Rules {
     return { kind: 'in', property: left, values, negated, ...spanOf(left, end) };
   }
 
-  stringTest(operator: StringTestOperator, operand: Sql92Expression, search: string, negated: boolean, end: Span): StringTest {
+  stringTest(
+    operator: StringTestOperator,
+    operand: Sql92Expression,
+    search: string,
+    negated: boolean,
+    end: Span,
+  ): StringTest {
     return { kind: 'stringTest', operator, negated, operand, search, ...spanOf(operand, end) };
   }
 }

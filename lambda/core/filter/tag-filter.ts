@@ -21,7 +21,12 @@ export function parseTagExpression(expression: string): ReadonlySet<string> | un
     .map((part) => part.trim())
     .filter((part) => part !== '');
   // RocketMQ throws "subString split error" for `||` alone; Ferry refuses any expression that names no tag.
-  if (tags.length === 0) throw new FilterSyntaxError(`the tag expression '${expression}' names no tag`, { source: expression, offset: 0 }, 'write TagA || TagB, or * for every message');
+  if (tags.length === 0)
+    throw new FilterSyntaxError(
+      `the tag expression '${expression}' names no tag`,
+      { source: expression, offset: 0 },
+      'write TagA || TagB, or * for every message',
+    );
   return new Set(tags);
 }
 

@@ -21,7 +21,12 @@ describe('dead letters', () => {
       await ferry.consumer.nack('ledger', message!.receiptHandle, 0);
     }
     expect(await ferry.consumer.receive('ledger', {})).toEqual([]);
-    expect((await ferry.admin.getGroup('ledger')).backlog).toEqual({ visible: 0, inFlight: 0, delayed: 0, deadLetters: 1 });
+    expect((await ferry.admin.getGroup('ledger')).backlog).toEqual({
+      visible: 0,
+      inFlight: 0,
+      delayed: 0,
+      deadLetters: 1,
+    });
     expect((await ferry.deadLetters.list('ledger')).map((message) => message.messageId)).toEqual([messageId]);
 
     expect(await ferry.deadLetters.redrive('ledger')).toEqual({ redriven: 1 });
@@ -29,7 +34,7 @@ describe('dead letters', () => {
     expect(await drainBodies(ferry, 'ledger')).toEqual(['poison']);
   });
 
-  it('a nack without a time waits RocketMQ\'s backoff for that attempt (10 s after the first)', async () => {
+  it("a nack without a time waits RocketMQ's backoff for that attempt (10 s after the first)", async () => {
     const { ferry } = await poisonMessage(16);
     const [message] = await ferry.consumer.receive('ledger', {});
     expect(await ferry.consumer.nack('ledger', message!.receiptHandle)).toEqual({ retryAfterSeconds: 10 });

@@ -21,13 +21,21 @@ describe('transaction decisions', () => {
   it('the other decision after one was made is a 409 that says what it is', async () => {
     const { ferry, messageId } = await prepared();
     await ferry.decisions.rollback(messageId);
-    await expect(ferry.decisions.commit(messageId)).rejects.toMatchObject({ status: 409, code: 'TRANSACTION_ALREADY_DECIDED', message: expect.stringContaining('ROLLED_BACK') });
+    await expect(ferry.decisions.commit(messageId)).rejects.toMatchObject({
+      status: 409,
+      code: 'TRANSACTION_ALREADY_DECIDED',
+      message: expect.stringContaining('ROLLED_BACK'),
+    });
     expect((await ferry.message(messageId)).state).toBe('ROLLED_BACK');
   });
 
   it('racing decisions have exactly one winner, and every answer agrees with it', async () => {
     const { ferry, messageId } = await prepared();
-    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? ferry.decisions.commit(messageId) : ferry.decisions.rollback(messageId))));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0 ? ferry.decisions.commit(messageId) : ferry.decisions.rollback(messageId),
+      ),
+    );
     const { state } = await ferry.message(messageId);
     expect((await ferry.message(messageId)).transitions).toHaveLength(1);
     for (const outcome of outcomes) {
@@ -41,9 +49,18 @@ describe('transaction decisions', () => {
     const { ferry } = await prepared();
     await ferry.admin.putTopic('orders', { messageType: 'NORMAL' });
     const normal = await ferry.publisher.publish('orders', { body: 'x' });
-    await expect(ferry.decisions.commit(newMessageId())).rejects.toMatchObject({ status: 404, code: 'MESSAGE_NOT_FOUND' });
-    await expect(ferry.decisions.commit('not-an-id')).rejects.toMatchObject({ status: 400, code: 'INVALID_MESSAGE_ID' });
-    await expect(ferry.decisions.rollback(normal.messageId)).rejects.toMatchObject({ status: 409, code: 'NOT_A_TRANSACTION' });
+    await expect(ferry.decisions.commit(newMessageId())).rejects.toMatchObject({
+      status: 404,
+      code: 'MESSAGE_NOT_FOUND',
+    });
+    await expect(ferry.decisions.commit('not-an-id')).rejects.toMatchObject({
+      status: 400,
+      code: 'INVALID_MESSAGE_ID',
+    });
+    await expect(ferry.decisions.rollback(normal.messageId)).rejects.toMatchObject({
+      status: 409,
+      code: 'NOT_A_TRANSACTION',
+    });
   });
 });
 
@@ -56,22 +73,36 @@ describe('cancelling a scheduled message', () => {
 
   it('cancels it while it waits, and cancelling again is a no-op', async () => {
     const ferry = await delayTopic();
-    const { messageId } = await ferry.publisher.publish('order-timeouts', { body: 'close order 42', delaySeconds: 3600 });
+    const { messageId } = await ferry.publisher.publish('order-timeouts', {
+      body: 'close order 42',
+      delaySeconds: 3600,
+    });
     expect(await ferry.decisions.cancel(messageId)).toEqual({ messageId, state: 'CANCELLED' });
     expect(await ferry.decisions.cancel(messageId)).toEqual({ messageId, state: 'CANCELLED' });
   });
 
   it('refuses with 409 once the tick handed it on, saying when', async () => {
     const ferry = await delayTopic();
-    const { messageId } = await ferry.publisher.publish('order-timeouts', { body: 'close order 42', delaySeconds: 3600 });
+    const { messageId } = await ferry.publisher.publish('order-timeouts', {
+      body: 'close order 42',
+      delaySeconds: 3600,
+    });
     ferry.ports.clock.advance(3600_000 - 180_000);
     expect((await ferry.tick.run()).handedOn).toBe(1);
-    await expect(ferry.decisions.cancel(messageId)).rejects.toMatchObject({ status: 409, code: 'NO_LONGER_CANCELLABLE', message: expect.stringContaining('FERRY_TIMER_LEAD_SECONDS') });
+    await expect(ferry.decisions.cancel(messageId)).rejects.toMatchObject({
+      status: 409,
+      code: 'NO_LONGER_CANCELLABLE',
+      message: expect.stringContaining('FERRY_TIMER_LEAD_SECONDS'),
+    });
   });
 
   it('refuses with 409 a delay that went straight to the queues', async () => {
     const ferry = await delayTopic();
     const { messageId } = await ferry.publisher.publish('order-timeouts', { body: 'x', delaySeconds: 60 });
-    await expect(ferry.decisions.cancel(messageId)).rejects.toMatchObject({ status: 409, code: 'NO_LONGER_CANCELLABLE', message: expect.stringContaining('FERRY_DIRECT_DELAY_LIMIT_SECONDS') });
+    await expect(ferry.decisions.cancel(messageId)).rejects.toMatchObject({
+      status: 409,
+      code: 'NO_LONGER_CANCELLABLE',
+      message: expect.stringContaining('FERRY_DIRECT_DELAY_LIMIT_SECONDS'),
+    });
   });
 });

@@ -15,21 +15,37 @@ function failingOnce(queues: QueueService, queueUrl: string, mode: 'partial' | '
       failed = true;
       if (mode === 'throw') throw new Error('injected: queue unreachable');
       const sent = await queues.send(url, messages.slice(0, from));
-      return { failed: [...sent.failed, ...messages.slice(from).map((message) => ({ id: message.id, kind: 'transient' as const, reason: 'injected' }))] };
+      return {
+        failed: [
+          ...sent.failed,
+          ...messages
+            .slice(from)
+            .map((message) => ({ id: message.id, kind: 'transient' as const, reason: 'injected' })),
+        ],
+      };
     },
   });
 }
 
 function dispatcherPorts(ferry: ReturnType<typeof memoryFerry>) {
   const { catalog, queues, store, clock, faults } = ferry.ports;
-  return { routesOf: (topic: string) => catalog.routesOf(topic), currentRoutesOf: (topic: string) => catalog.routesOf(topic), queues, store, clock, faults };
+  return {
+    routesOf: (topic: string) => catalog.routesOf(topic),
+    currentRoutesOf: (topic: string) => catalog.routesOf(topic),
+    queues,
+    store,
+    clock,
+    faults,
+  };
 }
 
 async function twoGroups() {
   const ferry = memoryFerry();
   await ferry.admin.putTopic('payments', { messageType: 'NORMAL' });
   await ferry.admin.putGroup('ledger', { subscriptions: [{ topic: 'payments' }] });
-  const audit = await ferry.admin.putGroup('audit', { subscriptions: [{ topic: 'payments', filter: { type: 'TAG', expression: 'large' } }] });
+  const audit = await ferry.admin.putGroup('audit', {
+    subscriptions: [{ topic: 'payments', filter: { type: 'TAG', expression: 'large' } }],
+  });
   const messages: Message[] = [];
   for (let i = 0; i < 6; i++) {
     const { messageId } = await ferry.publisher.publish('payments', { body: `payment ${i}`, tag: 'large' });
@@ -53,11 +69,16 @@ describe('dispatcher', () => {
     it(`after a ${mode === 'partial' ? 'send that fails from the third entry' : 'send that throws'}, reports the first failure; a retry from it loses nothing and re-sends nothing before it`, async () => {
       const { ferry, messages, auditQueue } = await twoGroups();
       const failAt = mode === 'partial' ? 2 : 0;
-      const dispatcher = new Dispatcher({ ...dispatcherPorts(ferry), queues: failingOnce(ferry.ports.queues, auditQueue, mode, failAt) });
+      const dispatcher = new Dispatcher({
+        ...dispatcherPorts(ferry),
+        queues: failingOnce(ferry.ports.queues, auditQueue, mode, failAt),
+      });
 
       expect(await dispatcher.dispatch(messages)).toEqual({ firstFailure: failAt });
       for (const [index, message] of messages.entries()) {
-        const traced = (await ferry.ports.store.get(message.messageId))?.events.some((event) => event.type === 'DISPATCHED');
+        const traced = (await ferry.ports.store.get(message.messageId))?.events.some(
+          (event) => event.type === 'DISPATCHED',
+        );
         expect(traced).toBe(index < failAt);
       }
       // The stream hands the batch again from the first failure.

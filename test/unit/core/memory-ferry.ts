@@ -30,7 +30,10 @@ export async function drainBodies(ferry: FerryServices, group: string): Promise<
   for (;;) {
     const batch = await ferry.consumer.receive(group, { maxMessages: 32 });
     if (batch.length === 0) return bodies;
-    await ferry.consumer.ack(group, batch.map((message) => message.receiptHandle));
+    await ferry.consumer.ack(
+      group,
+      batch.map((message) => message.receiptHandle),
+    );
     bodies.push(...batch.map((message) => message.body));
   }
 }

@@ -36,8 +36,16 @@ function sendsFailingFor(failing: (body: string) => boolean, kind: 'transient' |
           if (kind === 'transient' && message.messageGroupId !== undefined) stopped.add(message.messageGroupId);
           return true;
         });
-        const { failed } = await queues.send(queueUrl, messages.filter((message) => !refused.includes(message)));
-        return { failed: [...failed, ...refused.map((message) => ({ id: message.id, kind, reason: 'InvalidParameterValue: injected' }))] };
+        const { failed } = await queues.send(
+          queueUrl,
+          messages.filter((message) => !refused.includes(message)),
+        );
+        return {
+          failed: [
+            ...failed,
+            ...refused.map((message) => ({ id: message.id, kind, reason: 'InvalidParameterValue: injected' })),
+          ],
+        };
       },
     });
 }
@@ -49,7 +57,10 @@ async function fifoTopic(ferry: ReturnType<typeof ferryWith>) {
 
 async function publishAll(ferry: ReturnType<typeof ferryWith>, bodies: string[], messageGroup = 'order-42') {
   const messages: Message[] = [];
-  for (const body of bodies) messages.push(await ferry.message((await ferry.publisher.publish('order-events', { body, messageGroup })).messageId));
+  for (const body of bodies)
+    messages.push(
+      await ferry.message((await ferry.publisher.publish('order-events', { body, messageGroup })).messageId),
+    );
   return messages;
 }
 
@@ -87,7 +98,7 @@ describe('FIFO order when the stream gives up on a batch', () => {
     expect(ferry.ports.faults.count('SWEPT')).toBe(1);
   });
 
-  it('other message groups are not held by one group\'s failure', async () => {
+  it("other message groups are not held by one group's failure", async () => {
     const ferry = ferryWith({ queues: sendsFailingFor((body) => body === 'a-paid') });
     await fifoTopic(ferry);
     const [aCreated, aPaid] = await publishAll(ferry, ['a-created', 'a-paid'], 'order-a');
@@ -106,7 +117,11 @@ describe('a message a queue refuses for good', () => {
     expect(await drainBodies(ferry, 'shipping')).toEqual(['before', 'after']);
     const poison = await ferry.message(messages[1]!.messageId);
     expect(poison.state).toBe('UNDELIVERABLE');
-    expect(poison.transitions?.at(-1)).toMatchObject({ type: 'UNDELIVERABLE', groups: ['shipping'], detail: { reason: expect.stringContaining('InvalidParameterValue') } });
+    expect(poison.transitions?.at(-1)).toMatchObject({
+      type: 'UNDELIVERABLE',
+      groups: ['shipping'],
+      detail: { reason: expect.stringContaining('InvalidParameterValue') },
+    });
     expect(ferry.ports.faults.count('UNDELIVERABLE')).toBe(1);
     // Nothing is left for the sweep to send again.
     expect(await ferry.ports.store.undispatched(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
@@ -146,7 +161,9 @@ describe('the outbox and the sweep', () => {
     const rolledBack = await ferry.publisher.publish('txns', { body: 'roll me back', producerGroup: 'checkout' });
     await ferry.decisions.commit(committed.messageId);
     await ferry.decisions.rollback(rolledBack.messageId);
-    expect((await ferry.ports.store.undispatched(Number.MAX_SAFE_INTEGER, 10)).map((entry) => entry.messageId)).toEqual([committed.messageId]);
+    expect((await ferry.ports.store.undispatched(Number.MAX_SAFE_INTEGER, 10)).map((entry) => entry.messageId)).toEqual(
+      [committed.messageId],
+    );
   });
 });
 
@@ -176,7 +193,14 @@ describe('a queue that seems missing', () => {
       queues: (queues) =>
         Object.assign(Object.create(queues) as QueueService, {
           async send(queueUrl: string, messages: OutgoingMessage[]): Promise<SendResult> {
-            if (missing) return { failed: messages.map((message) => ({ id: message.id, kind: 'queue-missing' as const, reason: 'QueueDoesNotExist' })) };
+            if (missing)
+              return {
+                failed: messages.map((message) => ({
+                  id: message.id,
+                  kind: 'queue-missing' as const,
+                  reason: 'QueueDoesNotExist',
+                })),
+              };
             return queues.send(queueUrl, messages);
           },
         }),
@@ -209,7 +233,8 @@ describe('the tick', () => {
     );
     await ferry.admin.putTopic('timeouts', { messageType: 'DELAY' });
     const ids = [];
-    for (let i = 0; i < 5; i++) ids.push((await ferry.publisher.publish('timeouts', { body: `t${i}`, delaySeconds: 3600 })).messageId);
+    for (let i = 0; i < 5; i++)
+      ids.push((await ferry.publisher.publish('timeouts', { body: `t${i}`, delaySeconds: 3600 })).messageId);
     broken = ids[1];
     ferry.ports.clock.advance(3600_000);
     const report = await ferry.tick.run();
@@ -238,7 +263,7 @@ describe('duplicate detection', () => {
     expect((await ferry.ports.store.undispatched(Number.MAX_SAFE_INTEGER, 10)).length).toBe(2);
   });
 
-  it('the same key on another topic, or after the topic\'s retention, is a new message', async () => {
+  it("the same key on another topic, or after the topic's retention, is a new message", async () => {
     const ferry = ferryWith();
     await ferry.admin.putTopic('orders', { messageType: 'NORMAL', retentionHours: 1 });
     await ferry.admin.putTopic('refunds', { messageType: 'NORMAL' });

@@ -5,8 +5,16 @@ import type { PublishInput } from '../../../lambda/core/publish.ts';
 import { memoryFerry } from './memory-ferry.ts';
 
 async function withTopics() {
-  const ferry = memoryFerry({ env: { FERRY_DIRECT_DELAY_LIMIT_SECONDS: '900', FERRY_TIMER_LEAD_SECONDS: '180', FERRY_TXN_CHECK_FIRST_SECONDS: '6', FERRY_MAX_BODY_BYTES: '1000' } });
-  for (const type of ['NORMAL', 'FIFO', 'DELAY', 'TRANSACTION'] as const) await ferry.admin.putTopic(type.toLowerCase(), { messageType: type });
+  const ferry = memoryFerry({
+    env: {
+      FERRY_DIRECT_DELAY_LIMIT_SECONDS: '900',
+      FERRY_TIMER_LEAD_SECONDS: '180',
+      FERRY_TXN_CHECK_FIRST_SECONDS: '6',
+      FERRY_MAX_BODY_BYTES: '1000',
+    },
+  });
+  for (const type of ['NORMAL', 'FIFO', 'DELAY', 'TRANSACTION'] as const)
+    await ferry.admin.putTopic(type.toLowerCase(), { messageType: type });
   return ferry;
 }
 
@@ -45,13 +53,19 @@ describe('publish rules per topic type', () => {
     expect(await ferry.message(direct.messageId)).toMatchObject({ deliverAt: now + 900_000 });
     const scheduled = await ferry.publisher.publish('delay', { body: 'x', delaySeconds: 901 });
     expect(scheduled.state).toBe('SCHEDULED');
-    expect(await ferry.message(scheduled.messageId)).toMatchObject({ deliverAt: now + 901_000, wakeAt: now + 901_000 - 180_000 });
+    expect(await ferry.message(scheduled.messageId)).toMatchObject({
+      deliverAt: now + 901_000,
+      wakeAt: now + 901_000 - 180_000,
+    });
   });
 
   it('a delivery time in the past delivers at once, never earlier than now', async () => {
     const ferry = await withTopics();
     const now = ferry.ports.clock.now();
-    const { messageId, state } = await ferry.publisher.publish('delay', { body: 'x', deliverAt: new Date(now - 60_000).toISOString() });
+    const { messageId, state } = await ferry.publisher.publish('delay', {
+      body: 'x',
+      deliverAt: new Date(now - 60_000).toISOString(),
+    });
     expect(state).toBe('READY');
     expect((await ferry.message(messageId)).deliverAt).toBe(now);
   });
@@ -65,14 +79,26 @@ describe('publish rules per topic type', () => {
 
   it('refuses an unknown topic with 404 and a body over the limit with 413', async () => {
     const ferry = await withTopics();
-    await expect(ferry.publisher.publish('missing', { body: 'x' })).rejects.toMatchObject({ status: 404, code: 'TOPIC_NOT_FOUND' });
+    await expect(ferry.publisher.publish('missing', { body: 'x' })).rejects.toMatchObject({
+      status: 404,
+      code: 'TOPIC_NOT_FOUND',
+    });
     await expect(ferry.publisher.publish('normal', { body: 'x'.repeat(1001) })).rejects.toMatchObject({ status: 413 });
   });
 
   it('a batch stores its valid messages and answers each invalid one with its error, in request order', async () => {
     const ferry = await withTopics();
-    const results = await ferry.publisher.publishBatch('fifo', [{ body: 'a', messageGroup: 'g' }, { body: 'b' }, { body: 'c', messageGroup: 'g' }]);
-    expect(results.map((result) => ('error' in result ? result.error.code : result.state))).toEqual(['READY', 'MESSAGE_GROUP_REQUIRED', 'READY']);
-    for (const result of results) if ('messageId' in result) expect((await ferry.message(result.messageId)).state).toBe('READY');
+    const results = await ferry.publisher.publishBatch('fifo', [
+      { body: 'a', messageGroup: 'g' },
+      { body: 'b' },
+      { body: 'c', messageGroup: 'g' },
+    ]);
+    expect(results.map((result) => ('error' in result ? result.error.code : result.state))).toEqual([
+      'READY',
+      'MESSAGE_GROUP_REQUIRED',
+      'READY',
+    ]);
+    for (const result of results)
+      if ('messageId' in result) expect((await ferry.message(result.messageId)).state).toBe('READY');
   });
 });

@@ -10,7 +10,14 @@ const MINUTE = 60_000;
 
 async function delayTopic(checkClient?: CheckClient) {
   const ferry = memoryFerry({
-    env: { FERRY_TIMER_LEAD_SECONDS: '180', FERRY_TIMER_BUCKET_SECONDS: '60', FERRY_TIMER_SHARDS: '2', FERRY_TXN_CHECK_FIRST_SECONDS: '6', FERRY_TXN_CHECK_INTERVAL_SECONDS: '60', FERRY_TXN_CHECK_MAX: '3' },
+    env: {
+      FERRY_TIMER_LEAD_SECONDS: '180',
+      FERRY_TIMER_BUCKET_SECONDS: '60',
+      FERRY_TIMER_SHARDS: '2',
+      FERRY_TXN_CHECK_FIRST_SECONDS: '6',
+      FERRY_TXN_CHECK_INTERVAL_SECONDS: '60',
+      FERRY_TXN_CHECK_MAX: '3',
+    },
     ...(checkClient === undefined ? {} : { checkClient }),
   });
   await ferry.admin.putTopic('order-timeouts', { messageType: 'DELAY' });
@@ -20,7 +27,10 @@ async function delayTopic(checkClient?: CheckClient) {
 describe('tick', () => {
   it('hands a scheduled message on at its lead, not before, and a second run hands nothing on twice', async () => {
     const ferry = await delayTopic();
-    const { messageId } = await ferry.publisher.publish('order-timeouts', { body: 'close order 42', delaySeconds: 3600 });
+    const { messageId } = await ferry.publisher.publish('order-timeouts', {
+      body: 'close order 42',
+      delaySeconds: 3600,
+    });
     ferry.ports.clock.advance(3600_000 - 180_000 - 1);
     expect((await ferry.tick.run()).handedOn).toBe(0);
     expect((await ferry.message(messageId)).state).toBe('SCHEDULED');
@@ -34,7 +44,10 @@ describe('tick', () => {
     const ferry = await delayTopic();
     await ferry.tick.run();
     const due = [];
-    for (const minutes of [20, 25, 30]) due.push((await ferry.publisher.publish('order-timeouts', { body: `${minutes}`, delaySeconds: minutes * 60 })).messageId);
+    for (const minutes of [20, 25, 30])
+      due.push(
+        (await ferry.publisher.publish('order-timeouts', { body: `${minutes}`, delaySeconds: minutes * 60 })).messageId,
+      );
     ferry.ports.clock.advance(40 * MINUTE);
     const report = await ferry.tick.run();
     expect(report.handedOn).toBe(3);
@@ -50,13 +63,25 @@ describe('tick', () => {
     await ferry.tick.run();
     const lastGoodTick = ferry.ports.clock.now();
     const ids = [];
-    for (let i = 0; i < 10; i++) ids.push((await ferry.publisher.publish('order-timeouts', { body: `${i}`, delaySeconds: 1200 })).messageId);
+    for (let i = 0; i < 10; i++)
+      ids.push((await ferry.publisher.publish('order-timeouts', { body: `${i}`, delaySeconds: 1200 })).messageId);
     const wakeAt = (await ferry.message(ids[0]!)).wakeAt!;
     const shardOf = (id: string) => ferry.ports.wheel.slotOf(id, wakeAt).shard;
     const failing = shardOf(ids[0]!);
     let broken = true;
-    const fanOut: ShardWaker = { wakeShard: async (work) => (broken && work.shard === failing ? Promise.reject(new Error('shard down')) : ferry.tick.wakeShard(work)) };
-    const tick = new Tick(ferry.ports.store, ferry.ports.wheel, (name) => ferry.ports.catalog.getProducerGroup(name), ferry.ports.checkClient, ferry.ports.config, ferry.ports.clock, fanOut);
+    const fanOut: ShardWaker = {
+      wakeShard: async (work) =>
+        broken && work.shard === failing ? Promise.reject(new Error('shard down')) : ferry.tick.wakeShard(work),
+    };
+    const tick = new Tick(
+      ferry.ports.store,
+      ferry.ports.wheel,
+      (name) => ferry.ports.catalog.getProducerGroup(name),
+      ferry.ports.checkClient,
+      ferry.ports.config,
+      ferry.ports.clock,
+      fanOut,
+    );
 
     ferry.ports.clock.advance(30 * MINUTE);
     await expect(tick.run()).rejects.toThrow(/1 of 2 shards/);
@@ -74,17 +99,23 @@ describe('tick', () => {
   it('checks back an undecided transaction, commits it on COMMIT, and rolls back one still UNKNOWN after FERRY_TXN_CHECK_MAX checks', async () => {
     const answers = new Map<string, 'COMMIT' | 'UNKNOWN'>();
     const asked: unknown[] = [];
-    const ferry = await delayTopic({ check: async (_url, payload) => (asked.push(payload), answers.get(String(payload.messageId)) ?? 'UNKNOWN') });
+    const ferry = await delayTopic({
+      check: async (_url, payload) => (asked.push(payload), answers.get(String(payload.messageId)) ?? 'UNKNOWN'),
+    });
     await ferry.admin.putTopic('order-txns', { messageType: 'TRANSACTION' });
     await ferry.producers.put('checkout', { checkUrl: 'https://shop.example/check' });
-    const committed = (await ferry.publisher.publish('order-txns', { body: 'order 1', producerGroup: 'checkout' })).messageId;
-    const abandoned = (await ferry.publisher.publish('order-txns', { body: 'order 2', producerGroup: 'checkout' })).messageId;
+    const committed = (await ferry.publisher.publish('order-txns', { body: 'order 1', producerGroup: 'checkout' }))
+      .messageId;
+    const abandoned = (await ferry.publisher.publish('order-txns', { body: 'order 2', producerGroup: 'checkout' }))
+      .messageId;
     answers.set(committed, 'COMMIT');
 
     ferry.ports.clock.advance(6_000);
     expect(await ferry.tick.run()).toMatchObject({ checked: 2, decidedByCheck: 1 });
     expect((await ferry.message(committed)).state).toBe('READY');
-    expect(asked).toContainEqual(expect.objectContaining({ messageId: committed, producerGroup: 'checkout', checkCount: 1 }));
+    expect(asked).toContainEqual(
+      expect.objectContaining({ messageId: committed, producerGroup: 'checkout', checkCount: 1 }),
+    );
     for (let check = 2; check <= 3; check++) {
       ferry.ports.clock.advance(MINUTE);
       expect(await ferry.tick.run()).toMatchObject({ checked: 1, decidedByCheck: 0 });
@@ -93,7 +124,10 @@ describe('tick', () => {
     expect(await ferry.tick.run()).toMatchObject({ checked: 1, decidedByCheck: 1 });
     const rolledBack = await ferry.message(abandoned);
     expect(rolledBack.state).toBe('ROLLED_BACK');
-    expect(rolledBack.transitions?.at(-1)?.detail).toEqual({ by: 'CHECK', reason: expect.stringContaining('FERRY_TXN_CHECK_MAX') });
+    expect(rolledBack.transitions?.at(-1)?.detail).toEqual({
+      by: 'CHECK',
+      reason: expect.stringContaining('FERRY_TXN_CHECK_MAX'),
+    });
   });
 
   it('a producer group without a check URL pulls: its undecided transactions are listed until decided', async () => {
@@ -103,7 +137,9 @@ describe('tick', () => {
     const { messageId } = await ferry.publisher.publish('order-txns', { body: 'order 1', producerGroup: 'checkout' });
     ferry.ports.clock.advance(6_000);
     await ferry.tick.run();
-    expect(await ferry.producers.pendingChecks('checkout')).toEqual([expect.objectContaining({ messageId, checkCount: 1 })]);
+    expect(await ferry.producers.pendingChecks('checkout')).toEqual([
+      expect.objectContaining({ messageId, checkCount: 1 }),
+    ]);
     await ferry.decisions.commit(messageId);
     expect(await ferry.producers.pendingChecks('checkout')).toEqual([]);
   });

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { cachedFilter, compileFilter, FilterSyntaxError } from '../../../lambda/core/filter/index.ts';
 import type { FilterTarget } from '../../../lambda/core/filter/index.ts';
 
-const message = (tag: string | undefined, properties: Record<string, string> = {}): FilterTarget => (tag === undefined ? { properties } : { tag, properties });
+const message = (tag: string | undefined, properties: Record<string, string> = {}): FilterTarget =>
+  tag === undefined ? { properties } : { tag, properties };
 
 describe('tag filters', () => {
   it('* , an empty expression, blanks and no filter at all match every message, with or without a tag', () => {
-    for (const spec of [undefined, { type: 'TAG', expression: '*' }, { type: 'TAG', expression: '' }, { type: 'TAG', expression: '   ' }, { type: 'TAG', expression: ' * ' }] as const) {
+    for (const spec of [
+      undefined,
+      { type: 'TAG', expression: '*' },
+      { type: 'TAG', expression: '' },
+      { type: 'TAG', expression: '   ' },
+      { type: 'TAG', expression: ' * ' },
+    ] as const) {
       const predicate = compileFilter(spec);
       expect(predicate(message('TagA'))).toBe(true);
       expect(predicate(message(undefined))).toBe(true);
@@ -65,12 +72,16 @@ describe('SQL92 filters over messages', () => {
 
   it('refuses a bad expression with FilterSyntaxError saying what and where', () => {
     expect(() => compileFilter({ type: 'SQL92', expression: "lane = 'gray' AND" })).toThrow(FilterSyntaxError);
-    expect(() => compileFilter({ type: 'SQL92', expression: "lane = 'gray' AND" })).toThrow(/unexpected end of the expression at column 18/);
+    expect(() => compileFilter({ type: 'SQL92', expression: "lane = 'gray' AND" })).toThrow(
+      /unexpected end of the expression at column 18/,
+    );
     expect(() => compileFilter({ type: 'SQL92', expression: '' })).toThrow(/empty/);
   });
 
   it('refuses an unknown filter type', () => {
-    expect(() => compileFilter({ type: 'REGEX', expression: '.*' } as unknown as { type: 'TAG'; expression: string })).toThrow(/unknown filter type 'REGEX'/);
+    expect(() =>
+      compileFilter({ type: 'REGEX', expression: '.*' } as unknown as { type: 'TAG'; expression: string }),
+    ).toThrow(/unknown filter type 'REGEX'/);
   });
 });
 

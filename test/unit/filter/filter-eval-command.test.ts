@@ -22,7 +22,9 @@ describe('ferry filter eval, one line of --stdin', () => {
   });
 
   it('reports a filter that does not parse as error: with the parse message', () => {
-    expect(evaluateFilterLine('{"expression": "a >", "properties": {}}')).toBe("error: unexpected end of the expression at column 4: expected a property name, a literal or '('");
+    expect(evaluateFilterLine('{"expression": "a >", "properties": {}}')).toBe(
+      "error: unexpected end of the expression at column 4: expected a property name, a literal or '('",
+    );
   });
 
   it('reports a malformed line as error: and goes on', () => {
@@ -30,19 +32,29 @@ describe('ferry filter eval, one line of --stdin', () => {
     expect(evaluateFilterLine('')).toMatch(/^error: the line is not valid JSON/);
     expect(evaluateFilterLine('[1]')).toMatch(/^error: each line must be a JSON object/);
     expect(evaluateFilterLine('{"properties": {}}')).toBe('error: the line has no "expression" string');
-    expect(evaluateFilterLine('{"expression": "a = 1", "properties": [1]}')).toMatch(/^error: properties must be a JSON object/);
-    expect(evaluateFilterLine('{"expression": "a = 1", "properties": {"a": {"b": 1}}}')).toBe("error: property 'a' must be a string, number, boolean or null, not object");
+    expect(evaluateFilterLine('{"expression": "a = 1", "properties": [1]}')).toMatch(
+      /^error: properties must be a JSON object/,
+    );
+    expect(evaluateFilterLine('{"expression": "a = 1", "properties": {"a": {"b": 1}}}')).toBe(
+      "error: property 'a' must be a string, number, boolean or null, not object",
+    );
   });
 
   it('gives parse errors as outcomes rather than exceptions', () => {
     expect(evaluateFilter("lane = 'gray'", { lane: 'gray' })).toEqual({ matches: true });
-    expect(evaluateFilter("lane = 'gray", {})).toEqual({ error: "unterminated string literal at column 8: close it with ' (write '' for a quote inside a string)" });
+    expect(evaluateFilter("lane = 'gray", {})).toEqual({
+      error: "unterminated string literal at column 8: close it with ' (write '' for a quote inside a string)",
+    });
   });
 });
 
 describe('ferry filter eval, the command', () => {
   it('prints true or false and exits 0', async () => {
-    expect(await run("lane = 'gray'", { properties: '{"lane": "gray"}' })).toEqual({ status: 0, out: 'true\n', err: '' });
+    expect(await run("lane = 'gray'", { properties: '{"lane": "gray"}' })).toEqual({
+      status: 0,
+      out: 'true\n',
+      err: '',
+    });
     expect(await run("lane = 'gray'", {})).toEqual({ status: 0, out: 'false\n', err: '' });
   });
 
@@ -65,7 +77,12 @@ describe('ferry filter eval, the command', () => {
   });
 
   it('with --stdin writes one line per input line, in order, and exits 0', async () => {
-    const input = ['{"expression": "a > 5", "properties": {"a": 7}}', 'nope', '{"expression": "a >"}', '{"expression": "b = TRUE", "properties": {"b": true}}'].join('\n');
+    const input = [
+      '{"expression": "a > 5", "properties": {"a": 7}}',
+      'nope',
+      '{"expression": "a >"}',
+      '{"expression": "b = TRUE", "properties": {"b": true}}',
+    ].join('\n');
     const result = await run(undefined, { stdin: true }, `${input}\n`);
     expect(result.status).toBe(0);
     const lines = result.out.trimEnd().split('\n');

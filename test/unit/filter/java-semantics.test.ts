@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EVALUATION_ABORT } from '../../../lambda/core/filter/errors.ts';
-import { compareDoubles, compareJava, javaBooleanValueOf, negateJava, parseJavaDouble, parseJavaInt, parseJavaLong } from '../../../lambda/core/filter/java-semantics.ts';
+import {
+  compareDoubles,
+  compareJava,
+  javaBooleanValueOf,
+  negateJava,
+  parseJavaDouble,
+  parseJavaInt,
+  parseJavaLong,
+} from '../../../lambda/core/filter/java-semantics.ts';
 
 describe('Java parsing, as Integer/Long/Double.valueOf', () => {
   it('parses integers with an optional sign and nothing else, within 32 bits', () => {
@@ -8,7 +16,8 @@ describe('Java parsing, as Integer/Long/Double.valueOf', () => {
     expect(parseJavaInt('+42')).toBe(42);
     expect(parseJavaInt('-2147483648')).toBe(-2147483648);
     expect(Object.is(parseJavaInt('-0'), 0)).toBe(true);
-    for (const text of ['', '+', '-', ' 42', '42 ', '4.2', '1e3', '2147483648', '0x10', '١٢x']) expect(parseJavaInt(text), text).toBeUndefined();
+    for (const text of ['', '+', '-', ' 42', '42 ', '4.2', '1e3', '2147483648', '0x10', '١٢x'])
+      expect(parseJavaInt(text), text).toBeUndefined();
   });
 
   it('accepts the Unicode decimal digits Character.digit accepts', () => {
@@ -34,7 +43,8 @@ describe('Java parsing, as Integer/Long/Double.valueOf', () => {
     expect(parseJavaDouble('NaN')).toBeNaN();
     expect(parseJavaDouble('0x1.8p1')).toBe(3);
     expect(parseJavaDouble('-0x.8p0')).toBe(-0.5);
-    for (const text of ['', '.', 'e3', '1e', '1_000', 'NaNf', '0x10', 'infinity', '1,5', '\u00a01']) expect(parseJavaDouble(text), text).toBeUndefined();
+    for (const text of ['', '.', 'e3', '1e', '1_000', 'NaNf', '0x10', 'infinity', '1,5', '\u00a01'])
+      expect(parseJavaDouble(text), text).toBeUndefined();
   });
 
   it('reads only "true", in any case, as Boolean.valueOf true', () => {

@@ -127,7 +127,14 @@ describe('ported from RocketMQ ExpressionTest', () => {
   });
 
   it('testContains_has_not_string_1 and _2, testContains_string_has_nothing: refused at parse time', () => {
-    for (const expression of ['value contains x', 'value not contains x', 'value contains 123', 'value not contains 123', "'axb' contains ", "'axb' not contains "]) {
+    for (const expression of [
+      'value contains x',
+      'value not contains x',
+      'value contains 123',
+      'value not contains 123',
+      "'axb' contains ",
+      "'axb' not contains ",
+    ]) {
       expect(() => compileSql92(expression), expression).toThrow(FilterSyntaxError);
     }
   });
@@ -176,7 +183,12 @@ describe('ported from RocketMQ ParserTest', () => {
 
   it('testParse_invalid, testParse_decimalOverFlow, testParse_floatOverFlow, testParse_illegalBetween', () => {
     const longFloat = `1${'111111111111111111111111111111111111111111111111111'.repeat(2048)}.${'1'.repeat(100)}`;
-    for (const expression of ['a and between 2 and 10', 'a > 100000000000000000000000', `a > ${longFloat}`, ' a between 10 and 0']) {
+    for (const expression of [
+      'a and between 2 and 10',
+      'a > 100000000000000000000000',
+      `a > ${longFloat}`,
+      ' a between 10 and 0',
+    ]) {
       expect(() => compileSql92(expression)).toThrow(FilterSyntaxError);
     }
   });
@@ -184,7 +196,10 @@ describe('ported from RocketMQ ParserTest', () => {
   it('testEquals: blanks between tokens do not change the filter', () => {
     const spaced = compileSql92('a=3  and    b<>4 And c>5 AND d<=4');
     const compact = compileSql92('a=3 and b<>4 And c>5 AND d<=4');
-    for (const properties of [{ a: '3', b: '5', c: '6', d: '1' }, { a: '3', b: '4', c: '6', d: '1' }]) {
+    for (const properties of [
+      { a: '3', b: '5', c: '6', d: '1' },
+      { a: '3', b: '4', c: '6', d: '1' },
+    ]) {
       expect(spaced(properties)).toBe(compact(properties));
     }
   });
@@ -205,7 +220,8 @@ describe('ported from RocketMQ LogicExpressionTest: the truth tables of AND and 
     ['null', 'false', 'false', 'null'],
     ['null', 'null', 'null', 'null'],
   ];
-  const truthOf = (expression: string): Truth => (evaluate(expression, {}) ? 'true' : evaluate(`NOT (${expression})`, {}) ? 'false' : 'null');
+  const truthOf = (expression: string): Truth =>
+    evaluate(expression, {}) ? 'true' : evaluate(`NOT (${expression})`, {}) ? 'false' : 'null';
 
   it.each(rows)('%s AND %s is %s, %s OR %s is %s', (left, right, and, or) => {
     expect(truthOf(`${literal[left]} AND ${literal[right]}`)).toBe(and);

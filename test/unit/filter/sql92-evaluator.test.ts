@@ -118,13 +118,31 @@ describe('SQL92 BETWEEN, IN and string tests', () => {
 
 describe('SQL92 null handling', () => {
   it('a missing property never matches a comparison', () => {
-    for (const expression of ["a = 'x'", "a <> 'x'", 'a > 1', 'a >= 1', 'a < 1', 'a <= 1', 'a BETWEEN 1 AND 2', 'a NOT BETWEEN 1 AND 2', "a IN ('x')", "a NOT IN ('x')"]) {
+    for (const expression of [
+      "a = 'x'",
+      "a <> 'x'",
+      'a > 1',
+      'a >= 1',
+      'a < 1',
+      'a <= 1',
+      'a BETWEEN 1 AND 2',
+      'a NOT BETWEEN 1 AND 2',
+      "a IN ('x')",
+      "a NOT IN ('x')",
+    ]) {
       expect(matches(expression, {}), expression).toBe(false);
     }
   });
 
   it('a missing property never matches a string test, not even a NOT form', () => {
-    for (const expression of ["a CONTAINS 'x'", "a NOT CONTAINS 'x'", "a STARTSWITH 'x'", "a NOT STARTSWITH 'x'", "a ENDSWITH 'x'", "a NOT ENDSWITH 'x'"]) {
+    for (const expression of [
+      "a CONTAINS 'x'",
+      "a NOT CONTAINS 'x'",
+      "a STARTSWITH 'x'",
+      "a NOT STARTSWITH 'x'",
+      "a ENDSWITH 'x'",
+      "a NOT ENDSWITH 'x'",
+    ]) {
       expect(matches(expression, {}), expression).toBe(false);
     }
   });

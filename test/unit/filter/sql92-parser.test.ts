@@ -20,20 +20,57 @@ describe('SQL92 lexer', () => {
   it('reads keywords in any case, and identifiers with letters, digits, _ and $', () => {
     expect(types('a is NOT null aNd b In')).toEqual(['ID', 'IS', 'NOT', 'NULL', 'AND', 'ID', 'IN', 'EOF']);
     expect(tokenize('$price_2')[0]).toMatchObject({ type: 'ID', text: '$price_2' });
-    expect(types('contains StartsWith ENDSWITH between true False')).toEqual(['CONTAINS', 'STARTSWITH', 'ENDSWITH', 'BETWEEN', 'TRUE', 'FALSE', 'EOF']);
+    expect(types('contains StartsWith ENDSWITH between true False')).toEqual([
+      'CONTAINS',
+      'STARTSWITH',
+      'ENDSWITH',
+      'BETWEEN',
+      'TRUE',
+      'FALSE',
+      'EOF',
+    ]);
   });
 
   it('takes the longest number, as JavaCC does: 1.5 and 5E10 are decimals, 007 is three integers', () => {
-    expect(types('1.5 5. .5 5E10 1.5e-3 10 10L')).toEqual(['FLOAT', 'FLOAT', 'FLOAT', 'FLOAT', 'FLOAT', 'DECIMAL', 'DECIMAL', 'EOF']);
+    expect(types('1.5 5. .5 5E10 1.5e-3 10 10L')).toEqual([
+      'FLOAT',
+      'FLOAT',
+      'FLOAT',
+      'FLOAT',
+      'FLOAT',
+      'DECIMAL',
+      'DECIMAL',
+      'EOF',
+    ]);
     expect(types('007')).toEqual(['DECIMAL', 'DECIMAL', 'DECIMAL', 'EOF']);
     expect(types('10bbb')).toEqual(['DECIMAL', 'ID', 'EOF']);
   });
 
   it('reads the two-character operators as one token', () => {
-    expect(types('a<>b a>=b a<=b a<b a>b a=b')).toEqual(['ID', '<>', 'ID', 'ID', '>=', 'ID', 'ID', '<=', 'ID', 'ID', '<', 'ID', 'ID', '>', 'ID', 'ID', '=', 'ID', 'EOF']);
+    expect(types('a<>b a>=b a<=b a<b a>b a=b')).toEqual([
+      'ID',
+      '<>',
+      'ID',
+      'ID',
+      '>=',
+      'ID',
+      'ID',
+      '<=',
+      'ID',
+      'ID',
+      '<',
+      'ID',
+      'ID',
+      '>',
+      'ID',
+      'ID',
+      '=',
+      'ID',
+      'EOF',
+    ]);
   });
 
-  it("skips white space and comments, but -- without a line break is two minus signs", () => {
+  it('skips white space and comments, but -- without a line break is two minus signs', () => {
     expect(types('a /* note */ = -- comment\n 1')).toEqual(['ID', '=', 'DECIMAL', 'EOF']);
     expect(types('a > --5')).toEqual(['ID', '>', '-', '-', 'DECIMAL', 'EOF']);
   });
@@ -41,8 +78,16 @@ describe('SQL92 lexer', () => {
 
 describe('SQL92 parser', () => {
   it('builds comparisons of a property with a literal', () => {
-    expect(parseSql92("lane = 'gray'")).toMatchObject({ kind: 'equal', left: { kind: 'property', name: 'lane' }, right: { kind: 'string', value: 'gray' } });
-    expect(parseSql92('amount >= 20')).toMatchObject({ kind: 'relational', operator: '>=', right: { kind: 'number', value: { type: 'int', value: 20 } } });
+    expect(parseSql92("lane = 'gray'")).toMatchObject({
+      kind: 'equal',
+      left: { kind: 'property', name: 'lane' },
+      right: { kind: 'string', value: 'gray' },
+    });
+    expect(parseSql92('amount >= 20')).toMatchObject({
+      kind: 'relational',
+      operator: '>=',
+      right: { kind: 'number', value: { type: 'int', value: 20 } },
+    });
   });
 
   it("decodes '' inside a string literal as one quote", () => {
@@ -52,46 +97,86 @@ describe('SQL92 parser', () => {
   it('types integer literals as Integer within 32 bits and Long beyond, and decimals as Double', () => {
     expect(parseSql92('a = 2147483647')).toMatchObject({ right: { value: { type: 'int', value: 2147483647 } } });
     expect(parseSql92('a = 2147483648')).toMatchObject({ right: { value: { type: 'long', value: 2147483648 } } });
-    expect(parseSql92('a = 9223372036854775807L')).toMatchObject({ right: { value: { type: 'long', value: 9223372036854775807n } } });
+    expect(parseSql92('a = 9223372036854775807L')).toMatchObject({
+      right: { value: { type: 'long', value: 9223372036854775807n } },
+    });
     expect(parseSql92('a = 3.1E10')).toMatchObject({ right: { value: { type: 'double', value: 3.1e10 } } });
   });
 
   it('reads a negative number as a negation of a positive literal, as RocketMQ does', () => {
-    expect(parseSql92('a > -5')).toMatchObject({ right: { kind: 'negate', operand: { kind: 'number', value: { value: 5 } } } });
+    expect(parseSql92('a > -5')).toMatchObject({
+      right: { kind: 'negate', operand: { kind: 'number', value: { value: 5 } } },
+    });
     expect(parseSql92('a > +5')).toMatchObject({ right: { kind: 'number', value: { value: 5 } } });
   });
 
   it('binds AND tighter than OR', () => {
-    expect(parseSql92('a = 1 OR b = 2 AND c = 3')).toMatchObject({ kind: 'or', left: { kind: 'equal' }, right: { kind: 'and' } });
+    expect(parseSql92('a = 1 OR b = 2 AND c = 3')).toMatchObject({
+      kind: 'or',
+      left: { kind: 'equal' },
+      right: { kind: 'and' },
+    });
     expect(parseSql92('(a = 1 OR b = 2) AND c = 3')).toMatchObject({ kind: 'and', left: { kind: 'or' } });
   });
 
   it('binds NOT to the next value only, as RocketMQ does: NOT a = 1 is (NOT a) = 1', () => {
-    expect(parseSql92('NOT a = 1')).toMatchObject({ kind: 'equal', left: { kind: 'not', operand: { kind: 'booleanCast' } }, right: { kind: 'number' } });
+    expect(parseSql92('NOT a = 1')).toMatchObject({
+      kind: 'equal',
+      left: { kind: 'not', operand: { kind: 'booleanCast' } },
+      right: { kind: 'number' },
+    });
     expect(parseSql92('NOT (a = 1)')).toMatchObject({ kind: 'not', operand: { kind: 'equal' } });
   });
 
   it('rewrites <>, BETWEEN, NOT BETWEEN, IS NULL and IS NOT NULL the way SelectorParser does', () => {
     expect(parseSql92('a <> 1')).toMatchObject({ kind: 'not', operand: { kind: 'equal' } });
-    expect(parseSql92('a BETWEEN 2 AND 10')).toMatchObject({ kind: 'and', left: { kind: 'relational', operator: '>=' }, right: { kind: 'relational', operator: '<=' } });
-    expect(parseSql92('a NOT BETWEEN 2 AND 10')).toMatchObject({ kind: 'or', left: { operator: '<' }, right: { operator: '>' } });
+    expect(parseSql92('a BETWEEN 2 AND 10')).toMatchObject({
+      kind: 'and',
+      left: { kind: 'relational', operator: '>=' },
+      right: { kind: 'relational', operator: '<=' },
+    });
+    expect(parseSql92('a NOT BETWEEN 2 AND 10')).toMatchObject({
+      kind: 'or',
+      left: { operator: '<' },
+      right: { operator: '>' },
+    });
     expect(parseSql92('a IS NULL')).toMatchObject({ kind: 'equal', right: { kind: 'null' } });
-    expect(parseSql92('a IS NOT NULL')).toMatchObject({ kind: 'not', operand: { kind: 'equal', right: { kind: 'null' } } });
+    expect(parseSql92('a IS NOT NULL')).toMatchObject({
+      kind: 'not',
+      operand: { kind: 'equal', right: { kind: 'null' } },
+    });
   });
 
   it('builds IN, NOT IN and the string tests with their literals', () => {
     expect(parseSql92("region IN ('eu', 'us')")).toMatchObject({ kind: 'in', values: ['eu', 'us'], negated: false });
     expect(parseSql92("region not in ('eu')")).toMatchObject({ kind: 'in', values: ['eu'], negated: true });
-    expect(parseSql92("a CONTAINS 'x'")).toMatchObject({ kind: 'stringTest', operator: 'CONTAINS', negated: false, search: 'x' });
-    expect(parseSql92("a NOT STARTSWITH 'x'")).toMatchObject({ kind: 'stringTest', operator: 'STARTSWITH', negated: true });
-    expect(parseSql92("'axb' endswith 'b'")).toMatchObject({ kind: 'stringTest', operator: 'ENDSWITH', operand: { kind: 'string' } });
+    expect(parseSql92("a CONTAINS 'x'")).toMatchObject({
+      kind: 'stringTest',
+      operator: 'CONTAINS',
+      negated: false,
+      search: 'x',
+    });
+    expect(parseSql92("a NOT STARTSWITH 'x'")).toMatchObject({
+      kind: 'stringTest',
+      operator: 'STARTSWITH',
+      negated: true,
+    });
+    expect(parseSql92("'axb' endswith 'b'")).toMatchObject({
+      kind: 'stringTest',
+      operator: 'ENDSWITH',
+      operand: { kind: 'string' },
+    });
   });
 
   it('accepts a bare property, TRUE, FALSE and NULL as a whole filter', () => {
     expect(parseSql92('flag')).toMatchObject({ kind: 'booleanCast', operand: { name: 'flag' } });
     expect(parseSql92('TRUE')).toMatchObject({ kind: 'boolean', value: true });
     expect(parseSql92('NULL')).toMatchObject({ kind: 'null' });
-    expect(parseSql92('a AND b')).toMatchObject({ kind: 'and', left: { kind: 'booleanCast' }, right: { kind: 'booleanCast' } });
+    expect(parseSql92('a AND b')).toMatchObject({
+      kind: 'and',
+      left: { kind: 'booleanCast' },
+      right: { kind: 'booleanCast' },
+    });
   });
 
   it('accepts what RocketMQ accepts even where it looks odd: reversed NOT BETWEEN bounds, a literal on the left', () => {

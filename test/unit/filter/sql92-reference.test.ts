@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { EVALUATION_ABORT, FilterSyntaxError } from '../../../lambda/core/filter/errors.ts';
 import { compileSql92 } from '../../../lambda/core/filter/index.ts';
-import { compareDoubles, compareJava, doubleOrAbort, javaValueOf, negateJava } from '../../../lambda/core/filter/java-semantics.ts';
+import {
+  compareDoubles,
+  compareJava,
+  doubleOrAbort,
+  javaValueOf,
+  negateJava,
+} from '../../../lambda/core/filter/java-semantics.ts';
 import type { JavaValue } from '../../../lambda/core/filter/java-semantics.ts';
 import type { Sql92Expression } from '../../../lambda/core/filter/sql92-ast.ts';
 import { parseSql92 } from '../../../lambda/core/filter/sql92-parser.ts';
@@ -57,7 +63,10 @@ function evaluate(node: Sql92Expression, properties: Properties): JavaValue {
       if (left === null) return null;
       const right = evaluate(node.right, properties);
       if (right === null) return null;
-      const order = typeof left === 'string' && typeof right === 'string' ? compareDoubles(doubleOrAbort(left), doubleOrAbort(right)) : compareJava(left, right);
+      const order =
+        typeof left === 'string' && typeof right === 'string'
+          ? compareDoubles(doubleOrAbort(left), doubleOrAbort(right))
+          : compareJava(left, right);
       return { '>': order > 0, '>=': order >= 0, '<': order < 0, '<=': order <= 0 }[node.operator];
     }
     case 'in': {
@@ -68,7 +77,12 @@ function evaluate(node: Sql92Expression, properties: Properties): JavaValue {
       if (node.search === '') return false;
       const value = evaluate(node.operand, properties);
       if (typeof value !== 'string') return false;
-      const found = node.operator === 'CONTAINS' ? value.includes(node.search) : node.operator === 'STARTSWITH' ? value.startsWith(node.search) : value.endsWith(node.search);
+      const found =
+        node.operator === 'CONTAINS'
+          ? value.includes(node.search)
+          : node.operator === 'STARTSWITH'
+            ? value.startsWith(node.search)
+            : value.endsWith(node.search);
       return found !== node.negated;
     }
   }
@@ -97,7 +111,20 @@ function randomSource(seed: number): (below: number) => number {
 
 const PROPERTIES = ['a', 'b', 'c'];
 const LITERALS = ['5', '-3', '2.5', "'x'", "'5'", '2147483648'];
-const VALUES: (string | number | boolean | undefined)[] = [undefined, '5', '3', '-3', '2.5', 'x', 'true', '', 'abc', '2147483649', 5, true];
+const VALUES: (string | number | boolean | undefined)[] = [
+  undefined,
+  '5',
+  '3',
+  '-3',
+  '2.5',
+  'x',
+  'true',
+  '',
+  'abc',
+  '2147483649',
+  5,
+  true,
+];
 
 function generateLeaf(pick: (below: number) => number): string {
   const property = PROPERTIES[pick(PROPERTIES.length)]!;
@@ -124,7 +151,13 @@ function generateCondition(pick: (below: number) => number, depth: number): stri
   if (depth === 0 || pick(3) === 0) return generateLeaf(pick);
   const left = generateCondition(pick, depth - 1);
   const right = generateCondition(pick, depth - 1);
-  return [`NOT (${left})`, `(${left}) AND (${right})`, `(${left}) OR (${right})`, `${left} AND ${right}`, `${left} OR ${right}`][pick(5)]!;
+  return [
+    `NOT (${left})`,
+    `(${left}) AND (${right})`,
+    `(${left}) OR (${right})`,
+    `${left} AND ${right}`,
+    `${left} OR ${right}`,
+  ][pick(5)]!;
 }
 
 function generateProperties(pick: (below: number) => number): Properties {
@@ -151,7 +184,9 @@ describe('compiled SQL92 filters against a plain walk of RocketMQ semantics', ()
       }
       for (let sample = 0; sample < 12; sample++) {
         const properties = generateProperties(pick);
-        expect(predicate(properties), `${expression} with ${JSON.stringify(properties)}`).toBe(referenceMatches(expression, properties));
+        expect(predicate(properties), `${expression} with ${JSON.stringify(properties)}`).toBe(
+          referenceMatches(expression, properties),
+        );
         compared++;
       }
     }
