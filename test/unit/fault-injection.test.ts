@@ -60,7 +60,7 @@ describe('fault injection (chaos runs only)', () => {
     sqs.destroy();
   });
 
-  it('is wired into the clients Ferry builds when the variable is set', async () => {
+  it('is never in the clients the Lambda handlers build, only where a caller adds it as middleware', async () => {
     // The SDK reads region and credentials from the process environment, as in Lambda.
     for (const [name, value] of Object.entries({
       AWS_REGION: 'us-east-1',
@@ -68,8 +68,12 @@ describe('fault injection (chaos runs only)', () => {
       AWS_SECRET_ACCESS_KEY: 'x',
     }))
       vi.stubEnv(name, value);
-    const { sqs } = createClients({ AWS_ENDPOINT_URL_SQS: endpoint, FERRY_CHAOS_FAULT_RATE: '1' });
-    await expect(sqs.send(new ListQueuesCommand({}))).rejects.toThrow(/chaos/);
+    const env = { AWS_ENDPOINT_URL_SQS: endpoint, FERRY_CHAOS_FAULT_RATE: '1' };
+    const plain = createClients(env);
+    await expect(plain.sqs.send(new ListQueuesCommand({}))).resolves.toBeDefined();
+    const settings = faultSettingsFrom(env)!;
+    const faulty = createClients(env, (service, stack) => injectFaults(service, stack, settings));
+    await expect(faulty.sqs.send(new ListQueuesCommand({}))).rejects.toThrow(/chaos/);
     vi.unstubAllEnvs();
   });
 
