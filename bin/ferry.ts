@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// The `ferry` command line: the local stack, sending, receiving and tracing messages, trying filters, smoke checks.
-import { Command } from 'commander';
-import { registerFilterCommand } from './commands/filter-eval.ts';
-import { registerLocalCommand } from './commands/local.ts';
-import { registerMessageCommands } from './commands/messages.ts';
-import { registerSmokeCommand } from './commands/smoke.ts';
+// The `ferry` command line: the local stack, topics and groups, sending, receiving and tracing, filters, smoke checks.
+import { FerryApiError } from '../client/index.ts';
+import { ferryProgram } from './program.ts';
 
-const program = new Command('ferry').description('Ferry: business messaging on serverless AWS');
-registerLocalCommand(program);
-registerMessageCommands(program);
-registerFilterCommand(program);
-registerSmokeCommand(program);
-await program.parseAsync();
+try {
+  await ferryProgram().parseAsync();
+} catch (error) {
+  // An API refusal or an unreachable API is the user's to fix: say what, without a stack trace.
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  if (error instanceof FerryApiError) console.error(`ferry: ${error.message}`);
+  else if (cause?.code === 'ECONNREFUSED')
+    console.error(
+      `ferry: no Ferry API answers at ${process.env.FERRY_URL ?? 'the local stack'} (is \`npm start\` running? set FERRY_URL)`,
+    );
+  else throw error;
+  process.exitCode = 1;
+}

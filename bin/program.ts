@@ -1,0 +1,17 @@
+// The `ferry` command tree, built without running it, so that tests drive the same commands users type.
+import { Command } from 'commander';
+import { registerAdminCommands } from './commands/admin.ts';
+import { registerFilterCommand } from './commands/filter-eval.ts';
+import { registerLocalCommand } from './commands/local.ts';
+import { registerMessageCommands } from './commands/messages.ts';
+import { registerSmokeCommand } from './commands/smoke.ts';
+
+export function ferryProgram(): Command {
+  const program = new Command('ferry').description('Ferry: business messaging on serverless AWS');
+  registerLocalCommand(program);
+  registerAdminCommands(program);
+  registerMessageCommands(program);
+  registerFilterCommand(program);
+  registerSmokeCommand(program);
+  return program;
+}
