@@ -1,35 +1,14 @@
 // The HTTP API front door: an API Gateway HTTP API, IAM authorisation on every route, a throttled $default stage with access logs.
 import { Stack } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FrontDoor, FrontDoorProps } from './front-door.ts';
+import { accessLogFormat, accessLogGroup, type FrontDoor, type FrontDoorProps } from './front-door.ts';
 
 /** The stage with no name in the URL; execute-api ARNs name it `$default` like any other stage. */
 const DEFAULT_STAGE = '$default';
-
-/** Fields of one access log line (HTTP API `$context` variables), one JSON object per request. */
-const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  caller: '$context.identity.caller',
-  userArn: '$context.identity.userArn',
-  httpMethod: '$context.httpMethod',
-  path: '$context.path',
-  routeKey: '$context.routeKey',
-  protocol: '$context.protocol',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  error: '$context.error.message',
-  integrationError: '$context.integrationErrorMessage',
-};
 
 export function createHttpFrontDoor(
   scope: Construct,
@@ -52,17 +31,14 @@ export function createHttpFrontDoor(
 
 /** The `$default` stage, so that the URL has no stage segment; answers its URL. */
 function addDefaultStage(scope: Construct, api: HttpApi, props: FrontDoorProps): string {
-  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
-    retention: props.functions.logRetention,
-    removalPolicy: props.functions.removalPolicy,
-  });
+  const accessLogs = accessLogGroup(scope, props);
   const stage = api.addStage('DefaultStage', {
     stageName: DEFAULT_STAGE,
     autoDeploy: true,
     throttle: props.throttle,
     accessLogSettings: {
       destination: new LogGroupLogDestination(accessLogs),
-      format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      format: accessLogFormat({ routeKey: '$context.routeKey' }),
     },
   });
   return stage.url;

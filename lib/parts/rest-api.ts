@@ -1,7 +1,6 @@
 // The REST API front door (for LocalStack's free plan): an API Gateway REST API, IAM authorisation on every method, a proxy to the API function.
 import { Stack } from 'aws-cdk-lib';
 import {
-  AccessLogFormat,
   AuthorizationType,
   EndpointType,
   LambdaIntegration,
@@ -9,41 +8,18 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FrontDoor, FrontDoorProps } from './front-door.ts';
+import { accessLogFormat, accessLogGroup, type FrontDoor, type FrontDoorProps } from './front-door.ts';
 
 /** The stage, which a REST API's URL names: `https://<id>.execute-api.<region>.amazonaws.com/prod/`. */
 const STAGE = 'prod';
-
-/** Fields of one access log line (REST API `$context` variables), one JSON object per request. */
-const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  caller: '$context.identity.caller',
-  userArn: '$context.identity.userArn',
-  httpMethod: '$context.httpMethod',
-  path: '$context.path',
-  resourcePath: '$context.resourcePath',
-  protocol: '$context.protocol',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  error: '$context.error.message',
-  integrationError: '$context.integrationErrorMessage',
-};
 
 export function createRestFrontDoor(
   scope: Construct,
   apiFunction: IFunction,
   props: FrontDoorProps,
 ): FrontDoor & { restApi: RestApi } {
-  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
-    retention: props.functions.logRetention,
-    removalPolicy: props.functions.removalPolicy,
-  });
+  const accessLogs = accessLogGroup(scope, props);
   const restApi = new RestApi(scope, 'RestApi', {
     restApiName: `${Stack.of(scope).stackName}-${scope.node.id}`,
     description: 'Ferry: business messaging (RocketMQ semantics) on serverless AWS',
@@ -55,7 +31,7 @@ export function createRestFrontDoor(
       ...(props.throttle.rateLimit === undefined ? {} : { throttlingRateLimit: props.throttle.rateLimit }),
       ...(props.throttle.burstLimit === undefined ? {} : { throttlingBurstLimit: props.throttle.burstLimit }),
       accessLogDestination: new LogGroupLogDestination(accessLogs),
-      accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      accessLogFormat: accessLogFormat({ resourcePath: '$context.resourcePath' }),
     },
     // Every method, the proxy's included, requires SigV4-signed requests, as every route of the HTTP API does.
     defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
