@@ -28,7 +28,7 @@ export function createAwsPorts(
   return {
     catalog: new DynamoCatalog(clients.documents, config.tableName),
     store,
-    queues: new SqsQueues(clients.sqs, config.queuePrefix),
+    queues: new SqsQueues(clients.sqs, config.queuePrefix, config.stackName),
     checkClient: httpCheckClient,
     wheel,
     clock: systemClock,
