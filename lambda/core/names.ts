@@ -16,7 +16,7 @@ export const MESSAGE_GROUP_RULE =
  * A queue prefix is 1 to 8 letters or digits and then `-`, e.g. `ferry-`. The `-` ends every prefix and no prefix has
  * one before it, so one prefix is never the start of another (`ab-` does not start `ab-c-` because `ab-c` is no
  * prefix): two Ferries with different prefixes never name, nor are granted by IAM (`<prefix>*`), each other's queues.
- * Equal prefixes in one account and region are refused at deploy (see lib/parts/queue-prefix-claim.ts).
+ * Equal prefixes in one account and region are refused at deploy (a CloudFormation export per prefix, lib/parts/queues.ts).
  */
 export const QUEUE_PREFIX_PATTERN = /^[A-Za-z0-9]{1,8}-$/;
 export const QUEUE_PREFIX_RULE = "1 to 8 letters or digits followed by '-' (e.g. 'ferry-')";
