@@ -1,5 +1,5 @@
 // The Ferry construct: the table, the API, dispatch, stream redrive, the tick and alarms, for any stack; see lib/parts/.
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table, WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
@@ -24,7 +24,7 @@ import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi, type FrontDoorKind } from './parts/api.ts';
 import { createDispatch } from './parts/dispatch.ts';
 import type { SharedFunctionProps } from './parts/function.ts';
-import { DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
+import { claimQueuePrefix, DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
 import { createStreamRedrive } from './parts/stream-redrive.ts';
 import { createTable } from './parts/table.ts';
 import { createTick, type TickTrigger } from './parts/tick.ts';
@@ -33,8 +33,9 @@ import { createTick, type TickTrigger } from './parts/tick.ts';
 export interface FerryProps {
   /**
    * Prefix of every consumer-group queue that Ferry creates at run time; IAM grants SQS access by this prefix only.
-   * 1 to 7 of `A-Z a-z 0-9 _ -`: an SQS name holds at most 80 characters, and a group name (up to 64) and
-   * `-dlq.fifo` (9) follow the prefix. Give each Ferry in one account and region its own prefix.
+   * 1 to 8 letters or digits and a final `-`: with no other `-`, one prefix never starts another's queue names. Each
+   * Ferry in one account and region needs its own: the construct claims it with a CloudFormation export
+   * (`ferry-queue-prefix-<prefix>`), so a second stack with the same prefix fails to deploy.
    * @default 'ferry-'
    */
   readonly queuePrefix?: string;
@@ -96,7 +97,13 @@ const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 }
 const DEFAULT_STREAM_RETRY_ATTEMPTS = 10;
 
 /** Variables the construct owns; a user's `environment` must not silently point a function at another table or prefix. */
-const RESERVED_ENVIRONMENT = ['FERRY_TABLE_NAME', 'FERRY_QUEUE_PREFIX', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'];
+const RESERVED_ENVIRONMENT = [
+  'FERRY_TABLE_NAME',
+  'FERRY_QUEUE_PREFIX',
+  'FERRY_STACK_NAME',
+  'POWERTOOLS_SERVICE_NAME',
+  'NODE_OPTIONS',
+];
 
 /**
  * Ferry: RocketMQ-style business messaging on serverless AWS. One DynamoDB table (the commit point; its stream is the
@@ -149,6 +156,7 @@ export class Ferry extends Construct {
   constructor(scope: Construct, id: string, props: FerryProps = {}) {
     super(scope, id);
     this.queuePrefix = validQueuePrefix(props.queuePrefix ?? DEFAULT_QUEUE_PREFIX);
+    claimQueuePrefix(this, this.queuePrefix);
     validEnvironment(props.environment ?? {});
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = createTable(this, { removalPolicy, warmThroughput: props.warmThroughput });
@@ -268,6 +276,8 @@ export class Ferry extends Construct {
         ...props.environment,
         FERRY_TABLE_NAME: this.table.tableName,
         FERRY_QUEUE_PREFIX: this.queuePrefix,
+        // The `ferry:stack` tag of every queue this Ferry creates, and which queues it may adopt.
+        FERRY_STACK_NAME: Stack.of(this).stackName,
         POWERTOOLS_SERVICE_NAME: 'ferry',
         NODE_OPTIONS: '--enable-source-maps',
       },

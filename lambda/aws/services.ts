@@ -6,6 +6,7 @@ import { TimerWheel } from '../core/timers.ts';
 import { readConfig } from '../core/config.ts';
 import { systemClock, type Ports } from '../core/ports.ts';
 import { createServices, type FerryServices } from '../core/services.ts';
+import { HealthProblem } from '../core/health-problem.ts';
 import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { LoggedFaults } from './fault-log.ts';
@@ -28,7 +29,7 @@ export function createAwsPorts(
   return {
     catalog: new DynamoCatalog(clients.documents, config.tableName),
     store,
-    queues: new SqsQueues(clients.sqs, config.queuePrefix),
+    queues: new SqsQueues(clients.sqs, config.queuePrefix, config.stackName),
     checkClient: httpCheckClient,
     wheel,
     clock: systemClock,
@@ -39,7 +40,7 @@ export function createAwsPorts(
       table: async () => {
         const { Table } = await clients.dynamoDb.send(new DescribeTableCommand({ TableName: config.tableName }));
         if (Table?.TableStatus !== 'ACTIVE')
-          throw new Error(`table ${config.tableName} is ${Table?.TableStatus ?? 'missing'}`);
+          throw new HealthProblem(`table ${config.tableName} is ${Table?.TableStatus ?? 'missing'}`);
       },
       // Without the tick, delayed messages and transaction check-backs stop: users must see that.
       tick: async () => {
@@ -47,7 +48,7 @@ export function createAwsPorts(
         const late = lastTickAt === undefined ? Infinity : Date.now() - lastTickAt;
         // Three missed intervals, and never less than 30 s: a tick that is slow once (a sweep, a loaded laptop) is not a stopped one.
         if (late > Math.max(3 * config.tickSeconds * 1000, TICK_LATE_MIN_MS)) {
-          throw new Error(
+          throw new HealthProblem(
             lastTickAt === undefined
               ? 'the tick has not run yet'
               : `the tick last ran ${Math.round(late / 1000)} s ago (every ${config.tickSeconds} s expected)`,
@@ -66,7 +67,9 @@ export function createAwsPorts(
 async function scheduleEnabled(scheduler: SchedulerClient, name: string, groupName: string): Promise<void> {
   const { State } = await scheduler.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
   if (State !== 'ENABLED')
-    throw new Error(`the tick schedule ${name} is ${State ?? 'missing'}: delayed messages and check-backs are stopped`);
+    throw new HealthProblem(
+      `the tick schedule ${name} is ${State ?? 'missing'}: delayed messages and check-backs are stopped`,
+    );
 }
 
 export function createAwsServices(

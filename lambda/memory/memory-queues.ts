@@ -6,6 +6,7 @@ import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';
 import type {
   Clock,
+  GroupQueueUrls,
   IncomingMessage,
   OutgoingMessage,
   QueueBacklog,
@@ -48,15 +49,17 @@ export class MemoryQueues implements QueueService {
     private readonly queuePrefix = 'ferry-',
   ) {}
 
+  /** Nothing but Ferry creates queues here, so there is no foreign queue to refuse (the SQS adapter checks tags). */
   async ensureGroupQueues(
     group: string,
-    options: { fifo: boolean; maxDeliveryAttempts: number },
-  ): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
-    const deadLetterQueueUrl = this.ensureQueue(
-      deadLetterQueueName(this.queuePrefix, group, options.fifo),
-      options.fifo,
-    );
-    const queueUrl = this.ensureQueue(groupQueueName(this.queuePrefix, group, options.fifo), options.fifo);
+    options: { fifo: boolean; maxDeliveryAttempts: number; current?: GroupQueueUrls },
+  ): Promise<GroupQueueUrls> {
+    const deadLetterQueueUrl =
+      options.current?.deadLetterQueueUrl ??
+      this.ensureQueue(deadLetterQueueName(this.queuePrefix, group, options.fifo), options.fifo);
+    const queueUrl =
+      options.current?.queueUrl ??
+      this.ensureQueue(groupQueueName(this.queuePrefix, group, options.fifo), options.fifo);
     this.queues.get(queueUrl)!.redrive = { deadLetterQueueUrl, maxReceiveCount: options.maxDeliveryAttempts };
     return { queueUrl, deadLetterQueueUrl };
   }

@@ -40,8 +40,9 @@ export interface Api extends FrontDoor {
  * Exactly the SQS calls of `lambda/aws/sqs-queues.ts` that the API makes: CreateQueue and SetQueueAttributes (a
  * group's queue pair), GetQueueAttributes (the dead-letter queue's ARN, backlog figures), DeleteQueue,
  * ReceiveMessage, DeleteMessageBatch (ack, authorised as DeleteMessage), ChangeMessageVisibility (nack, visibility),
- * SendMessageBatch (dead-letter redrive, authorised as SendMessage). No PurgeQueue, no message move task, no
- * GetQueueUrl: nothing calls them.
+ * SendMessageBatch (dead-letter redrive, authorised as SendMessage), TagQueue (tags given to CreateQueue, and the tags
+ * of a group's queues made before queues were tagged) and ListQueueTags (whose a queue of that name is). No
+ * PurgeQueue, no message move task, no GetQueueUrl: nothing calls them.
  */
 const API_QUEUE_ACTIONS = [
   'sqs:CreateQueue',
@@ -52,6 +53,8 @@ const API_QUEUE_ACTIONS = [
   'sqs:DeleteMessage',
   'sqs:ChangeMessageVisibility',
   'sqs:SendMessage',
+  'sqs:TagQueue',
+  'sqs:ListQueueTags',
 ];
 
 export function createApi(scope: Construct, props: ApiProps): Api {

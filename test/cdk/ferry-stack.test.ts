@@ -87,6 +87,7 @@ describe('the functions', () => {
   const sharedEnvironment = {
     FERRY_TABLE_NAME: { Ref: tableId },
     FERRY_QUEUE_PREFIX: 'ferry-',
+    FERRY_STACK_NAME: 'Ferry',
     POWERTOOLS_SERVICE_NAME: 'ferry',
     NODE_OPTIONS: '--enable-source-maps',
   };
@@ -252,6 +253,8 @@ describe('permissions', () => {
         'sqs:DeleteMessage',
         'sqs:ChangeMessageVisibility',
         'sqs:SendMessage',
+        'sqs:TagQueue',
+        'sqs:ListQueueTags',
       ].sort(),
     );
   });
@@ -309,9 +312,11 @@ describe('permissions', () => {
         'sqs:DeleteMessage',
         'sqs:DeleteQueue',
         'sqs:GetQueueAttributes',
+        'sqs:ListQueueTags',
         'sqs:ReceiveMessage',
         'sqs:SendMessage',
         'sqs:SetQueueAttributes',
+        'sqs:TagQueue',
       ].sort(),
     );
     expect(allowed(ferry.dispatcherFunction)).toEqual(
@@ -456,13 +461,32 @@ describe('construction', () => {
     ]);
   });
 
-  it.each(['', 'toolong-', 'bad.one', 'sp ace', 'ferry/'])(
+  it.each(['', 'toolong12-', 'bad.one-', 'sp ace-', 'ferry/', 'ferry', 'dev_1-', 'a-b-'])(
     'refuses the queue prefix %j before creating anything',
     (queuePrefix) => {
       const scope = new Stack(new App(), 'Invalid');
-      expect(() => new Ferry(scope, 'Ferry', { queuePrefix })).toThrow(/queuePrefix must be 1 to 7 of A-Z a-z 0-9 _ -/);
+      expect(() => new Ferry(scope, 'Ferry', { queuePrefix })).toThrow(
+        /queuePrefix must be 1 to 8 letters or digits followed by '-'/,
+      );
     },
   );
+
+  it('claims its queue prefix with an export that is unique in the account and region, so a second stack with it fails to deploy', () => {
+    template.hasOutput('*', { Value: 'ferry-', Export: { Name: 'ferry-queue-prefix-ferry' } });
+    const scope = new Stack(new App(), 'Two');
+    new Ferry(scope, 'One', { queuePrefix: 'shared-' });
+    expect(() => new Ferry(scope, 'Other', { queuePrefix: 'shared-' })).toThrow(/another Ferry in stack Two/);
+    expect(() => new Ferry(scope, 'Third', { queuePrefix: 'own-' })).not.toThrow();
+  });
+
+  it("names its stack in every function's FERRY_STACK_NAME, the queues' ferry:stack tag", () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FERRY_STACK_NAME: 'Ferry' }) },
+    });
+    expect(() => new Ferry(new Stack(new App(), 'S'), 'F', { environment: { FERRY_STACK_NAME: 'x' } })).toThrow(
+      /FERRY_STACK_NAME/,
+    );
+  });
 
   it('refuses an environment that would override the table or the queue prefix', () => {
     const scope = new Stack(new App(), 'Reserved');
@@ -475,7 +499,7 @@ describe('construction', () => {
     const custom = synthFerryStack(
       {
         ferry: {
-          queuePrefix: 'dev_1-',
+          queuePrefix: 'dev1-',
           removalPolicy: RemovalPolicy.DESTROY,
           environment: { FERRY_TIMER_LEAD_SECONDS: '60' },
         },
@@ -484,10 +508,10 @@ describe('construction', () => {
       { bundle: false },
     );
     custom.template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ FERRY_QUEUE_PREFIX: 'dev_1-', FERRY_TIMER_LEAD_SECONDS: '60' }) },
+      Environment: { Variables: Match.objectLike({ FERRY_QUEUE_PREFIX: 'dev1-', FERRY_TIMER_LEAD_SECONDS: '60' }) },
     });
     const prefixed = identityStatements(custom.template).filter(({ statement }) =>
-      JSON.stringify(statement.Resource).includes(':dev_1-*'),
+      JSON.stringify(statement.Resource).includes(':dev1-*'),
     );
     // The API, the dispatcher, the stream redrive and the tick's sweep.
     expect(prefixed).toHaveLength(4);
@@ -495,7 +519,7 @@ describe('construction', () => {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
     });
-    custom.template.hasOutput('QueuePrefix', { Value: 'dev_1-' });
+    custom.template.hasOutput('QueuePrefix', { Value: 'dev1-' });
   });
 });
 

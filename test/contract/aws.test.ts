@@ -34,7 +34,7 @@ async function awsAdapters(options: { table: boolean }): Promise<Adapters> {
   return {
     store: new DynamoMessageStore(clients.documents, tableName, 72, wheel),
     catalog: new DynamoCatalog(clients.documents, tableName),
-    queues: new SqsQueues(clients.sqs, `c${id}`),
+    queues: new SqsQueues(clients.sqs, `c${id}-`, 'contract'),
     wheel,
     now: () => systemClock.now(),
     passTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

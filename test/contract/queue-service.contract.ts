@@ -60,7 +60,21 @@ export function queueServiceContract(name: string, make: AdaptersFactory, gaps: 
       expect(await adapters.queues.ensureGroupQueues(name, { fifo: false, maxDeliveryAttempts: 5 })).toEqual(first);
       const fifo = await adapters.queues.ensureGroupQueues(name, { fifo: true, maxDeliveryAttempts: 16 });
       expect(fifo.queueUrl).toMatch(/\.fifo$/);
-      expect(fifo.deadLetterQueueUrl).toMatch(/-dlq\.fifo$/);
+      expect(fifo.deadLetterQueueUrl).toMatch(/\.fifo$/);
+      expect(fifo.deadLetterQueueUrl).not.toBe(fifo.queueUrl);
+    });
+
+    it('keeps the queues a group already has (its catalog entry) when asked again', async () => {
+      const current = await adapters.queues.ensureGroupQueues(`g${randomBytes(4).toString('hex')}`, {
+        fifo: false,
+        maxDeliveryAttempts: 16,
+      });
+      const again = await adapters.queues.ensureGroupQueues(`g${randomBytes(4).toString('hex')}`, {
+        fifo: false,
+        maxDeliveryAttempts: 5,
+        current,
+      });
+      expect(again).toEqual(current);
     });
 
     it('delivers a sent message with its first receive count, and never again once deleted', async () => {

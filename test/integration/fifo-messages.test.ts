@@ -62,7 +62,7 @@ describe.each(ENGINE_MODES)('FIFO messages (%s engines)', (mode) => {
   it('a group subscribed to a FIFO topic gets FIFO queues', async () => {
     const group = await stack.client.putGroup('fifo-probe', [{ topic: 'order-events' }]);
     expect(group.queueUrl).toMatch(/\.fifo$/);
-    expect(group.deadLetterQueueUrl).toMatch(/-dlq\.fifo$/);
+    expect(group.deadLetterQueueUrl).toMatch(/-d-fifo-probe\.fifo$/);
     await stack.client.call('DELETE', '/v1/groups/fifo-probe');
   });
 

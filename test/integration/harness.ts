@@ -28,7 +28,7 @@ export async function startTestStack(
     engines: enginesFor(options.engines ?? 'in memory'),
     env: {
       FERRY_TABLE_NAME: `ferry-test-${id}`,
-      FERRY_QUEUE_PREFIX: `t${id}`,
+      FERRY_QUEUE_PREFIX: `t${id}-`,
       FERRY_CATALOG_CACHE_SECONDS: '0',
       FERRY_TICK_SECONDS: '1',
       FERRY_TIMER_SHARDS: '2',

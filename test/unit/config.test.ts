@@ -30,6 +30,17 @@ describe('configuration', () => {
     });
   });
 
+  it("refuses a queue prefix that could overlap another's: not letters or digits and one final '-'", () => {
+    for (const prefix of ['ferry', 'dev_1-', 'a-b-', '123456789-'])
+      expect(() => readConfig({ FERRY_QUEUE_PREFIX: prefix })).toThrow(
+        /FERRY_QUEUE_PREFIX must be 1 to 8 letters or digits/,
+      );
+    expect(readConfig({ FERRY_QUEUE_PREFIX: 'dev1-', FERRY_STACK_NAME: 'Dev' })).toMatchObject({
+      queuePrefix: 'dev1-',
+      stackName: 'Dev',
+    });
+  });
+
   it('refuses a setting that is not a number, naming the variable', () => {
     expect(() => readConfig({ FERRY_MAX_BODY_BYTES: 'lots' })).toThrow(/FERRY_MAX_BODY_BYTES/);
     expect(() => readConfig({ FERRY_MAX_BODY_BYTES: '0' })).toThrow(/FERRY_MAX_BODY_BYTES/);

@@ -20,11 +20,11 @@ describe('names', () => {
     for (const bad of ['', 'x'.repeat(65), 'a.b', 'a b', 'ä']) expect(NAME_PATTERN.test(bad)).toBe(false);
   });
 
-  it('give queue names within SQS’s 80 characters for the longest group name and a 7-character prefix', () => {
+  it('give queue names within SQS’s 80 characters for the longest group name and the longest prefix', () => {
     const longest = 'g'.repeat(64);
-    expect(deadLetterQueueName('ferry-x', longest, true).length).toBeLessThanOrEqual(80);
-    expect(groupQueueName('ferry-', 'billing', false)).toBe('ferry-billing');
-    expect(groupQueueName('ferry-', 'billing', true)).toBe('ferry-billing.fifo');
-    expect(deadLetterQueueName('ferry-', 'billing', true)).toBe('ferry-billing-dlq.fifo');
+    expect(deadLetterQueueName('ferryxyz-', longest, true).length).toBeLessThanOrEqual(80);
+    expect(groupQueueName('ferry-', 'billing', false)).toBe('ferry-q-billing');
+    expect(groupQueueName('ferry-', 'billing', true)).toBe('ferry-q-billing.fifo');
+    expect(deadLetterQueueName('ferry-', 'billing', true)).toBe('ferry-d-billing.fifo');
   });
 });

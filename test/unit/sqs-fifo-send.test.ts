@@ -37,7 +37,7 @@ describe('SQS adapter, FIFO send', () => {
   it("puts at most one message of a message group in one SendMessageBatch, and sends a group's next only after", async () => {
     const { client, batches } = fakeSqs(() => undefined);
     const messages = [fifo('a1', 'a'), fifo('a2', 'a'), fifo('b1', 'b'), fifo('a3', 'a'), fifo('b2', 'b')];
-    expect(await new SqsQueues(client, 'ferry-').send('https://sqs/q.fifo', messages)).toEqual({ failed: [] });
+    expect(await new SqsQueues(client, 'ferry-', 'test').send('https://sqs/q.fifo', messages)).toEqual({ failed: [] });
     expect(batches.map((batch) => batch.map((entry) => entry.Id))).toEqual([['a1', 'b1'], ['a2', 'b2'], ['a3']]);
   });
 
@@ -53,7 +53,7 @@ describe('SQS adapter, FIFO send', () => {
       fifo('b2', 'b'),
       fifo('b3', 'b'),
     ];
-    const { failed } = await new SqsQueues(client, 'ferry-').send('https://sqs/q.fifo', messages);
+    const { failed } = await new SqsQueues(client, 'ferry-', 'test').send('https://sqs/q.fifo', messages);
     expect(failed.map((failure) => [failure.id, failure.kind])).toEqual([
       ['a2', 'transient'],
       ['a3', 'transient'],
@@ -66,7 +66,7 @@ describe('SQS adapter, FIFO send', () => {
     const { client } = fakeSqs((entry) =>
       entry.Id === 'a1' ? { code: 'InvalidParameterValue', senderFault: true } : undefined,
     );
-    const { failed } = await new SqsQueues(client, 'ferry-').send('https://sqs/q.fifo', [
+    const { failed } = await new SqsQueues(client, 'ferry-', 'test').send('https://sqs/q.fifo', [
       fifo('a1', 'a'),
       fifo('a2', 'a'),
     ]);
@@ -75,7 +75,7 @@ describe('SQS adapter, FIFO send', () => {
 
   it('a throttled or KMS-refused entry is transient, whatever its sender-fault flag says', async () => {
     const { client } = fakeSqs(() => ({ code: 'KmsThrottled', senderFault: true }));
-    const { failed } = await new SqsQueues(client, 'ferry-').send('https://sqs/q', [{ id: '0', body: 'x' }]);
+    const { failed } = await new SqsQueues(client, 'ferry-', 'test').send('https://sqs/q', [{ id: '0', body: 'x' }]);
     expect(failed[0]?.kind).toBe('transient');
   });
 });
