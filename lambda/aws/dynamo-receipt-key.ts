@@ -1,8 +1,9 @@
-// The deployment's receipt-handle key, kept in the table: created once by the first instance that needs it (a
+// The deployment's receipt-handle key, kept in the table: created once by the first receive that needs it (a
 // conditional put, so that racing cold starts agree on one key), then cached for the life of the instance.
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ReceiptKeys } from '../core/ports.ts';
 import { RECEIPT_KEY_ITEM } from './table-layout.ts';
 
 /**
@@ -10,13 +11,14 @@ import { RECEIPT_KEY_ITEM } from './table-layout.ts';
  * permission, client or service; and whoever can read the key from the table can write the trace there directly, so
  * a forged handle would give them nothing more.
  */
-export function dynamoReceiptKey(documents: DynamoDBDocumentClient, tableName: string): () => Promise<Uint8Array> {
-  let cached: Promise<Uint8Array> | undefined;
+export function dynamoReceiptKeys(documents: DynamoDBDocumentClient, tableName: string): ReceiptKeys {
+  let cached: Uint8Array | undefined;
   const read = async (): Promise<Uint8Array | undefined> => {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: RECEIPT_KEY_ITEM, ConsistentRead: true }),
     );
-    return Item?.key instanceof Uint8Array ? Item.key : undefined;
+    if (Item?.key instanceof Uint8Array) cached = Item.key;
+    return cached;
   };
   const create = async (): Promise<Uint8Array> => {
     const key = randomBytes(32);
@@ -28,7 +30,7 @@ export function dynamoReceiptKey(documents: DynamoDBDocumentClient, tableName: s
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return key;
+      return (cached = key);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // Another instance created it first: use that one.
@@ -38,11 +40,9 @@ export function dynamoReceiptKey(documents: DynamoDBDocumentClient, tableName: s
       return stored;
     }
   };
-  return () => {
-    cached ??= (async () => (await read()) ?? (await create()))().catch((error: unknown) => {
-      cached = undefined; // a failed read is tried again by the next call
-      throw error;
-    });
-    return cached;
+  return {
+    signingKey: async () => cached ?? (await read()) ?? (await create()),
+    // No key yet means no handle was ever signed: a check creates nothing.
+    verifyingKey: async () => cached ?? (await read()),
   };
 }

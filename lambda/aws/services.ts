@@ -12,7 +12,7 @@ import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { LoggedFaults } from './fault-log.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
-import { dynamoReceiptKey } from './dynamo-receipt-key.ts';
+import { dynamoReceiptKeys } from './dynamo-receipt-key.ts';
 import { SqsQueues } from './sqs-queues.ts';
 
 type Env = Record<string, string | undefined>;
@@ -34,7 +34,7 @@ export function createAwsPorts(
     queues: new SqsQueues(clients.sqs, config.queuePrefix),
     checkClient: createHttpCheckClient(createOutboundPost(config.endpointRules, resolveHost)),
     resolve: resolveHost,
-    receiptKey: dynamoReceiptKey(clients.documents, config.tableName),
+    receiptKeys: dynamoReceiptKeys(clients.documents, config.tableName),
     wheel,
     clock: systemClock,
     config,

@@ -2,7 +2,7 @@
 import { NotFoundError, ValidationError } from './errors.ts';
 import { refOf } from './message-ref.ts';
 import type { ConsumerGroup, DeliveredMessage } from './model.ts';
-import type { Clock, FaultLog, IncomingMessage, MessageStore, QueueService, TraceEntry } from './ports.ts';
+import type { Clock, FaultLog, IncomingMessage, MessageStore, QueueService, ReceiptKeys, TraceEntry } from './ports.ts';
 import { QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
@@ -31,12 +31,12 @@ export class Consumer {
     private readonly clock: Clock,
     private readonly faults: FaultLog,
     /** The deployment's key for receipt handles (read once per instance, then cached by the adapter). */
-    private readonly receiptKey: () => Promise<Uint8Array>,
+    private readonly receiptKeys: ReceiptKeys,
   ) {}
 
   async receive(groupName: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
     const group = await this.requireGroup(groupName);
-    const key = await this.receiptKey();
+    const key = await this.receiptKeys.signingKey();
     const wanted = options.maxMessages ?? 1;
     const received: ReceivedMessage[] = [];
     let bytes = 0;
@@ -90,7 +90,7 @@ export class Consumer {
 
   async ack(groupName: string, receiptHandles: string[]): Promise<AckResult> {
     const group = await this.requireGroup(groupName);
-    const key = await this.receiptKey();
+    const key = await this.receiptKeys.verifyingKey();
     // Every handle is checked before any is deleted: one forged handle refuses the whole call, and nothing changes.
     const handles = receiptHandles.map((encoded) => ({ encoded, handle: decodeReceiptHandle(encoded, key) }));
     const { failed } = await this.queues.delete(
@@ -120,7 +120,7 @@ export class Consumer {
     retryAfterSeconds?: number,
   ): Promise<{ retryAfterSeconds: number }> {
     const group = await this.requireGroup(groupName);
-    const handle = decodeReceiptHandle(receiptHandle, await this.receiptKey());
+    const handle = decodeReceiptHandle(receiptHandle, await this.receiptKeys.verifyingKey());
     const delay = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
     checkVisibility(delay, 'retryAfterSeconds');
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, delay);
@@ -133,7 +133,7 @@ export class Consumer {
   async changeVisibility(groupName: string, receiptHandle: string, invisibleSeconds: number): Promise<void> {
     const group = await this.requireGroup(groupName);
     checkVisibility(invisibleSeconds, 'invisibleSeconds');
-    const handle = decodeReceiptHandle(receiptHandle, await this.receiptKey());
+    const handle = decodeReceiptHandle(receiptHandle, await this.receiptKeys.verifyingKey());
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, invisibleSeconds);
   }
 

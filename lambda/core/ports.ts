@@ -266,6 +266,13 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** Everything the core's services are built on: one implementation of each port (AWS, or in memory for tests). */
+/** The deployment's receipt-handle key: created when the first handle is signed; a check never creates it. */
+export interface ReceiptKeys {
+  signingKey(): Promise<Uint8Array>;
+  /** Undefined while no handle was ever signed. */
+  verifyingKey(): Promise<Uint8Array | undefined>;
+}
+
 export interface Ports {
   catalog: CatalogStore;
   store: MessageStore;
@@ -274,7 +281,7 @@ export interface Ports {
   /** Resolves a check URL's host name when it is registered, so that a name aimed inward is refused at once. */
   resolve: Resolve;
   /** The key receipt handles are signed with: the same for every instance of one deployment. */
-  receiptKey: () => Promise<Uint8Array>;
+  receiptKeys: ReceiptKeys;
   wheel: TimerWheel;
   clock: Clock;
   config: FerryConfig;

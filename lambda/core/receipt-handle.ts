@@ -26,10 +26,15 @@ export function encodeReceiptHandle(handle: ReceiptHandle, key: Uint8Array): str
   return `${payload}.${mac(payload, key).toString('base64url')}`;
 }
 
-/** The handle, if this deployment signed it as it is; else a 400 (malformed, altered, forged, or unsigned and older). */
-export function decodeReceiptHandle(encoded: string, key: Uint8Array): ReceiptHandle {
+/**
+ * The handle, if this deployment signed it as it is; else a 400 (malformed, altered, forged, or unsigned and older).
+ * `key` is undefined while the deployment has signed no handle.
+ */
+export function decodeReceiptHandle(encoded: string, key: Uint8Array | undefined): ReceiptHandle {
   const [payload, signature, ...rest] = encoded.split('.');
   if (payload === undefined || signature === undefined || rest.length > 0) throw malformed();
+  // No key: this deployment never signed a handle, so this one cannot be its own.
+  if (key === undefined) throw notSigned();
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(payload, key);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw notSigned();

@@ -56,7 +56,7 @@ export function createServices(ports: Ports): FerryServices {
       ports.store,
       ports.clock,
       ports.faults,
-      ports.receiptKey,
+      ports.receiptKeys,
     ),
     dispatcher,
     decisions: new Decisions(ports.store, ports.clock),

@@ -36,7 +36,7 @@ export function createMemoryPorts(
     checkClient: options.checkClient ?? unanswered,
     // No name resolves unless the test says what it resolves to.
     resolve: options.resolve ?? (async () => []),
-    receiptKey: async () => receiptKey,
+    receiptKeys: { signingKey: async () => receiptKey, verifyingKey: async () => receiptKey },
     wheel,
     clock,
     config,

@@ -14,9 +14,12 @@ const handle = {
   messageGroup: 'order-42',
 };
 
-function refusal(encoded: string, withKey: Uint8Array = key): { code: string; status: number } {
+function refusal(
+  encoded: string,
+  withKey: { key: Uint8Array | undefined } = { key },
+): { code: string; status: number } {
   try {
-    decodeReceiptHandle(encoded, withKey);
+    decodeReceiptHandle(encoded, withKey.key);
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
     return { code: (error as ValidationError).code, status: (error as ValidationError).status };
@@ -41,6 +44,13 @@ describe('receipt handle', () => {
   it('refuses a handle signed with another key (another deployment, or made up)', () => {
     const elsewhere = encodeReceiptHandle(handle, randomBytes(32));
     expect(refusal(elsewhere)).toEqual({ code: 'RECEIPT_HANDLE_SIGNATURE_MISMATCH', status: 400 });
+  });
+
+  it('refuses every handle while the deployment has no key (it never signed one)', () => {
+    expect(refusal(encodeReceiptHandle(handle, key), { key: undefined })).toEqual({
+      code: 'RECEIPT_HANDLE_SIGNATURE_MISMATCH',
+      status: 400,
+    });
   });
 
   it('refuses an unsigned handle of the older format, and malformed ones, as INVALID_RECEIPT_HANDLE', () => {
