@@ -95,8 +95,17 @@ export interface FerryProps {
 const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 };
 const DEFAULT_STREAM_RETRY_ATTEMPTS = 10;
 
-/** Variables the construct owns; a user's `environment` must not silently point a function at another table or prefix. */
-const RESERVED_ENVIRONMENT = ['FERRY_TABLE_NAME', 'FERRY_QUEUE_PREFIX', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'];
+/**
+ * Variables the construct owns; a user's `environment` must not silently point a function at another table or prefix,
+ * nor let check-backs reach private addresses.
+ */
+const RESERVED_ENVIRONMENT = [
+  'FERRY_TABLE_NAME',
+  'FERRY_QUEUE_PREFIX',
+  'FERRY_ENDPOINT_POLICY',
+  'POWERTOOLS_SERVICE_NAME',
+  'NODE_OPTIONS',
+];
 
 /**
  * Ferry: RocketMQ-style business messaging on serverless AWS. One DynamoDB table (the commit point; its stream is the
@@ -268,6 +277,8 @@ export class Ferry extends Construct {
         ...props.environment,
         FERRY_TABLE_NAME: this.table.tableName,
         FERRY_QUEUE_PREFIX: this.queuePrefix,
+        // Check-backs (and pushes) go to https on public addresses only: never into the account's network.
+        FERRY_ENDPOINT_POLICY: 'public',
         POWERTOOLS_SERVICE_NAME: 'ferry',
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -87,6 +87,7 @@ describe('the functions', () => {
   const sharedEnvironment = {
     FERRY_TABLE_NAME: { Ref: tableId },
     FERRY_QUEUE_PREFIX: 'ferry-',
+    FERRY_ENDPOINT_POLICY: 'public',
     POWERTOOLS_SERVICE_NAME: 'ferry',
     NODE_OPTIONS: '--enable-source-maps',
   };
