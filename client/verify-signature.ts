@@ -14,12 +14,14 @@ export interface VerifyOptions {
  */
 export function verifyFerrySignature(
   body: string | Uint8Array,
-  header: string | null | undefined,
+  header: string | readonly string[] | null | undefined,
   secrets: string | readonly string[],
   options: VerifyOptions = {},
 ): boolean {
-  if (typeof header !== 'string') return false;
-  const parts = header.split(',').map((part) => part.trim().split('='));
+  // Node types an unknown header as string | string[]; Ferry sends it once.
+  const value = Array.isArray(header) ? header[0] : header;
+  if (typeof value !== 'string') return false;
+  const parts = value.split(',').map((part) => part.trim().split('='));
   const timestamp = parts.find(([key]) => key === 't')?.[1];
   const signatures = parts.filter(([key, value]) => key === 'v1' && value !== undefined).map(([, value]) => value!);
   if (timestamp === undefined || !/^\d+$/.test(timestamp) || signatures.length === 0) return false;
