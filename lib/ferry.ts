@@ -96,11 +96,15 @@ export interface FerryProps {
 const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 };
 const DEFAULT_STREAM_RETRY_ATTEMPTS = 10;
 
-/** Variables the construct owns; a user's `environment` must not silently point a function at another table or prefix. */
+/**
+ * Variables the construct owns; a user's `environment` must not silently point a function at another table or prefix,
+ * nor let check-backs reach private addresses.
+ */
 const RESERVED_ENVIRONMENT = [
   'FERRY_TABLE_NAME',
   'FERRY_QUEUE_PREFIX',
   'FERRY_STACK_NAME',
+  'FERRY_ENDPOINT_POLICY',
   'POWERTOOLS_SERVICE_NAME',
   'NODE_OPTIONS',
 ];
@@ -278,6 +282,8 @@ export class Ferry extends Construct {
         FERRY_QUEUE_PREFIX: this.queuePrefix,
         // The `ferry:stack` tag of every queue this Ferry creates, and which queues it may adopt.
         FERRY_STACK_NAME: Stack.of(this).stackName,
+        // Check-backs (and pushes) go to https on public addresses only: never into the account's network.
+        FERRY_ENDPOINT_POLICY: 'public',
         POWERTOOLS_SERVICE_NAME: 'ferry',
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -224,12 +224,10 @@ export const ProducerGroupParams = z.object({ name: pathName('producer group', '
 
 export const ProducerGroupInput = z
   .object({
-    checkUrl: z
-      .string()
-      .min(1)
-      .max(2048)
-      .optional()
-      .openapi({ description: 'https:// endpoint Ferry POSTs check-backs to; absent: the producer pulls its checks.' }),
+    checkUrl: z.string().min(1).max(2048).optional().openapi({
+      description:
+        'https:// endpoint Ferry POSTs signed check-backs to, on a public address in AWS; absent: the producer pulls its checks.',
+    }),
   })
   .strict()
   .openapi('ProducerGroupInput');
@@ -237,6 +235,41 @@ export const ProducerGroupInput = z
 export const ProducerGroup = z
   .object({ name: z.string(), checkUrl: z.string().optional(), createdAt: z.string() })
   .openapi('ProducerGroup');
+
+export const ProducerGroupCreated = ProducerGroup.extend({
+  signingSecret: z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        'The secret check-backs are signed with (Ferry-Signature header), answered once: by the PUT that creates the ' +
+        'group (or gives one created before secrets existed its first). Keep it; GET never shows it.',
+    }),
+}).openapi('ProducerGroupCreated');
+
+export const RotateSecretInput = z
+  .object({
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60 * 60)
+      .optional()
+      .openapi({
+        description:
+          'How long the previous secret keeps signing too (check-backs carry both signatures meanwhile); 86400 (24 h) by default, 0 ends it at once.',
+      }),
+  })
+  .strict()
+  .openapi('RotateSecretInput');
+
+export const RotatedSecret = z
+  .object({
+    name: z.string(),
+    signingSecret: z.string(),
+    previousSecretValidUntil: z.string().optional(),
+  })
+  .openapi('RotatedSecret');
 
 export const Check = z
   .object({

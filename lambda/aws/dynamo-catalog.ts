@@ -128,16 +128,26 @@ export class DynamoCatalog implements CatalogStore {
     if (Item === undefined) return undefined;
     const group: ProducerGroup = { name: String(Item.name), createdAt: String(Item.createdAt) };
     if (typeof Item.checkUrl === 'string') group.checkUrl = Item.checkUrl;
+    if (Array.isArray(Item.signingSecrets))
+      group.signingSecrets = Item.signingSecrets as ProducerGroup['signingSecrets'];
+    if (typeof Item.revision === 'number') group.revision = Item.revision;
     return group;
   }
 
-  async putProducerGroup(group: ProducerGroup): Promise<void> {
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...producerKey(group.name), kind: 'PRODUCER_GROUP', ...group },
-      }),
-    );
+  async putProducerGroup(group: ProducerGroup, previous: ProducerGroup | undefined): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...producerKey(group.name), kind: 'PRODUCER_GROUP', ...group },
+          ...unchangedSince(previous),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   private queryCatalog(prefix: string): Promise<Record<string, unknown>[]> {
@@ -153,6 +163,14 @@ export class DynamoCatalog implements CatalogStore {
       ConsistentRead: true,
     });
   }
+}
+
+/** The condition that the producer group item is still as `previous` was read (items written before revisions: none). */
+function unchangedSince(previous: ProducerGroup | undefined) {
+  if (previous === undefined) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  if (previous.revision === undefined)
+    return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revision)' };
+  return { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previous.revision } };
 }
 
 function toTopic(item: Record<string, unknown>): Topic {

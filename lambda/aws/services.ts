@@ -1,7 +1,9 @@
 // Builds Ferry's services on DynamoDB and SQS, configured from the environment: the same in AWS, LocalStack and the local stack.
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { httpCheckClient } from '../http/http-check-client.ts';
+import { createHttpCheckClient } from '../http/http-check-client.ts';
+import { createOutboundPost } from '../http/outbound-post.ts';
+import { resolveHost } from '../http/resolve-host.ts';
 import { TimerWheel } from '../core/timers.ts';
 import { readConfig } from '../core/config.ts';
 import { systemClock, type Ports } from '../core/ports.ts';
@@ -11,6 +13,7 @@ import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { LoggedFaults } from './fault-log.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
+import { dynamoReceiptKeys } from './dynamo-receipt-key.ts';
 import { SqsQueues } from './sqs-queues.ts';
 
 type Env = Record<string, string | undefined>;
@@ -30,7 +33,9 @@ export function createAwsPorts(
     catalog: new DynamoCatalog(clients.documents, config.tableName),
     store,
     queues: new SqsQueues(clients.sqs, config.queuePrefix, config.stackName),
-    checkClient: httpCheckClient,
+    checkClient: createHttpCheckClient(createOutboundPost(config.endpointRules, resolveHost)),
+    resolve: resolveHost,
+    receiptKeys: dynamoReceiptKeys(clients.documents, config.tableName),
     wheel,
     clock: systemClock,
     config,

@@ -97,6 +97,9 @@ export const dedupKey = (topic: string, key: string) => ({ pk: `DEDUP#${topic}`,
 /** The prepared messages a producer group without a check endpoint has been asked to decide. */
 export const pullChecksPartition = (producerGroup: string) => `CHECKS#${producerGroup}`;
 
+/** The key receipt handles are signed with: one item, written once by the first instance that needs it. */
+export const RECEIPT_KEY_ITEM = { pk: 'KEY', sk: 'RECEIPT_HANDLE' } as const;
+
 // The catalog -------------------------------------------------------------------------------------------------------
 
 /** Topics, groups and producer groups share one partition: the catalog is small and read whole. */

@@ -1,4 +1,5 @@
 // Ferry's runtime settings, read once from the environment; the same variables configure AWS, LocalStack and the local stack.
+import type { EndpointPolicy, EndpointRules } from './endpoint-rules.ts';
 
 import { QUEUE_PREFIX_PATTERN, QUEUE_PREFIX_RULE } from './names.ts';
 
@@ -37,8 +38,12 @@ export interface FerryConfig {
   txnCheckMax: number;
   /** FERRY_TXN_CHECK_TIMEOUT_SECONDS: how long a producer's check endpoint may take to answer. */
   txnCheckTimeoutSeconds: number;
-  /** FERRY_ALLOW_HTTP_LOOPBACK: accept http:// check and push URLs on 127.0.0.1/localhost (the local stack sets it). */
-  allowHttpLoopback: boolean;
+  /**
+   * Where check-backs (and pushes) may go: FERRY_ENDPOINT_POLICY `public` (the default, and what the construct sets:
+   * https to public addresses only) or `local` (the local stack: http on loopback too); AWS_LAMBDA_RUNTIME_API, which
+   * Lambda sets, is never a target.
+   */
+  endpointRules: EndpointRules;
   /** FERRY_TICK_SCHEDULE_NAME / FERRY_TICK_SCHEDULE_GROUP: the EventBridge Scheduler schedule whose state health reports (AWS). */
   tickScheduleName?: string;
   tickScheduleGroup: string;
@@ -67,7 +72,10 @@ export function readConfig(env: Env = process.env): FerryConfig {
     txnCheckIntervalSeconds: positiveNumber(env, 'FERRY_TXN_CHECK_INTERVAL_SECONDS', 60),
     txnCheckMax: Math.floor(positiveNumber(env, 'FERRY_TXN_CHECK_MAX', 15)),
     txnCheckTimeoutSeconds: positiveNumber(env, 'FERRY_TXN_CHECK_TIMEOUT_SECONDS', 3),
-    allowHttpLoopback: env.FERRY_ALLOW_HTTP_LOOPBACK === 'true',
+    endpointRules: {
+      policy: endpointPolicy(env.FERRY_ENDPOINT_POLICY),
+      ...(env.AWS_LAMBDA_RUNTIME_API ? { runtimeApi: env.AWS_LAMBDA_RUNTIME_API } : {}),
+    },
     ...(env.FERRY_TICK_SCHEDULE_NAME ? { tickScheduleName: env.FERRY_TICK_SCHEDULE_NAME } : {}),
     tickScheduleGroup: env.FERRY_TICK_SCHEDULE_GROUP ?? 'default',
     ...(env.FERRY_TICK_SHARD_FUNCTION ? { tickShardFunction: env.FERRY_TICK_SHARD_FUNCTION } : {}),
@@ -86,6 +94,12 @@ function queuePrefix(prefix: string): string {
     throw new Error(`FERRY_QUEUE_PREFIX must be ${QUEUE_PREFIX_RULE}, got '${prefix}'`);
   }
   return prefix;
+}
+
+function endpointPolicy(raw: string | undefined): EndpointPolicy {
+  if (raw === undefined || raw === '' || raw === 'public') return 'public';
+  if (raw === 'local') return 'local';
+  throw new Error(`FERRY_ENDPOINT_POLICY must be 'public' or 'local', got '${raw}'`);
 }
 
 function nonNegativeNumber(env: Env, name: string, fallback: number): number {

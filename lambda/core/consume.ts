@@ -2,7 +2,7 @@
 import { NotFoundError, ValidationError } from './errors.ts';
 import { refOf } from './message-ref.ts';
 import type { ConsumerGroup, DeliveredMessage } from './model.ts';
-import type { Clock, FaultLog, IncomingMessage, MessageStore, QueueService, TraceEntry } from './ports.ts';
+import type { Clock, FaultLog, IncomingMessage, MessageStore, QueueService, ReceiptKeys, TraceEntry } from './ports.ts';
 import { QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
@@ -30,10 +30,13 @@ export class Consumer {
     private readonly store: MessageStore,
     private readonly clock: Clock,
     private readonly faults: FaultLog,
+    /** The deployment's key for receipt handles (read once per instance, then cached by the adapter). */
+    private readonly receiptKeys: ReceiptKeys,
   ) {}
 
   async receive(groupName: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
     const group = await this.requireGroup(groupName);
+    const key = await this.receiptKeys.signingKey();
     const wanted = options.maxMessages ?? 1;
     const received: ReceivedMessage[] = [];
     let bytes = 0;
@@ -50,7 +53,7 @@ export class Consumer {
         ...(options.invisibleSeconds === undefined ? {} : { invisibleSeconds: options.invisibleSeconds }),
       });
       let taken = 0;
-      for (const message of incoming.map(toReceived)) {
+      for (const message of incoming.map((message) => toReceived(message, key))) {
         bytes += answerBytes(message);
         if (bytes > RECEIVE_ANSWER_MAX_BYTES) break;
         received.push(message);
@@ -87,7 +90,9 @@ export class Consumer {
 
   async ack(groupName: string, receiptHandles: string[]): Promise<AckResult> {
     const group = await this.requireGroup(groupName);
-    const handles = receiptHandles.map((encoded) => ({ encoded, handle: decodeReceiptHandle(encoded) }));
+    const key = await this.receiptKeys.verifyingKey();
+    // Every handle is checked before any is deleted: one forged handle refuses the whole call, and nothing changes.
+    const handles = receiptHandles.map((encoded) => ({ encoded, handle: decodeReceiptHandle(encoded, key) }));
     const { failed } = await this.queues.delete(
       group.queueUrl,
       handles.map(({ handle }) => handle.queueHandle),
@@ -115,7 +120,7 @@ export class Consumer {
     retryAfterSeconds?: number,
   ): Promise<{ retryAfterSeconds: number }> {
     const group = await this.requireGroup(groupName);
-    const handle = decodeReceiptHandle(receiptHandle);
+    const handle = decodeReceiptHandle(receiptHandle, await this.receiptKeys.verifyingKey());
     const delay = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
     checkVisibility(delay, 'retryAfterSeconds');
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, delay);
@@ -128,11 +133,8 @@ export class Consumer {
   async changeVisibility(groupName: string, receiptHandle: string, invisibleSeconds: number): Promise<void> {
     const group = await this.requireGroup(groupName);
     checkVisibility(invisibleSeconds, 'invisibleSeconds');
-    await this.queues.changeVisibility(
-      group.queueUrl,
-      decodeReceiptHandle(receiptHandle).queueHandle,
-      invisibleSeconds,
-    );
+    const handle = decodeReceiptHandle(receiptHandle, await this.receiptKeys.verifyingKey());
+    await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, invisibleSeconds);
   }
 
   /** The queue already handed out or took back these messages: a failed trace write is counted, never the caller's error. */
@@ -167,7 +169,7 @@ export class Consumer {
  */
 export const RECEIVE_ANSWER_MAX_BYTES = 5 * 1024 * 1024;
 
-function toReceived(message: IncomingMessage): ReceivedMessage {
+function toReceived(message: IncomingMessage, key: Uint8Array): ReceivedMessage {
   const delivered = JSON.parse(message.body) as DeliveredMessage;
   const handle: ReceiptHandle = {
     queueHandle: message.queueHandle,
@@ -176,7 +178,7 @@ function toReceived(message: IncomingMessage): ReceivedMessage {
     deliveryAttempt: message.receiveCount,
   };
   if (delivered.messageGroup !== undefined) handle.messageGroup = delivered.messageGroup;
-  return { ...delivered, deliveryAttempt: message.receiveCount, receiptHandle: encodeReceiptHandle(handle) };
+  return { ...delivered, deliveryAttempt: message.receiveCount, receiptHandle: encodeReceiptHandle(handle, key) };
 }
 
 /** What one message adds to the JSON answer (with its comma). */

@@ -79,6 +79,16 @@ export interface ProducerGroup {
   /** Where Ferry asks about undecided transactions; absent: the producer pulls its checks. */
   checkUrl?: string;
   createdAt: string;
+  /** What check-backs are signed with, the current secret first; stored, never answered by a read. */
+  signingSecrets?: SigningSecret[];
+  /** Counts the writes of the group, so that two concurrent writes (a PUT, a rotation) cannot lose a secret. */
+  revision?: number;
+}
+
+export interface SigningSecret {
+  secret: string;
+  /** Epoch ms until which a rotated-out secret still signs; absent on the current secret. */
+  validUntil?: number;
 }
 
 /** What a consumer receives, over HTTP or straight from the group's SQS queue. */

@@ -1,5 +1,6 @@
 // What the core needs from storage, queues and the outside world; lambda/aws implements it with DynamoDB and SQS, lambda/memory in memory.
 import type { FerryConfig } from './config.ts';
+import type { Resolve } from './endpoint-rules.ts';
 import type { TimerWheel } from './timers.ts';
 import type {
   ConsumerGroup,
@@ -68,7 +69,11 @@ export interface CatalogStore {
   deleteGroup(group: ConsumerGroup): Promise<void>;
   routesOf(topic: string): Promise<Route[]>;
   getProducerGroup(name: string): Promise<ProducerGroup | undefined>;
-  putProducerGroup(group: ProducerGroup): Promise<void>;
+  /**
+   * Writes the producer group if it is still as `previous` was read (same revision; absent: it did not exist). False,
+   * and nothing written, when another write came first.
+   */
+  putProducerGroup(group: ProducerGroup, previous: ProducerGroup | undefined): Promise<boolean>;
 }
 
 /** One step of the message state machine: applied only if the message is still in `from` (a conditional write). */
@@ -169,9 +174,13 @@ export interface ShardWaker {
   wakeShard(work: ShardWork): Promise<WakeCounts>;
 }
 
-/** Asks a producer's check endpoint about a transaction. */
+/** Asks a producer's check endpoint about a transaction, signing the request with every secret given. */
 export interface CheckClient {
-  check(url: string, payload: Record<string, unknown>, timeoutMs: number): Promise<'COMMIT' | 'ROLLBACK' | 'UNKNOWN'>;
+  check(
+    url: string,
+    payload: Record<string, unknown>,
+    options: { timeoutMs: number; secrets: readonly string[] },
+  ): Promise<'COMMIT' | 'ROLLBACK' | 'UNKNOWN'>;
 }
 
 export interface OutgoingMessage {
@@ -265,11 +274,22 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** Everything the core's services are built on: one implementation of each port (AWS, or in memory for tests). */
+/** The deployment's receipt-handle key: created when the first handle is signed; a check never creates it. */
+export interface ReceiptKeys {
+  signingKey(): Promise<Uint8Array>;
+  /** Undefined while no handle was ever signed. */
+  verifyingKey(): Promise<Uint8Array | undefined>;
+}
+
 export interface Ports {
   catalog: CatalogStore;
   store: MessageStore;
   queues: QueueService;
   checkClient: CheckClient;
+  /** Resolves a check URL's host name when it is registered, so that a name aimed inward is refused at once. */
+  resolve: Resolve;
+  /** The key receipt handles are signed with: the same for every instance of one deployment. */
+  receiptKeys: ReceiptKeys;
   wheel: TimerWheel;
   clock: Clock;
   config: FerryConfig;

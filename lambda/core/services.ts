@@ -56,6 +56,7 @@ export function createServices(ports: Ports): FerryServices {
       ports.store,
       ports.clock,
       ports.faults,
+      ports.receiptKeys,
     ),
     dispatcher,
     decisions: new Decisions(ports.store, ports.clock),
@@ -64,7 +65,7 @@ export function createServices(ports: Ports): FerryServices {
       ports.queues,
       () => ports.clock.now(),
     ),
-    producers: new Producers(ports.catalog, ports.store, ports.clock, ports.config.allowHttpLoopback),
+    producers: new Producers(ports.catalog, ports.store, ports.clock, ports.config.endpointRules, ports.resolve),
     tick: new Tick(
       ports.store,
       ports.wheel,

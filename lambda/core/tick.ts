@@ -1,5 +1,6 @@
 // The tick (every minute in AWS): hands scheduled messages on at their lead, checks back undecided transactions.
 import { checkPayload } from './check-payload.ts';
+import { signingSecretsOf } from './producers.ts';
 import type { FerryConfig } from './config.ts';
 import { refOf } from './message-ref.ts';
 import { mapConcurrently } from './concurrency.ts';
@@ -139,11 +140,10 @@ export class Tick implements ShardWaker {
       await this.store.transition(refOf(message), checkedAgainLater(now, 'PULL', checkCount, nextCheckAt));
       return false;
     }
-    const answer = await this.checks.check(
-      group.checkUrl,
-      checkPayload(message, checkCount),
-      this.config.txnCheckTimeoutSeconds * 1000,
-    );
+    const answer = await this.checks.check(group.checkUrl, checkPayload(message, checkCount), {
+      timeoutMs: this.config.txnCheckTimeoutSeconds * 1000,
+      secrets: signingSecretsOf(group, now),
+    });
     if (answer === 'COMMIT') return (await this.store.transition(refOf(message), commit(now, 'CHECK'))).applied;
     if (answer === 'ROLLBACK')
       return (await this.store.transition(refOf(message), rollback(now, 'CHECK', 'the check-back answered ROLLBACK')))

@@ -78,7 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Locally the tick runs every 5 s unless told otherwise, and check URLs may be http:// on loopback.
     const env = {
       FERRY_TICK_SECONDS: '5',
-      FERRY_ALLOW_HTTP_LOOPBACK: 'true',
+      FERRY_ENDPOINT_POLICY: 'local',
       ...process.env,
       ...awsEnv,
       ...options.env,

@@ -68,8 +68,10 @@ export class MemoryCatalog implements CatalogStore {
     return copy(this.producerGroups.get(name));
   }
 
-  async putProducerGroup(group: ProducerGroup): Promise<void> {
+  async putProducerGroup(group: ProducerGroup, previous: ProducerGroup | undefined): Promise<boolean> {
+    if (this.producerGroups.get(group.name)?.revision !== previous?.revision) return false;
     this.producerGroups.set(group.name, copy(group));
+    return true;
   }
 }
 

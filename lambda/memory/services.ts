@@ -1,5 +1,7 @@
 // Builds Ferry's services on the in-memory adapters: the core's unit tests run on them, in no real time and without engines.
+import { randomBytes } from 'node:crypto';
 import { readConfig } from '../core/config.ts';
+import type { Resolve } from '../core/endpoint-rules.ts';
 import type { CheckClient, Ports } from '../core/ports.ts';
 import { createServices, type FerryServices } from '../core/services.ts';
 import { TimerWheel } from '../core/timers.ts';
@@ -21,16 +23,20 @@ export interface MemoryPorts extends Ports {
 const unanswered: CheckClient = { check: async () => 'UNKNOWN' };
 
 export function createMemoryPorts(
-  options: { env?: Record<string, string>; clock?: ManualClock; checkClient?: CheckClient } = {},
+  options: { env?: Record<string, string>; clock?: ManualClock; checkClient?: CheckClient; resolve?: Resolve } = {},
 ): MemoryPorts {
   const config = readConfig({ FERRY_CATALOG_CACHE_SECONDS: '0', ...options.env });
   const clock = options.clock ?? new ManualClock();
   const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
+  const receiptKey = randomBytes(32);
   return {
     catalog: new MemoryCatalog(),
     store: new MemoryMessageStore(wheel),
     queues: new MemoryQueues(clock, config.queuePrefix),
     checkClient: options.checkClient ?? unanswered,
+    // No name resolves unless the test says what it resolves to.
+    resolve: options.resolve ?? (async () => []),
+    receiptKeys: { signingKey: async () => receiptKey, verifyingKey: async () => receiptKey },
     wheel,
     clock,
     config,

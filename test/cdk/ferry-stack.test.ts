@@ -88,6 +88,7 @@ describe('the functions', () => {
     FERRY_TABLE_NAME: { Ref: tableId },
     FERRY_QUEUE_PREFIX: 'ferry-',
     FERRY_STACK_NAME: 'Ferry',
+    FERRY_ENDPOINT_POLICY: 'public',
     POWERTOOLS_SERVICE_NAME: 'ferry',
     NODE_OPTIONS: '--enable-source-maps',
   };

@@ -81,23 +81,34 @@ export function catalogStoreContract(name: string, make: AdaptersFactory): void 
       expect(await adapters.catalog.routesOf('refunds')).toEqual([]);
     });
 
-    it('keeps a producer group as last written', async () => {
-      await adapters.catalog.putProducerGroup({
+    it('keeps a producer group as last written, with its signing secrets and revision', async () => {
+      const first = {
         name: 'checkout',
         checkUrl: 'https://shop.example/check',
         createdAt: '2026-01-01T00:00:00.000Z',
-      });
-      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual({
-        name: 'checkout',
-        checkUrl: 'https://shop.example/check',
-        createdAt: '2026-01-01T00:00:00.000Z',
-      });
-      await adapters.catalog.putProducerGroup({ name: 'checkout', createdAt: '2026-01-01T00:00:00.000Z' });
-      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual({
-        name: 'checkout',
-        createdAt: '2026-01-01T00:00:00.000Z',
-      });
+        signingSecrets: [{ secret: 'fsec_new' }, { secret: 'fsec_old', validUntil: 1_767_225_600_000 }],
+        revision: 1,
+      };
+      expect(await adapters.catalog.putProducerGroup(first, undefined)).toBe(true);
+      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual(first);
+      const second = { name: 'checkout', createdAt: '2026-01-01T00:00:00.000Z', revision: 2 };
+      expect(await adapters.catalog.putProducerGroup(second, first)).toBe(true);
+      expect(await adapters.catalog.getProducerGroup('checkout')).toEqual(second);
       expect(await adapters.catalog.getProducerGroup('missing')).toBeUndefined();
+    });
+
+    it('writes a producer group only if it is unchanged since it was read', async () => {
+      const read = { name: 'racing', createdAt: '2026-01-01T00:00:00.000Z', revision: 1 };
+      expect(await adapters.catalog.putProducerGroup(read, undefined)).toBe(true);
+      // Created again as if new, and written over a revision another writer has replaced: both refused.
+      expect(await adapters.catalog.putProducerGroup({ ...read, checkUrl: 'https://a.example/' }, undefined)).toBe(
+        false,
+      );
+      expect(await adapters.catalog.putProducerGroup({ ...read, revision: 2 }, read)).toBe(true);
+      expect(
+        await adapters.catalog.putProducerGroup({ ...read, revision: 2, checkUrl: 'https://b.example/' }, read),
+      ).toBe(false);
+      expect(await adapters.catalog.getProducerGroup('racing')).toEqual({ ...read, revision: 2 });
     });
   });
 }

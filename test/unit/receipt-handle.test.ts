@@ -1,29 +1,71 @@
+// Receipt handles are signed by the deployment: a consumer cannot change one, make one up or bring one from elsewhere.
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lambda/core/errors.ts';
 import type { MessageId } from '../../lambda/core/model.ts';
 import { decodeReceiptHandle, encodeReceiptHandle } from '../../lambda/core/receipt-handle.ts';
 
+const key = randomBytes(32);
+const handle = {
+  queueHandle: 'AQEB+/=abc',
+  messageId: '01JDQ4Z5H7Y2M8K9N0P1R2S3T4' as MessageId,
+  topic: 'orders',
+  deliveryAttempt: 3,
+  messageGroup: 'order-42',
+};
+
+function refusal(
+  encoded: string,
+  withKey: { key: Uint8Array | undefined } = { key },
+): { code: string; status: number } {
+  try {
+    decodeReceiptHandle(encoded, withKey.key);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return { code: (error as ValidationError).code, status: (error as ValidationError).status };
+  }
+  throw new Error('the handle was accepted');
+}
+
 describe('receipt handle', () => {
   it('carries the queue handle and what the trace needs, and comes back unchanged', () => {
-    const handle = {
-      queueHandle: 'AQEB+/=abc',
-      messageId: '01JDQ4Z5H7Y2M8K9N0P1R2S3T4' as MessageId,
-      topic: 'orders',
-      deliveryAttempt: 3,
-      messageGroup: 'order-42',
-    };
-    expect(decodeReceiptHandle(encodeReceiptHandle(handle))).toEqual(handle);
+    expect(decodeReceiptHandle(encodeReceiptHandle(handle, key), key)).toEqual(handle);
     const { messageGroup: _group, ...withoutGroup } = handle;
-    expect(decodeReceiptHandle(encodeReceiptHandle(withoutGroup))).toEqual(withoutGroup);
+    expect(decodeReceiptHandle(encodeReceiptHandle(withoutGroup, key), key)).toEqual(withoutGroup);
   });
 
-  it('refuses a handle Ferry did not issue with a 400 that says so', () => {
-    for (const forged of [
-      'forged',
-      Buffer.from('{"a":1}').toString('base64url'),
-      Buffer.from('[1,2,3,4,5]').toString('base64url'),
-    ]) {
-      expect(() => decodeReceiptHandle(forged)).toThrow(ValidationError);
+  it('refuses a handle whose fields were changed, even with its signature kept, as a 400', () => {
+    const [, signature] = encodeReceiptHandle(handle, key).split('.');
+    const otherMessage = encodeReceiptHandle({ ...handle, messageId: '01JDQ4Z5H7Y2M8K9N0P1R2S3T5' as MessageId }, key);
+    const forged = `${otherMessage.split('.')[0]}.${signature}`;
+    expect(refusal(forged)).toEqual({ code: 'RECEIPT_HANDLE_SIGNATURE_MISMATCH', status: 400 });
+  });
+
+  it('refuses a handle signed with another key (another deployment, or made up)', () => {
+    const elsewhere = encodeReceiptHandle(handle, randomBytes(32));
+    expect(refusal(elsewhere)).toEqual({ code: 'RECEIPT_HANDLE_SIGNATURE_MISMATCH', status: 400 });
+  });
+
+  it('refuses every handle while the deployment has no key (it never signed one)', () => {
+    expect(refusal(encodeReceiptHandle(handle, key), { key: undefined })).toEqual({
+      code: 'RECEIPT_HANDLE_SIGNATURE_MISMATCH',
+      status: 400,
+    });
+  });
+
+  it('refuses an unsigned handle of the older format, and malformed ones, as INVALID_RECEIPT_HANDLE', () => {
+    const unsigned = Buffer.from(JSON.stringify(['AQEB', handle.messageId, 'orders', 1, null])).toString('base64url');
+    for (const malformed of [unsigned, 'forged', '', 'a.b.c', `${unsigned}.`]) {
+      expect(refusal(malformed).status).toBe(400);
+    }
+    expect(refusal(unsigned).code).toBe('INVALID_RECEIPT_HANDLE');
+  });
+
+  it('refuses well-signed fields that are not a receipt handle as INVALID_RECEIPT_HANDLE', async () => {
+    for (const fields of ['{"a":1}', '[1,2,3,4,5]', 'not json']) {
+      const payload = Buffer.from(fields).toString('base64url');
+      const signed = `${payload}.${createHmac('sha256', key).update(payload).digest('base64url')}`;
+      expect(refusal(signed)).toEqual({ code: 'INVALID_RECEIPT_HANDLE', status: 400 });
     }
   });
 });

@@ -1,4 +1,5 @@
-// Routes for producers' decisions (commit, roll back, cancel: by id or under the topic), producer groups, checks.
+// Routes for producers' decisions (commit, roll back, cancel: by id or under the topic), producer groups and their
+// signing secrets, checks.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { NotFoundError } from '../../core/errors.ts';
 import { isMessageId } from '../../core/ids.ts';
@@ -10,8 +11,11 @@ import {
   DecisionResult,
   MessageParams,
   ProducerGroup,
+  ProducerGroupCreated,
   ProducerGroupInput,
   ProducerGroupParams,
+  RotatedSecret,
+  RotateSecretInput,
   TopicMessageParams,
 } from '../schemas.ts';
 import { errors, json, ok } from './responses.ts';
@@ -38,7 +42,27 @@ const putProducerGroupRoute = createRoute({
   path: '/v1/producer-groups/{name}',
   tags: ['transactions'],
   request: { params: ProducerGroupParams, body: json(ProducerGroupInput) },
-  responses: { ...ok('The producer group', ProducerGroup), ...errors(400) },
+  responses: {
+    ...ok(
+      'The producer group, and its signing secret when this PUT created it (shown only once)',
+      ProducerGroupCreated,
+    ),
+    ...errors(400, 409),
+  },
+});
+
+const rotateSecretRoute = createRoute({
+  method: 'post',
+  path: '/v1/producer-groups/{name}/secret',
+  tags: ['transactions'],
+  request: {
+    params: ProducerGroupParams,
+    body: { ...json(RotateSecretInput), required: false },
+  },
+  responses: {
+    ...ok('The new signing secret (shown only once), and until when the previous one still signs', RotatedSecret),
+    ...errors(400, 404, 409),
+  },
 });
 
 const getProducerGroupRoute = createRoute({
@@ -90,6 +114,9 @@ export function registerTransactionRoutes(app: OpenAPIHono, { decisions, produce
 
   app.openapi(putProducerGroupRoute, async (c) =>
     c.json(await producers.put(c.req.valid('param').name, c.req.valid('json')), 200),
+  );
+  app.openapi(rotateSecretRoute, async (c) =>
+    c.json(await producers.rotateSecret(c.req.valid('param').name, c.req.valid('json')?.graceSeconds), 200),
   );
   app.openapi(getProducerGroupRoute, async (c) => c.json(await producers.get(c.req.valid('param').name), 200));
   app.openapi(checksRoute, async (c) =>

@@ -1,6 +1,5 @@
 // Ferry's services on the in-memory adapters, for unit tests of the core: no engines, and time moves only when told.
 import type { Message, MessageId } from '../../../lambda/core/model.ts';
-import type { CheckClient } from '../../../lambda/core/ports.ts';
 import { createServices, type FerryServices } from '../../../lambda/core/services.ts';
 import { createMemoryPorts, type MemoryPorts } from '../../../lambda/memory/services.ts';
 
@@ -10,7 +9,7 @@ export interface MemoryFerry extends FerryServices {
   message(id: MessageId): Promise<Message>;
 }
 
-export function memoryFerry(options: { env?: Record<string, string>; checkClient?: CheckClient } = {}): MemoryFerry {
+export function memoryFerry(options: Parameters<typeof createMemoryPorts>[0] = {}): MemoryFerry {
   const ports = createMemoryPorts(options);
   const services = createServices(ports);
   return {
