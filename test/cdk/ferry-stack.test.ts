@@ -474,7 +474,8 @@ describe('construction', () => {
 
   it('claims its queue prefix with an export that is unique in the account and region, so a second stack with it fails to deploy', () => {
     template.hasOutput('*', { Value: 'ferry-', Export: { Name: 'ferry-queue-prefix-ferry' } });
-    const scope = new Stack(new App(), 'Two');
+    // Not bundled (CDK's switch for stacks not being deployed): only the constructs matter here.
+    const scope = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Two');
     new Ferry(scope, 'One', { queuePrefix: 'shared-' });
     expect(() => new Ferry(scope, 'Other', { queuePrefix: 'shared-' })).toThrow(/another Ferry in stack Two/);
     expect(() => new Ferry(scope, 'Third', { queuePrefix: 'own-' })).not.toThrow();
