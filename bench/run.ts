@@ -37,6 +37,12 @@ if (wanted('bundles')) {
     );
 }
 
+if (wanted('scaling')) {
+  const { runScalingSimulation } = await import('./scaling.ts');
+  console.log('\n## scale on paper: the key and shard arithmetic of the code, for the loads of docs/scaling.md');
+  for (const line of runScalingSimulation()) console.log(line);
+}
+
 // Before the shared stack starts: the cost counters must count the cost benchmark's own stacks alone.
 if (wanted('cost')) {
   printCost(await runCostBenchmark());
