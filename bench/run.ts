@@ -2,6 +2,8 @@
 import { cpus } from 'node:os';
 import { startLocalStack } from '../lambda/local/local-stack.ts';
 import { countRequests } from './request-counter.ts';
+import { runBundleBenchmark } from './bundles.ts';
+import { printCost, runCostBenchmark } from './cost.ts';
 import { runDelayBenchmark } from './delay.ts';
 import { runFifoBenchmark } from './fifo.ts';
 import { runThroughputBenchmark } from './throughput.ts';
@@ -23,13 +25,36 @@ const BENCH_ENV = {
 const only = process.argv[2]?.split(',');
 const wanted = (name: string) => only === undefined || only.includes(name);
 
-const stack = await startLocalStack({ env: BENCH_ENV, instrumentClients: countRequests });
-try {
-  console.log(
-    `Ferry benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, local stack (DynamoDB Local + fauxqs)`,
-  );
+console.log(
+  `Ferry benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, local stack (DynamoDB Local + fauxqs)`,
+);
 
-  if (wanted('throughput')) {
+if (wanted('bundles')) {
+  console.log('\n## Lambda bundles: minified size, and the module import time of a fresh Node process (median of 7)');
+  for (const figures of await runBundleBenchmark())
+    console.log(
+      `${figures.handler.padEnd(15)} ${String(figures.kilobytes).padStart(7)} KB  import ${figures.importMsMedian} ms (max ${figures.importMsMax} ms)`,
+    );
+}
+
+if (wanted('scaling')) {
+  const { runScalingSimulation } = await import('./scaling.ts');
+  console.log('\n## scale on paper: the key and shard arithmetic of the code, for the loads of docs/scaling.md');
+  for (const line of runScalingSimulation()) console.log(line);
+}
+
+// Before the shared stack starts: the cost counters must count the cost benchmark's own stacks alone.
+if (wanted('cost')) {
+  printCost(await runCostBenchmark());
+}
+
+const STACK_SECTIONS = ['throughput', 'filter', 'delay', 'tick', 'transactions', 'fifo'];
+const stack =
+  only === undefined || only.some((name) => STACK_SECTIONS.includes(name))
+    ? await startLocalStack({ env: BENCH_ENV, instrumentClients: countRequests })
+    : undefined;
+try {
+  if (stack !== undefined && wanted('throughput')) {
     const throughput = await runThroughputBenchmark(stack);
     console.log(
       `\n## publish → receive → ack, NORMAL topic, ${throughput.messages} messages (16 publishers, 4 consumers)`,
@@ -55,7 +80,7 @@ try {
     for (const [name, value] of Object.entries(figures)) console.log(`${name}: ${value}`);
   }
 
-  if (wanted('delay')) {
+  if (stack !== undefined && wanted('delay')) {
     const delay = await runDelayBenchmark(stack);
     console.log(
       `\n## scheduled messages: lateness over ${delay.messages} messages (${delay.directPath} direct path, ${delay.longPath} long path)`,
@@ -63,7 +88,7 @@ try {
     console.log(`lateness p50 ${delay.p50Ms} ms  p99 ${delay.p99Ms} ms  max ${delay.maxMs} ms  early ${delay.early}`);
   }
 
-  if (wanted('tick')) {
+  if (stack !== undefined && wanted('tick')) {
     const tick = await runTickBenchmark(stack);
     console.log(`\n## one tick over a bucket of ${tick.messages} due messages (all in one minute's bucket)`);
     console.log(
@@ -79,7 +104,7 @@ try {
     );
   }
 
-  if (wanted('transactions')) {
+  if (stack !== undefined && wanted('transactions')) {
     const txn = await runTransactionBenchmark(stack);
     console.log(`\n## transactions: ${txn.messages} each, 16 producers`);
     console.log(
@@ -90,7 +115,7 @@ try {
     );
   }
 
-  if (wanted('fifo')) {
+  if (stack !== undefined && wanted('fifo')) {
     console.log('\n## ordered messages: 1000 each, publish → receive → ack');
     for (const figures of await runFifoBenchmark(stack)) {
       console.log(
@@ -99,5 +124,5 @@ try {
     }
   }
 } finally {
-  await stack.stop();
+  await stack?.stop();
 }

@@ -1,5 +1,5 @@
 // The HTTP contract, once: these schemas validate requests, generate the OpenAPI document and type the client.
-import { z } from '@hono/zod-openapi';
+import * as z from './zod.ts';
 import { TOPIC_TYPES } from '../core/model.ts';
 import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE, NAME_PATTERN } from '../core/names.ts';
 import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';

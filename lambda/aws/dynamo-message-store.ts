@@ -41,6 +41,7 @@ import {
 } from './message-items.ts';
 import {
   dedupKey,
+  dispatchPartition,
   dueIndexKeys,
   dueSlotKey,
   holdKey,
@@ -55,6 +56,7 @@ import {
   TICK_STATE_KEY,
 } from './table-layout.ts';
 import { foldReceipts, receiptEvents } from './receipt-log.ts';
+import { dispatchEvents, foldDispatches } from './dispatch-log.ts';
 
 /** Room kept in a message's item for one state change's trace event (type, time, who, a reason). */
 const TRANSITION_BYTES = 256;
@@ -167,26 +169,24 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined> {
-    let items = await this.itemsOf(messagePartition({ messageId, topic: '' }), messageId);
-    if (items.length === 0) {
-      const partition = await this.partitionFromIndex(messageId);
-      if (partition === undefined) return undefined;
-      items = await this.itemsOf(partition, messageId);
-    }
+    // The dispatch partition follows from the id alone: it is read beside the message's own.
+    const [items, dispatches] = await Promise.all([this.messageItemsOf(messageId), this.dispatchesOf(messageId)]);
     const found = split(items);
     if (found === undefined) return undefined;
-    const groups = new Set(found.events.flatMap((event) => (event.type === 'DISPATCHED' ? (event.groups ?? []) : [])));
+    const events = [...found.events, ...dispatches];
+    const groups = new Set(events.flatMap((event) => (event.type === 'DISPATCHED' ? (event.groups ?? []) : [])));
     const receipts = await Promise.all([...groups].map((group) => this.receiptsOf(group, messageId)));
-    return { message: found.message, events: [...found.events, ...receipts.flat()] };
+    return { message: found.message, events: [...events, ...receipts.flat()] };
   }
 
   async appendTrace(entries: TraceEntry[]): Promise<void> {
     const expiresAt = (at: number) => Math.ceil(at / 1000 + this.defaultRetentionHours * 3600);
-    const { receiptItems, perMessage } = foldReceipts(entries, expiresAt);
+    const { dispatchItems, perMessage: notDispatches } = foldDispatches(entries, expiresAt);
+    const { receiptItems, perMessage } = foldReceipts(notDispatches, expiresAt);
     const messageItems = perMessage.map((entry) =>
       toTraceItem(entry.message, entry.event, entry.expiresAt ?? expiresAt(entry.event.at)),
     );
-    await this.batchWrite([...receiptItems, ...messageItems]);
+    await this.batchWrite([...dispatchItems, ...receiptItems, ...messageItems]);
   }
 
   async transition(target: MessageId | MessageRef, transition: Transition): Promise<TransitionResult> {
@@ -492,6 +492,18 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
+  private async dispatchesOf(messageId: MessageId): Promise<TraceEvent[]> {
+    const items = await queryAll(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'attribute_exists(entries.#id)',
+      ExpressionAttributeNames: { '#id': messageId },
+      ExpressionAttributeValues: { ':pk': dispatchPartition(messageId) },
+      ConsistentRead: true,
+    });
+    return dispatchEvents(items, messageId);
+  }
+
   private async receiptsOf(group: string, messageId: MessageId): Promise<TraceEvent[]> {
     const items = await queryAll(this.documents, {
       TableName: this.tableName,
@@ -502,6 +514,14 @@ export class DynamoMessageStore implements MessageStore {
       ConsistentRead: true,
     });
     return receiptEvents(items, messageId);
+  }
+
+  /** The message's item and its per-message trace items, from its own partition or the one the id index names. */
+  private async messageItemsOf(messageId: MessageId): Promise<Record<string, unknown>[]> {
+    const items = await this.itemsOf(messagePartition({ messageId, topic: '' }), messageId);
+    if (items.length > 0) return items;
+    const partition = await this.partitionFromIndex(messageId);
+    return partition === undefined ? [] : this.itemsOf(partition, messageId);
   }
 
   private itemsOf(partition: string, messageId: MessageId): Promise<Record<string, unknown>[]> {

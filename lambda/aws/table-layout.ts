@@ -53,6 +53,12 @@ export const messageIdIndexKeys = (messageId: MessageId) => ({ gsi1pk: `MID#${me
 export const receiptPartition = (group: string, messageId: MessageId) =>
   `RCPT#${group}#${Math.floor(decodeTime(messageId) / 60_000)}`;
 
+/**
+ * Dispatcher-side trace (dispatched to which groups) folded into one item per dispatched batch, in a partition named by
+ * the minute the messages were born, so a query by message id knows the one partition.
+ */
+export const dispatchPartition = (messageId: MessageId) => `DISP#${Math.floor(decodeTime(messageId) / 60_000)}`;
+
 // The due-time index ------------------------------------------------------------------------------------------------
 
 export const dueSlotKey = (slot: TimerSlot) => `DUE#${slot.bucket}#${slot.shard}`;

@@ -33,6 +33,8 @@ export interface LocalStackOptions {
   adjustPorts?: (ports: Ports) => Ports;
   /** The benchmark only: middleware added to the DynamoDB and SQS clients (its request counters). */
   instrumentClients?: InstrumentClient;
+  /** The benchmark only: told how long each API request and each dispatcher call took (Lambda bills that time). */
+  timeHandlers?: (handler: 'api' | 'dispatcher', ms: number) => void;
 }
 
 export interface LocalStack {
@@ -101,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const poller = new StreamPoller({
       streams,
       streamArn,
-      handler: createDispatchHandler(services.dispatcher),
+      handler: timed(createDispatchHandler(services.dispatcher), (ms) => options.timeHandlers?.('dispatcher', ms)),
       ...(options.dataDir === undefined
         ? {}
         : { checkpointFile: `${options.dataDir}/stream-checkpoints-${tableName}.json` }),
@@ -122,7 +124,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ticks.start();
     stops.unshift(() => ticks.stop());
 
-    const server = await listen(createApp(services).fetch, options.port ?? 0);
+    const app = createApp(services);
+    const server = await listen(
+      timed(app.fetch, (ms) => options.timeHandlers?.('api', ms)),
+      options.port ?? 0,
+    );
     stops.unshift(
       () =>
         new Promise<void>((resolve) => {
@@ -147,6 +153,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stop of stops) await stop();
     throw error;
   }
+}
+
+/** The handler, telling `record` how long each call took. */
+function timed<A extends unknown[], R>(handler: (...args: A) => R | Promise<R>, record: (ms: number) => void) {
+  return async (...args: A): Promise<R> => {
+    const started = performance.now();
+    try {
+      return await handler(...args);
+    } finally {
+      record(performance.now() - started);
+    }
+  };
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {

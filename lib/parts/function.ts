@@ -27,6 +27,9 @@ export interface FunctionOptions {
 /** The repository root: `lambda/` sits beside `lib/`, and `package-lock.json` pins what esbuild bundles. */
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Bundled in place of `@aws-sdk/credential-provider-node` (see the module). */
+export const LAMBDA_CREDENTIALS = fileURLToPath(new URL('../../lambda/aws/lambda-credentials.ts', import.meta.url));
+
 /**
  * One Ferry function from `lambda/handlers/<handlerFile>.ts`, with the shared runtime, bundling, environment and
  * logging, and its own role that may write only to its own log group. A new handler is one call.
@@ -76,6 +79,8 @@ export function createFerryFunction(
       // Bundle the AWS SDK too: the versions tested (package-lock.json) are the versions that run, whatever the
       // runtime happens to ship.
       externalModules: [],
+      // In Lambda the role's credentials are in the environment: the SDK's default chain gives way to that one provider.
+      esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
       forceDockerBundling: false,
     },
   });

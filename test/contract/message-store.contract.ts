@@ -80,6 +80,24 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
       expect(byTime(found?.events ?? [])).toEqual([dispatched, received, acked]);
     });
 
+    it("finds each message's own groups when the dispatch trace of a whole batch is appended at once", async () => {
+      const now = adapters.now();
+      const messages = Array.from({ length: 30 }, () => aMessage(now));
+      await adapters.store.insert(messages);
+      const groupsOf = (index: number) => (index % 3 === 0 ? ['billing', 'audit'] : ['billing']);
+      await adapters.store.appendTrace(
+        messages.map((message, index) => ({
+          message: { messageId: message.messageId, topic: message.topic },
+          event: { type: 'DISPATCHED', at: now + 1, groups: groupsOf(index) },
+          expiresAt: message.expiresAt,
+        })),
+      );
+      for (const index of [0, 1, 29]) {
+        const found = await adapters.store.get(messages[index]!.messageId);
+        expect(found?.events).toEqual([{ type: 'DISPATCHED', at: now + 1, groups: groupsOf(index) }]);
+      }
+    });
+
     it('applies a transition only from its state, records its event, and tells a loser the current message', async () => {
       const message = waiting('PREPARED', adapters.now() + 6_000);
       await adapters.store.insert([message]);

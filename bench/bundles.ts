@@ -1,0 +1,78 @@
+// Benchmark: each Lambda handler's bundle size (minified, as the construct bundles it) and its module import time.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { LAMBDA_CREDENTIALS } from '../lib/parts/function.ts';
+import { percentile, round } from './stats.ts';
+
+const IMPORTS = 7;
+/** The handler files the construct deploys (lib/parts/*.ts). */
+const LAMBDA_HANDLERS = ['api', 'dispatcher', 'tick', 'tick-shard', 'stream-redrive'];
+
+export interface BundleFigures {
+  handler: string;
+  kilobytes: number;
+  importMsMedian: number;
+  importMsMax: number;
+}
+
+/** The same options as lib/parts/function.ts gives NodejsFunction (minified ESM for node22, the credentials alias). */
+async function bundle(handler: string, outdir: string): Promise<string> {
+  const outfile = join(outdir, handler, 'index.mjs');
+  await build({
+    entryPoints: [`lambda/handlers/${handler}.ts`],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    banner: {
+      js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
+    },
+    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** A fresh Node process imports the bundle, as a cold start does, and says how long the import took. */
+function timedImport(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      FERRY_TABLE_NAME: 'ferry',
+      FERRY_TICK_SHARD_FUNCTION: 'tick-shard',
+    },
+    encoding: 'utf8',
+  });
+  return Number(out.trim());
+}
+
+export async function runBundleBenchmark(): Promise<BundleFigures[]> {
+  const outdir = mkdtempSync(join(tmpdir(), 'ferry-bundles-'));
+  try {
+    const figures: BundleFigures[] = [];
+    for (const handler of LAMBDA_HANDLERS) {
+      const file = await bundle(handler, outdir);
+      writeFileSync(join(outdir, handler, 'package.json'), '{"type":"module"}');
+      const times = Array.from({ length: IMPORTS }, () => timedImport(file));
+      figures.push({
+        handler,
+        kilobytes: round(statSync(file).size / 1024, 1),
+        importMsMedian: round(percentile(times, 50)),
+        importMsMax: round(Math.max(...times)),
+      });
+    }
+    return figures;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,56 @@
+// Dispatcher-side trace (dispatched to which groups) folded into one item per dispatched batch, yet findable by message id.
+import type { MessageId, TraceEvent } from '../core/model.ts';
+import type { TraceEntry } from '../core/ports.ts';
+import { dispatchPartition } from './table-layout.ts';
+
+/**
+ * The dispatcher hands on up to a stream batch of messages at once; an item per message would make the trace cost as
+ * much as the message itself (a write is billed per item). One item per batch holds every message's groups, in the
+ * partition of the minute the messages were born (readable from the ULID), so a query by id knows the one partition.
+ * A batch whose messages were born in different minutes (scheduled or transaction messages) writes one item per minute.
+ */
+export interface FoldedDispatches {
+  dispatchItems: Record<string, unknown>[];
+  /** Entries that keep one item per message (every event but DISPATCHED). */
+  perMessage: TraceEntry[];
+}
+
+let sequence = 0;
+
+export function foldDispatches(entries: TraceEntry[], expiresAt: (at: number) => number): FoldedDispatches {
+  const perMessage: TraceEntry[] = [];
+  const folds = new Map<string, { at: number; expiresAt: number; entries: Record<string, string[]> }>();
+  for (const entry of entries) {
+    if (entry.event.type !== 'DISPATCHED' || entry.event.detail !== undefined) {
+      perMessage.push(entry);
+      continue;
+    }
+    const pk = dispatchPartition(entry.message.messageId);
+    const fold = folds.get(pk) ?? { at: entry.event.at, expiresAt: 0, entries: {} };
+    fold.at = Math.min(fold.at, entry.event.at);
+    // The item lives as long as the message that is kept longest.
+    fold.expiresAt = Math.max(fold.expiresAt, entry.expiresAt ?? expiresAt(entry.event.at));
+    fold.entries[entry.message.messageId] = entry.event.groups ?? [];
+    folds.set(pk, fold);
+  }
+  const dispatchItems = [...folds].map(([pk, fold]) => {
+    sequence = (sequence + 1) % 1_000_000;
+    return {
+      pk,
+      sk: `${String(fold.at).padStart(13, '0')}#${String(sequence).padStart(6, '0')}${Math.random().toString(36).slice(2, 6)}`,
+      kind: 'DISP',
+      at: fold.at,
+      entries: fold.entries,
+      expiresAt: fold.expiresAt,
+    };
+  });
+  return { dispatchItems, perMessage };
+}
+
+/** The DISPATCHED events of one message in dispatch items read from its partition. */
+export function dispatchEvents(items: Record<string, unknown>[], messageId: MessageId): TraceEvent[] {
+  return items.flatMap((item) => {
+    const groups = (item.entries as Record<string, string[]> | undefined)?.[messageId];
+    return groups === undefined ? [] : [{ type: 'DISPATCHED' as const, at: Number(item.at), groups: [...groups] }];
+  });
+}
