@@ -6,6 +6,7 @@ import type { Clock, FaultLog, IncomingMessage, MessageStore, QueueService, Trac
 import { QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
 
 /** SQS hands out at most 10 messages per call. */
 const SQS_RECEIVE_MAX = 10;
@@ -30,6 +31,7 @@ export class Consumer {
     private readonly store: MessageStore,
     private readonly clock: Clock,
     private readonly faults: FaultLog,
+    private readonly metrics: Metrics = noMetrics,
   ) {}
 
   async receive(groupName: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
@@ -67,6 +69,7 @@ export class Consumer {
         this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt }),
       ),
     );
+    this.countReceived(group.name, received);
     return received;
   }
 
@@ -97,6 +100,7 @@ export class Consumer {
     await this.traceBestEffort(
       acked.map(({ handle }) => this.trace(handle, 'ACKED', group.name, { deliveryAttempt: handle.deliveryAttempt })),
     );
+    for (const { handle } of acked) this.metrics.count('acked', { topic: handle.topic, group: group.name });
     return {
       acked: acked.length,
       failed: handles
@@ -122,6 +126,10 @@ export class Consumer {
     await this.traceBestEffort([
       this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay }),
     ]);
+    const scope = { topic: handle.topic, group: group.name };
+    this.metrics.count('nacked', scope);
+    // Its last attempt: SQS moves it to the dead-letter queue instead of delivering it again.
+    if (handle.deliveryAttempt >= group.maxDeliveryAttempts) this.metrics.count('deadLettered', scope);
     return { retryAfterSeconds: delay };
   }
 
@@ -133,6 +141,17 @@ export class Consumer {
       decodeReceiptHandle(receiptHandle).queueHandle,
       invisibleSeconds,
     );
+  }
+
+  /** Latency is measured on first deliveries only: a redelivery's wait is the retry policy's, not Ferry's. */
+  private countReceived(group: string, received: ReceivedMessage[]): void {
+    const now = this.clock.now();
+    for (const message of received) {
+      const scope = { topic: message.topic, group };
+      this.metrics.count('received', scope);
+      if (message.deliveryAttempt === 1)
+        this.metrics.duration('publishToReceive', scope, Math.max(0, now - Date.parse(message.bornAt)));
+    }
   }
 
   /** The queue already handed out or took back these messages: a failed trace write is counted, never the caller's error. */
