@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `ferry` command line: the local stack, sending, receiving and tracing messages, trying filters, smoke checks.
 import { Command } from 'commander';
+import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerFilterCommand } from './commands/filter-eval.ts';
 import { registerLocalCommand } from './commands/local.ts';
 import { registerMessageCommands } from './commands/messages.ts';
@@ -11,4 +12,5 @@ registerLocalCommand(program);
 registerMessageCommands(program);
 registerFilterCommand(program);
 registerSmokeCommand(program);
+registerDashboardCommand(program);
 await program.parseAsync();
