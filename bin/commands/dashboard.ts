@@ -33,7 +33,8 @@ export function createDashboardProxy(options: Omit<DashboardProxyOptions, 'port'
   // Another site open in the same browser could call a loopback port, or reach it by a DNS name it controls: only the
   // page this proxy serves, on its own loopback address, is forwarded with the user's credentials.
   app.use('*', async (c, next) => {
-    const host = c.req.header('host') ?? '';
+    // The node server builds the URL from the Host header.
+    const host = new URL(c.req.url).host;
     const origin = c.req.header('origin');
     if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host) || (origin !== undefined && new URL(origin).host !== host))
       return c.json(
