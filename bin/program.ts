@@ -1,6 +1,7 @@
 // The `ferry` command tree, built without running it, so that tests drive the same commands users type.
 import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.ts';
+import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerFilterCommand } from './commands/filter-eval.ts';
 import { registerLocalCommand } from './commands/local.ts';
 import { registerMessageCommands } from './commands/messages.ts';
@@ -13,5 +14,6 @@ export function ferryProgram(): Command {
   registerMessageCommands(program);
   registerFilterCommand(program);
   registerSmokeCommand(program);
+  registerDashboardCommand(program);
   return program;
 }

@@ -1,5 +1,6 @@
 // The Ferry construct: the table, the API, dispatch, stream redrive, the tick and alarms, for any stack; see lib/parts/.
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table, WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
@@ -23,6 +24,7 @@ import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi, type FrontDoorKind } from './parts/api.ts';
 import { createDispatch } from './parts/dispatch.ts';
+import { createMonitoring, type GroupAlarms } from './parts/monitoring.ts';
 import type { SharedFunctionProps } from './parts/function.ts';
 import { claimQueuePrefix, DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
 import { createStreamRedrive } from './parts/stream-redrive.ts';
@@ -91,6 +93,11 @@ export interface FerryProps {
    * @default 'scheduler'
    */
   readonly tick?: TickTrigger;
+  /**
+   * The age of a queue's oldest message that raises `alarms.oldestMessageAge` (SQS's ApproximateAgeOfOldestMessage).
+   * @default Duration.hours(1)
+   */
+  readonly oldestMessageAgeAlarm?: Duration;
 }
 
 const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 };
@@ -149,7 +156,9 @@ export class Ferry extends Construct {
    * 24 h), and ticks failing (scheduled messages and check-backs stop). Attach your notification, e.g.
    * `alarm.addAlarmAction(new SnsAction(topic))`.
    */
-  readonly alarms: FerryAlarms;
+  readonly alarms: FerryAlarms & GroupAlarms;
+  /** Ferry's metrics per topic and group (published … acked, dead letters, latency, lateness, transactions). */
+  readonly dashboard: Dashboard;
   /** Prefix of every queue Ferry creates at run time. */
   readonly queuePrefix: string;
   /** The API's base URL (with the stage for a REST API), ending with `/`. */
@@ -208,7 +217,12 @@ export class Ferry extends Construct {
     this.url = api.url;
     this.apiAddress = api.address;
 
-    this.alarms = createAlarms(this, {
+    const monitoring = createMonitoring(this, {
+      queuePrefix: this.queuePrefix,
+      oldestMessageAgeAlarm: props.oldestMessageAgeAlarm ?? Duration.hours(1),
+    });
+    this.dashboard = monitoring.dashboard;
+    const alarms = createAlarms(this, {
       streamFailureQueue: this.streamFailureQueue,
       streamRedriveFunction: this.streamRedriveFunction,
       tickFunction: this.tickFunction,
@@ -220,6 +234,7 @@ export class Ferry extends Construct {
         this.tickShardFunction,
       ].map((fn) => fn.logGroup),
     });
+    this.alarms = { ...alarms, ...monitoring.alarms };
     // Here rather than in FerryStack, so that a user's own stack running cdk-nag inherits the reviewed findings.
     acknowledgeNagFindings({
       scope: this,

@@ -31,6 +31,7 @@ export function registerLocalCommand(program: Command): void {
       console.log(`  HTTP API   ${stack.apiUrl}/v1`);
       console.log(`  health     ${stack.apiUrl}/v1/health`);
       console.log(`  OpenAPI    ${stack.apiUrl}/v1/openapi.json`);
+      console.log(`  dashboard  ${stack.apiUrl}/dashboard`);
       console.log(`  DynamoDB   ${stack.dynamoDbEndpoint}  (table ${stack.tableName})`);
       console.log(`  SQS        ${stack.sqsEndpoint}`);
       console.log('Press Ctrl-C to stop.');

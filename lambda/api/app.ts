@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { FerryServices } from '../core/services.ts';
 import { describeZodError, errorResponse, handleError } from './errors.ts';
 import { registerConsumeRoutes } from './routes/consume.ts';
+import { registerDashboardRoutes, type DashboardSources } from './routes/dashboard.ts';
 import { registerGroupRoutes } from './routes/groups.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerSystemRoutes } from './routes/system.ts';
@@ -15,7 +16,8 @@ export type FerryApp = OpenAPIHono;
 /** Lambda's request payload limit; a batch of large messages is refused before it is parsed. */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
-export function createApp(services: FerryServices): FerryApp {
+/** `sources`: what the local stack keeps for the dashboard (its counters, recent messages); Lambda has neither. */
+export function createApp(services: FerryServices, sources: DashboardSources = {}): FerryApp {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success)
@@ -45,5 +47,6 @@ export function createApp(services: FerryServices): FerryApp {
   registerConsumeRoutes(app, services);
   registerTransactionRoutes(app, services);
   registerSystemRoutes(app, services);
+  registerDashboardRoutes(app, services, sources);
   return app;
 }

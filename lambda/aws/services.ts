@@ -15,6 +15,7 @@ import { LoggedFaults } from './fault-log.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
 import { dynamoReceiptKeys } from './dynamo-receipt-key.ts';
 import { SqsQueues } from './sqs-queues.ts';
+import { lambdaMetrics } from './powertools-metrics.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -40,6 +41,8 @@ export function createAwsPorts(
     clock: systemClock,
     config,
     faults: new LoggedFaults(),
+    // Written to the logs at the end of each invocation by the handlers (flushingMetrics).
+    metrics: lambdaMetrics,
     ...extra,
     checks: {
       table: async () => {

@@ -6,6 +6,7 @@ import type { Clock, FaultLog, IncomingMessage, MessageStore, QueueService, Rece
 import { QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
 
 /** SQS hands out at most 10 messages per call. */
 const SQS_RECEIVE_MAX = 10;
@@ -32,6 +33,7 @@ export class Consumer {
     private readonly faults: FaultLog,
     /** The deployment's key for receipt handles (read once per instance, then cached by the adapter). */
     private readonly receiptKeys: ReceiptKeys,
+    private readonly metrics: Metrics = noMetrics,
   ) {}
 
   async receive(groupName: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
@@ -70,6 +72,7 @@ export class Consumer {
         this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt }),
       ),
     );
+    this.countReceived(group.name, received);
     return received;
   }
 
@@ -102,6 +105,7 @@ export class Consumer {
     await this.traceBestEffort(
       acked.map(({ handle }) => this.trace(handle, 'ACKED', group.name, { deliveryAttempt: handle.deliveryAttempt })),
     );
+    for (const { handle } of acked) this.metrics.count('acked', { topic: handle.topic, group: group.name });
     return {
       acked: acked.length,
       failed: handles
@@ -127,6 +131,10 @@ export class Consumer {
     await this.traceBestEffort([
       this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay }),
     ]);
+    const scope = { topic: handle.topic, group: group.name };
+    this.metrics.count('nacked', scope);
+    // Its last attempt: SQS moves it to the dead-letter queue instead of delivering it again.
+    if (handle.deliveryAttempt >= group.maxDeliveryAttempts) this.metrics.count('deadLettered', scope);
     return { retryAfterSeconds: delay };
   }
 
@@ -135,6 +143,17 @@ export class Consumer {
     checkVisibility(invisibleSeconds, 'invisibleSeconds');
     const handle = decodeReceiptHandle(receiptHandle, await this.receiptKeys.verifyingKey());
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, invisibleSeconds);
+  }
+
+  /** Latency is measured on first deliveries only: a redelivery's wait is the retry policy's, not Ferry's. */
+  private countReceived(group: string, received: ReceivedMessage[]): void {
+    const now = this.clock.now();
+    for (const message of received) {
+      const scope = { topic: message.topic, group };
+      this.metrics.count('received', scope);
+      if (message.deliveryAttempt === 1)
+        this.metrics.duration('publishToReceive', scope, Math.max(0, now - Date.parse(message.bornAt)));
+    }
   }
 
   /** The queue already handed out or took back these messages: a failed trace write is counted, never the caller's error. */

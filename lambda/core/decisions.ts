@@ -4,6 +4,7 @@ import { isMessageId } from './ids.ts';
 import type { Message, MessageId, MessageState } from './model.ts';
 import type { Clock, MessageStore, Transition } from './ports.ts';
 import { cancel, commit, rollback } from './state-machine.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
 
 export interface DecisionResult {
   messageId: MessageId;
@@ -14,6 +15,7 @@ export class Decisions {
   constructor(
     private readonly store: MessageStore,
     private readonly clock: Clock,
+    private readonly metrics: Metrics = noMetrics,
   ) {}
 
   /** The same decision again is a no-op; the other decision after one was made is a conflict. */
@@ -47,7 +49,12 @@ export class Decisions {
 
   private async decide(messageId: MessageId, transition: Transition, wanted: MessageState): Promise<DecisionResult> {
     const result = await this.store.transition(messageId, transition);
-    if (result.applied) return { messageId, state: wanted };
+    if (result.applied) {
+      // The topic is in the item the write changed, not in the id: one read more, only when counting.
+      const topic = (await this.store.get(messageId))?.message.topic;
+      if (topic !== undefined) this.metrics.count(wanted === 'READY' ? 'committed' : 'rolledBack', { topic });
+      return { messageId, state: wanted };
+    }
     const current = requireFound(result.current, messageId);
     if (current.topicType !== 'TRANSACTION')
       throw new ConflictError(`message ${messageId} is not a transaction message`, 'NOT_A_TRANSACTION');

@@ -16,6 +16,7 @@ import type {
   TraceEntry,
 } from './ports.ts';
 import { undeliverable } from './state-machine.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
 
 export interface DispatchOutcome {
   /** Index of the first message not fully handed on; it and everything after must be dispatched again. */
@@ -43,6 +44,7 @@ export interface DispatcherPorts {
   store: MessageStore;
   clock: Clock;
   faults: FaultLog;
+  metrics?: Metrics;
 }
 
 const groupKey = (group: FifoGroup) => `${group.topic}\u0000${group.messageGroup}`;
@@ -53,7 +55,11 @@ const fifoGroupOf = (message: Message): FifoGroup | undefined =>
 const RELEASE_ROUNDS = 10;
 
 export class Dispatcher {
-  constructor(private readonly ports: DispatcherPorts) {}
+  private readonly metrics: Metrics;
+
+  constructor(private readonly ports: DispatcherPorts) {
+    this.metrics = ports.metrics ?? noMetrics;
+  }
 
   /**
    * Messages arrive in stream order. On a failure, the first failed message and all later ones are reported so the
@@ -112,7 +118,11 @@ export class Dispatcher {
       message.tag === undefined
         ? { properties: message.properties }
         : { tag: message.tag, properties: message.properties };
-    return routes.filter((route) => cachedFilter(route.filter)(target));
+    return routes.filter((route) => {
+      const matches = cachedFilter(route.filter)(target);
+      if (!matches) this.metrics.count('filteredOut', { topic: message.topic, group: route.group });
+      return matches;
+    });
   }
 
   private delivery(message: Message, index: number, route: Route): Delivery {
@@ -189,6 +199,7 @@ export class Dispatcher {
     for (const [index, message] of messages.entries()) {
       const fate = fates[index]!;
       if (fate.kind === 'failed') continue;
+      this.countDispatched(message, fate.groups, now);
       // One trace write for every group the message went to (trace must not multiply what a message costs).
       if (fate.groups.length > 0)
         trace.push({
@@ -204,6 +215,13 @@ export class Dispatcher {
     ]);
   }
 
+  private countDispatched(message: Message, groups: string[], now: number): void {
+    for (const group of groups) this.metrics.count('dispatched', { topic: message.topic, group });
+    // Lateness is Ferry's own: a message handed on after its time (SQS's DelaySeconds delivers the rest on time).
+    if (message.deliverAt !== undefined)
+      this.metrics.duration('scheduledLateness', { topic: message.topic }, Math.max(0, now - message.deliverAt));
+  }
+
   /** A queue refused the message for good: it must not hold back the messages behind it. */
   private async markUndeliverable(
     message: Message,
@@ -211,6 +229,7 @@ export class Dispatcher {
     now: number,
     trace: TraceEntry[],
   ): Promise<void> {
+    for (const group of fate.refused) this.metrics.count('undeliverable', { topic: message.topic, group });
     this.ports.faults.report('UNDELIVERABLE', {
       messageId: message.messageId,
       topic: message.topic,

@@ -1,6 +1,7 @@
 // What the core needs from storage, queues and the outside world; lambda/aws implements it with DynamoDB and SQS, lambda/memory in memory.
 import type { FerryConfig } from './config.ts';
 import type { Resolve } from './endpoint-rules.ts';
+import type { Metrics } from './metrics.ts';
 import type { TimerWheel } from './timers.ts';
 import type {
   ConsumerGroup,
@@ -299,4 +300,6 @@ export interface Ports {
   shardWaker?: ShardWaker;
   /** Where faults that Ferry survives are reported. */
   faults: FaultLog;
+  /** Where the core counts what happens per topic and group; absent: nothing is counted. */
+  metrics?: Metrics;
 }

@@ -6,6 +6,7 @@ import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE } from './names.ts';
 import { toDelivered, type InitialState, type Message, type MessageId, type Topic } from './model.ts';
 import { encodeForQueue, QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import type { Clock, MessageStore } from './ports.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
 import { expiresAt, type RetentionConfig } from './retention.ts';
 
 export interface PublishInput {
@@ -44,11 +45,13 @@ export class Publisher {
     > &
       RetentionConfig,
     private readonly clock: Clock,
+    private readonly metrics: Metrics = noMetrics,
   ) {}
 
   async publish(topicName: string, input: PublishInput): Promise<PublishResult> {
     const topic = await this.requireTopic(topicName);
     const [result] = await this.write([this.build(topic, input)]);
+    this.countPublished(topic.name, [result!]);
     return result!;
   }
 
@@ -64,6 +67,7 @@ export class Publisher {
       }
     });
     const results = await this.write(built.filter((entry): entry is Message => !('error' in entry)));
+    this.countPublished(topic.name, results);
     let next = 0;
     return built.map((entry) => ('error' in entry ? entry : results[next++]!));
   }
@@ -102,6 +106,12 @@ export class Publisher {
       }),
     );
     return results;
+  }
+
+  /** A duplicate (its dedupKey seen before) stored nothing: it is not counted again. */
+  private countPublished(topic: string, results: PublishResult[]): void {
+    const stored = results.filter((result) => result.duplicate !== true).length;
+    if (stored > 0) this.metrics.count('published', { topic }, stored);
   }
 
   private async requireTopic(name: string): Promise<Topic> {

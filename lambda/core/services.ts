@@ -12,6 +12,7 @@ import { Tick } from './tick.ts';
 import { Publisher } from './publish.ts';
 import { Sweep } from './sweep.ts';
 import { TtlCache } from './ttl-cache.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
 
 export interface FerryServices {
   admin: Admin;
@@ -26,10 +27,12 @@ export interface FerryServices {
   config: FerryConfig;
   checks: Ports['checks'];
   faults: FaultLog;
+  metrics: Metrics;
 }
 
 export function createServices(ports: Ports): FerryServices {
   const ttlMs = ports.config.catalogCacheSeconds * 1000;
+  const metrics = ports.metrics ?? noMetrics;
   const topics = new TtlCache<Topic | undefined>(ttlMs, ports.clock);
   const groups = new TtlCache<ConsumerGroup | undefined>(ttlMs, ports.clock);
   const routes = new TtlCache<Route[]>(ttlMs, ports.clock);
@@ -40,6 +43,7 @@ export function createServices(ports: Ports): FerryServices {
     store: ports.store,
     clock: ports.clock,
     faults: ports.faults,
+    metrics,
   });
   const sweep = new Sweep(ports.store, dispatcher, ports.clock, ports.faults, ports.config.sweepAfterSeconds * 1000);
   return {
@@ -49,6 +53,7 @@ export function createServices(ports: Ports): FerryServices {
       ports.store,
       ports.config,
       ports.clock,
+      metrics,
     ),
     consumer: new Consumer(
       (name) => groups.get(name, () => ports.catalog.getGroup(name)),
@@ -57,9 +62,10 @@ export function createServices(ports: Ports): FerryServices {
       ports.clock,
       ports.faults,
       ports.receiptKeys,
+      metrics,
     ),
     dispatcher,
-    decisions: new Decisions(ports.store, ports.clock),
+    decisions: new Decisions(ports.store, ports.clock, metrics),
     deadLetters: new DeadLetters(
       (name) => groups.get(name, () => ports.catalog.getGroup(name)),
       ports.queues,
@@ -81,10 +87,12 @@ export function createServices(ports: Ports): FerryServices {
           error: String(error),
         }),
       sweep,
+      metrics,
     ),
     store: ports.store,
     config: ports.config,
     checks: ports.checks,
     faults: ports.faults,
+    metrics,
   };
 }

@@ -9,6 +9,7 @@ import type { CheckClient, Clock, MessageStore, ShardWaker, ShardWork, WakeCount
 import { checkedAgainLater, commit, due, rollback } from './state-machine.ts';
 import type { Sweep } from './sweep.ts';
 import type { TimerWheel } from './timers.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
 
 /** Conditional updates in flight at once per shard. */
 const UPDATE_CONCURRENCY = 64;
@@ -40,6 +41,7 @@ export class Tick implements ShardWaker {
     fanOut?: ShardWaker,
     private readonly onMessageError: (message: Message, error: unknown) => void = () => {},
     private readonly sweep?: Sweep,
+    private readonly metrics: Metrics = noMetrics,
   ) {
     this.shardWaker = fanOut ?? this;
   }
@@ -128,28 +130,35 @@ export class Tick implements ShardWaker {
 
   /** Answers whether the check decided the transaction. */
   private async checkBack(message: Message, now: number): Promise<boolean> {
+    const decided = await this.askProducer(message, now);
+    if (decided !== undefined) this.metrics.count(decided, { topic: message.topic });
+    return decided !== undefined;
+  }
+
+  /** Answers the decision the check-back made, if it made one. */
+  private async askProducer(message: Message, now: number): Promise<'committed' | 'rolledBack' | undefined> {
     const checkCount = (message.checkCount ?? 0) + 1;
-    if (checkCount > this.config.txnCheckMax) {
-      const reason = `no decision after ${this.config.txnCheckMax} check-backs (FERRY_TXN_CHECK_MAX)`;
-      return (await this.store.transition(refOf(message), rollback(now, 'CHECK', reason))).applied;
-    }
+    const rolledBack = async (reason: string) =>
+      (await this.store.transition(refOf(message), rollback(now, 'CHECK', reason))).applied ? 'rolledBack' : undefined;
+    if (checkCount > this.config.txnCheckMax)
+      return rolledBack(`no decision after ${this.config.txnCheckMax} check-backs (FERRY_TXN_CHECK_MAX)`);
+    this.metrics.count('checkedBack', { topic: message.topic });
     const group = message.producerGroup === undefined ? undefined : await this.producerGroups(message.producerGroup);
     const nextCheckAt = now + this.config.txnCheckIntervalSeconds * 1000;
     if (group?.checkUrl === undefined) {
       await this.store.addPullCheck(message.producerGroup ?? '', message.messageId);
       await this.store.transition(refOf(message), checkedAgainLater(now, 'PULL', checkCount, nextCheckAt));
-      return false;
+      return undefined;
     }
     const answer = await this.checks.check(group.checkUrl, checkPayload(message, checkCount), {
       timeoutMs: this.config.txnCheckTimeoutSeconds * 1000,
       secrets: signingSecretsOf(group, now),
     });
-    if (answer === 'COMMIT') return (await this.store.transition(refOf(message), commit(now, 'CHECK'))).applied;
-    if (answer === 'ROLLBACK')
-      return (await this.store.transition(refOf(message), rollback(now, 'CHECK', 'the check-back answered ROLLBACK')))
-        .applied;
+    if (answer === 'COMMIT')
+      return (await this.store.transition(refOf(message), commit(now, 'CHECK'))).applied ? 'committed' : undefined;
+    if (answer === 'ROLLBACK') return rolledBack('the check-back answered ROLLBACK');
     await this.store.transition(refOf(message), checkedAgainLater(now, answer, checkCount, nextCheckAt));
-    return false;
+    return undefined;
   }
 }
 

@@ -2,5 +2,6 @@
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../api/app.ts';
 import { createAwsServices } from '../aws/services.ts';
+import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
-export const handler = handle(createApp(createAwsServices()));
+export const handler = flushingMetrics(handle(createApp(createAwsServices())));

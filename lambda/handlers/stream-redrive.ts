@@ -8,6 +8,7 @@ import { endpointFor } from '../aws/clients.ts';
 import { readStreamRange } from '../aws/stream-records.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
 import { logger } from '../aws/logger.ts';
+import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
 /** What Lambda writes to the on-failure destination of a DynamoDB stream event source (the fields used here). */
 const StreamFailureRecord = z.object({
@@ -56,7 +57,9 @@ export function createStreamRedriveHandler(
   };
 }
 
-export const handler = createStreamRedriveHandler(
-  createDispatchHandler(createAwsServices().dispatcher),
-  new DynamoDBStreamsClient(endpointFor(process.env, 'DYNAMODB_STREAMS')),
+export const handler = flushingMetrics(
+  createStreamRedriveHandler(
+    createDispatchHandler(createAwsServices().dispatcher),
+    new DynamoDBStreamsClient(endpointFor(process.env, 'DYNAMODB_STREAMS')),
+  ),
 );

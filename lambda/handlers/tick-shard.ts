@@ -5,6 +5,7 @@ import type { WakeCounts } from '../core/ports.ts';
 import type { Tick } from '../core/tick.ts';
 import { createAwsServices } from '../aws/services.ts';
 import { logger } from '../aws/logger.ts';
+import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
 /** Sent only by the tick (LambdaShardWaker); checked all the same, so that a stray invocation wakes nothing. */
 const shardWork = z.object({
@@ -22,4 +23,4 @@ export function createTickShardHandler(tick: Pick<Tick, 'wakeShard'>) {
   };
 }
 
-export const handler = createTickShardHandler(createAwsServices().tick);
+export const handler = flushingMetrics(createTickShardHandler(createAwsServices().tick));

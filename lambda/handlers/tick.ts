@@ -4,6 +4,7 @@ import { createClients } from '../aws/clients.ts';
 import { shardWakerFromEnv } from '../aws/lambda-shard-waker.ts';
 import { createAwsServices } from '../aws/services.ts';
 import { logger } from '../aws/logger.ts';
+import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
 export function createTickHandler(tick: Tick) {
   return async (): Promise<TickReport> => {
@@ -13,6 +14,6 @@ export function createTickHandler(tick: Tick) {
   };
 }
 
-export const handler = createTickHandler(
-  createAwsServices(process.env, createClients(process.env), shardWakerFromEnv(process.env)).tick,
+export const handler = flushingMetrics(
+  createTickHandler(createAwsServices(process.env, createClients(process.env), shardWakerFromEnv(process.env)).tick),
 );

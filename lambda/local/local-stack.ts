@@ -7,7 +7,7 @@ import { createApp } from '../api/app.ts';
 import { createClients, type InstrumentClient } from '../aws/clients.ts';
 import { faultSettingsFrom, injectFaults } from '../aws/fault-injection.ts';
 import { createAwsPorts } from '../aws/services.ts';
-import type { Ports } from '../core/ports.ts';
+import { systemClock, type Ports } from '../core/ports.ts';
 import { createServices, type FerryServices } from '../core/services.ts';
 import { createDispatchHandler } from '../handlers/dispatch-stream-batch.ts';
 import { createTickHandler } from '../handlers/tick.ts';
@@ -15,6 +15,9 @@ import { TickLoop } from './tick-loop.ts';
 import { startEngines, type Engines } from './engines.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { ensureTable } from './table.ts';
+import { CountingMetrics } from '../memory/counting-metrics.ts';
+import { registerDashboardPage } from '../dashboard/serve-page.ts';
+import { RecentMessages } from './recent-messages.ts';
 
 export interface LocalStackOptions {
   /** HTTP port of the API; 0 picks a free one. */
@@ -43,6 +46,8 @@ export interface LocalStack {
   sqsEndpoint: string;
   tableName: string;
   services: FerryServices;
+  /** The counters behind GET /v1/metrics and the dashboard. */
+  metrics: CountingMetrics;
   poller: StreamPoller;
   stop(): Promise<void>;
 }
@@ -92,7 +97,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.instrumentClients?.(service, middlewareStack);
       if (faults !== undefined) injectFaults(service, middlewareStack, faults);
     });
-    const ports = createAwsPorts(env, clients);
+    // The dashboard's sources: counters instead of CloudWatch, and each topic's latest messages for the filter playground.
+    const metrics = new CountingMetrics(systemClock);
+    const recent = new RecentMessages();
+    const ports = { ...createAwsPorts(env, clients), metrics };
+    ports.store = recent.watch(ports.store);
     const services = createServices(options.adjustPorts === undefined ? ports : options.adjustPorts(ports));
     const tableName = services.config.tableName;
     const streamArn = await ensureTable(clients.dynamoDb, tableName);
@@ -124,7 +133,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ticks.start();
     stops.unshift(() => ticks.stop());
 
-    const app = createApp(services);
+    const app = createApp(services, {
+      metrics: () => metrics.snapshot(),
+      recentMessages: (topic, limit) => recent.recent(topic, limit),
+    });
+    registerDashboardPage(app);
     const server = await listen(
       timed(app.fetch, (ms) => options.timeHandlers?.('api', ms)),
       options.port ?? 0,
@@ -144,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqsEndpoint: engines.sqsEndpoint,
       tableName,
       services,
+      metrics,
       poller,
       async stop() {
         for (const stop of stops) await stop();

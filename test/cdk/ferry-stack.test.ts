@@ -409,15 +409,19 @@ describe('construction', () => {
     const logicalIds = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter(
       (id) => id !== 'CDKMetadata',
     );
-    // Added since: the alarms on UNDELIVERABLE and SWEPT faults, and one metric filter per function log group for each.
+    // Added since: the alarms on UNDELIVERABLE and SWEPT faults, and one metric filter per function log group for each;
+    // the CloudWatch dashboard and the alarms on dead letters and on the oldest message's age.
     const added = [
       'FerrySweptAlarm',
       'FerryUndeliverableAlarm',
       'FerrySweptBatchesFilter',
       'FerryUndeliverableMessagesFilter',
+      'FerryDashboard',
+      'FerryDeadLettersAlarm',
+      'FerryOldestMessageAgeAlarm',
     ];
     const kept = logicalIds.filter((id) => !added.some((prefix) => id.startsWith(prefix)));
-    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5);
+    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5 + 3);
     expect(kept.sort()).toEqual([
       'FerryApiAccessLogs3F0AE08D',
       'FerryApiFunction61949C4E',
@@ -613,7 +617,8 @@ describe('the tick', () => {
   });
 
   it('raises an alarm when a stream batch is given up on, when its redrive fails, and when the tick fails three minutes in a row', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    // Five on faults, two on the groups' queues (test/cdk/ferry-monitoring.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '"stream batch not redriven"',
       MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: 'StreamBatchesNotRedriven' })],

@@ -1,0 +1,36 @@
+// The Metrics port: what the core counts per topic and per group; Powertools (CloudWatch EMF) in Lambda, counters locally.
+
+/** Counters, each per topic and, where a group is concerned, per group. */
+export const COUNT_METRICS = [
+  'published',
+  'dispatched',
+  'filteredOut',
+  'received',
+  'acked',
+  'nacked',
+  'deadLettered',
+  'undeliverable',
+  'committed',
+  'rolledBack',
+  'checkedBack',
+] as const;
+export type CountMetric = (typeof COUNT_METRICS)[number];
+
+/** Durations in milliseconds. */
+export const DURATION_METRICS = ['publishToReceive', 'scheduledLateness'] as const;
+export type DurationMetric = (typeof DURATION_METRICS)[number];
+
+/** What a figure is about: a topic, a group, or (dispatched, received…) a group's share of a topic. */
+export interface MetricScope {
+  topic?: string;
+  group?: string;
+}
+
+/** Never throws and never waits: a figure that cannot be recorded must not fail the message it describes. */
+export interface Metrics {
+  count(metric: CountMetric, scope: MetricScope, value?: number): void;
+  duration(metric: DurationMetric, scope: MetricScope, ms: number): void;
+}
+
+/** For ports built without metrics (unit tests of other parts). */
+export const noMetrics: Metrics = { count: () => {}, duration: () => {} };

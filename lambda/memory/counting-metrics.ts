@@ -1,0 +1,150 @@
+// The Metrics port in process: totals, last-minute rates and durations per topic and group, kept by the local stack for its dashboard.
+import {
+  COUNT_METRICS,
+  DURATION_METRICS,
+  type CountMetric,
+  type DurationMetric,
+  type Metrics,
+  type MetricScope,
+} from '../core/metrics.ts';
+import type { Clock } from '../core/ports.ts';
+
+/** Rates are counted over this window. */
+const RATE_WINDOW_MS = 60_000;
+/** Dispatch times kept per group for the oldest message's age; beyond this the age is that of a newer message. */
+const PENDING_MAX = 10_000;
+
+export interface DurationFigures {
+  count: number;
+  avgMs: number;
+  maxMs: number;
+}
+
+export interface ScopeFigures {
+  totals: Record<CountMetric, number>;
+  /** Counted in the last minute. */
+  lastMinute: Record<CountMetric, number>;
+  durations: Record<DurationMetric, DurationFigures>;
+}
+
+export interface GroupFigures extends ScopeFigures {
+  /**
+   * Age of the oldest message dispatched to the group and not yet acknowledged (or dead-lettered), approximately as
+   * SQS's ApproximateAgeOfOldestMessage: acknowledgements are assumed to come in dispatch order.
+   */
+  oldestAgeSeconds?: number;
+}
+
+export interface MetricsSnapshot {
+  /** When counting began (ISO 8601): the local stack keeps its figures in memory, from its start. */
+  since: string;
+  topics: Record<string, ScopeFigures>;
+  groups: Record<string, GroupFigures>;
+}
+
+class ScopeCounter {
+  readonly totals = zeros(COUNT_METRICS, 0);
+  /** Recent counts as [epoch ms, metric, value], oldest first. */
+  private recent: Array<[number, CountMetric, number]> = [];
+  private readonly durations = zeros(DURATION_METRICS, { count: 0, sumMs: 0, maxMs: 0 });
+
+  count(metric: CountMetric, value: number, now: number): void {
+    this.totals[metric] += value;
+    this.recent.push([now, metric, value]);
+    if (this.recent.length > 4096) this.trim(now);
+  }
+
+  duration(metric: DurationMetric, ms: number): void {
+    const figures = this.durations[metric];
+    this.durations[metric] = {
+      count: figures.count + 1,
+      sumMs: figures.sumMs + ms,
+      maxMs: Math.max(figures.maxMs, ms),
+    };
+  }
+
+  figures(now: number): ScopeFigures {
+    this.trim(now);
+    const lastMinute = zeros(COUNT_METRICS, 0);
+    for (const [, metric, value] of this.recent) lastMinute[metric] += value;
+    const durations = Object.fromEntries(
+      DURATION_METRICS.map((metric) => {
+        const { count, sumMs, maxMs } = this.durations[metric];
+        return [metric, { count, avgMs: count === 0 ? 0 : Math.round(sumMs / count), maxMs }];
+      }),
+    ) as Record<DurationMetric, DurationFigures>;
+    return { totals: { ...this.totals }, lastMinute, durations };
+  }
+
+  private trim(now: number): void {
+    const first = this.recent.findIndex(([at]) => at > now - RATE_WINDOW_MS);
+    this.recent = first === -1 ? [] : this.recent.slice(first);
+  }
+}
+
+export class CountingMetrics implements Metrics {
+  private readonly since: number;
+  private readonly topics = new Map<string, ScopeCounter>();
+  private readonly groups = new Map<string, ScopeCounter>();
+  /** Per group, when each message not yet acknowledged was dispatched, oldest first. */
+  private readonly pending = new Map<string, number[]>();
+
+  constructor(private readonly clock: Clock) {
+    this.since = clock.now();
+  }
+
+  count(metric: CountMetric, scope: MetricScope, value = 1): void {
+    const now = this.clock.now();
+    if (scope.topic !== undefined) counterOf(this.topics, scope.topic).count(metric, value, now);
+    if (scope.group === undefined) return;
+    counterOf(this.groups, scope.group).count(metric, value, now);
+    this.trackPending(metric, scope.group, value, now);
+  }
+
+  duration(metric: DurationMetric, scope: MetricScope, ms: number): void {
+    if (scope.topic !== undefined) counterOf(this.topics, scope.topic).duration(metric, ms);
+    if (scope.group !== undefined) counterOf(this.groups, scope.group).duration(metric, ms);
+  }
+
+  snapshot(): MetricsSnapshot {
+    const now = this.clock.now();
+    const figuresOf = (counters: Map<string, ScopeCounter>) =>
+      [...counters].map(([name, counter]) => [name, counter.figures(now)] as const);
+    return {
+      since: new Date(this.since).toISOString(),
+      topics: Object.fromEntries(figuresOf(this.topics)),
+      groups: Object.fromEntries(
+        figuresOf(this.groups).map(([name, figures]) => {
+          const oldest = this.pending.get(name)?.[0];
+          const group: GroupFigures =
+            oldest === undefined ? figures : { ...figures, oldestAgeSeconds: Math.floor((now - oldest) / 1000) };
+          return [name, group];
+        }),
+      ),
+    };
+  }
+
+  private trackPending(metric: CountMetric, group: string, value: number, now: number): void {
+    const pending = this.pending.get(group) ?? [];
+    this.pending.set(group, pending);
+    if (metric === 'dispatched') {
+      for (let i = 0; i < value; i++) pending.push(now);
+      if (pending.length > PENDING_MAX) pending.splice(0, pending.length - PENDING_MAX);
+    } else if (metric === 'acked' || metric === 'deadLettered') {
+      pending.splice(0, value);
+    }
+  }
+}
+
+function counterOf(counters: Map<string, ScopeCounter>, name: string): ScopeCounter {
+  let counter = counters.get(name);
+  if (counter === undefined) {
+    counter = new ScopeCounter();
+    counters.set(name, counter);
+  }
+  return counter;
+}
+
+function zeros<K extends string, V>(keys: readonly K[], value: V): Record<K, V> {
+  return Object.fromEntries(keys.map((key) => [key, value])) as Record<K, V>;
+}

@@ -1,0 +1,118 @@
+// What an operator watches per topic and group: a CloudWatch dashboard of Ferry's metrics and alarms on dead letters and old messages.
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../lambda/aws/powertools-metrics.ts';
+
+export interface MonitoringProps {
+  /** Prefix of the group queues (their names: `<prefix><group>`, `<prefix><group>-dlq`). */
+  readonly queuePrefix: string;
+  /** The age of a group's oldest message that raises the alarm. */
+  readonly oldestMessageAgeAlarm: Duration;
+}
+
+export interface GroupAlarms {
+  /** A group sent a message to its dead-letter queue (it nacked it on its last attempt): look at its dead letters. */
+  readonly deadLetters: Alarm;
+  /** A group's oldest message waits longer than the threshold: its consumers are down or too slow. */
+  readonly oldestMessageAge: Alarm;
+}
+
+export interface Monitoring {
+  readonly dashboard: Dashboard;
+  readonly alarms: GroupAlarms;
+}
+
+const PERIOD = Duration.minutes(1);
+
+/**
+ * Groups and their queues are created at run time, so every figure is a Metrics Insights query that finds them as they
+ * come (GROUP BY Topic or Group, or the SQS queue): nothing to redeploy when a group is added.
+ */
+export function createMonitoring(scope: Construct, props: MonitoringProps): Monitoring {
+  const perTopic = (metric: string, fn = 'SUM') => ferryQuery(`${fn}(${metric})`, 'Topic');
+  const perGroup = (metric: string, fn = 'SUM') => ferryQuery(`${fn}(${metric})`, 'Group');
+  const oldestAge = new MathExpression({
+    expression: `SELECT MAX(ApproximateAgeOfOldestMessage) FROM SCHEMA("AWS/SQS", QueueName) GROUP BY QueueName ORDER BY MAX() DESC LIMIT 10`,
+    label: 'oldest message age (s)',
+    period: Duration.minutes(5),
+  });
+  const dashboard = new Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(3) });
+  dashboard.addWidgets(
+    new TextWidget({
+      markdown: `## Ferry\nPer topic and per group, from the functions' embedded metrics (namespace \`${METRICS_NAMESPACE}\`) and the group queues (\`${props.queuePrefix}*\`).`,
+      width: 24,
+      height: 2,
+    }),
+  );
+  dashboard.addWidgets(
+    graph('Published per topic', [perTopic('published')]),
+    graph('Dispatched per group', [perGroup('dispatched')]),
+    graph('Filtered out per group', [perGroup('filteredOut')]),
+    graph('Received per group', [perGroup('received')]),
+  );
+  dashboard.addWidgets(
+    graph('Acknowledged per group', [perGroup('acked')]),
+    graph('Negatively acknowledged per group', [perGroup('nacked')]),
+    graph('Dead-lettered per group', [perGroup('deadLettered')]),
+    graph('Undeliverable per group', [perGroup('undeliverable')]),
+  );
+  dashboard.addWidgets(
+    graph('Publish to receive, ms (max per group)', [perGroup('publishToReceive', 'MAX')]),
+    graph('Scheduled lateness, ms (max per topic)', [perTopic('scheduledLateness', 'MAX')]),
+    graph('Transactions per topic', [perTopic('committed'), perTopic('rolledBack'), perTopic('checkedBack')]),
+    graph('Oldest message age, s (worst queues)', [oldestAge]),
+  );
+  return {
+    dashboard,
+    alarms: {
+      deadLetters: new Alarm(scope, 'DeadLettersAlarm', {
+        alarmDescription:
+          "Ferry: a consumer group dead-lettered a message (it failed its last delivery attempt). GET /v1/groups/{group}/dead-letters shows them, POST …/dead-letters/redrive sends them back; the dashboard's 'Dead-lettered per group' names the group.",
+        metric: new MathExpression({
+          expression: `SELECT SUM(deadLettered) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) GROUP BY Group`,
+          label: 'dead-lettered',
+          period: Duration.minutes(5),
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      oldestMessageAge: new Alarm(scope, 'OldestMessageAgeAlarm', {
+        alarmDescription: `Ferry: a queue's oldest message is older than ${props.oldestMessageAgeAlarm.toSeconds()} s: the group's consumers are stopped or too slow. The group queues are named ${props.queuePrefix}<group>; the query watches every queue of the account and region, since Metrics Insights cannot select a name prefix.`,
+        metric: new MathExpression({
+          expression: `SELECT MAX(ApproximateAgeOfOldestMessage) FROM SCHEMA("AWS/SQS", QueueName) GROUP BY QueueName`,
+          label: 'oldest message age (s)',
+          period: Duration.minutes(5),
+        }),
+        threshold: props.oldestMessageAgeAlarm.toSeconds(),
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    },
+  };
+}
+
+/** One series per topic or group of a metric in Ferry's namespace; a figure with both is written under both sets. */
+function ferryQuery(select: string, by: 'Topic' | 'Group'): MathExpression {
+  return new MathExpression({
+    expression: `SELECT ${select} FROM SCHEMA(${METRICS_NAMESPACE}, ${by}, service) GROUP BY ${by}`,
+    label: select,
+    period: PERIOD,
+  });
+}
+
+function graph(title: string, metrics: IMetric[]): GraphWidget {
+  return new GraphWidget({ title, left: metrics, width: 6, height: 6 });
+}

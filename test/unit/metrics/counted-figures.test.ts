@@ -1,0 +1,98 @@
+// The core counts what happens to messages per topic and per group, through the Metrics port (here the local stack's counters).
+import { describe, expect, it } from 'vitest';
+import type { MessageId } from '../../../lambda/core/model.ts';
+import { createServices } from '../../../lambda/core/services.ts';
+import { CountingMetrics } from '../../../lambda/memory/counting-metrics.ts';
+import { createMemoryPorts } from '../../../lambda/memory/services.ts';
+
+async function ferryWithCounters() {
+  const ports = createMemoryPorts();
+  const metrics = new CountingMetrics(ports.clock);
+  const ferry = createServices({ ...ports, metrics });
+  await ferry.admin.putTopic('orders', { messageType: 'NORMAL' });
+  await ferry.admin.putGroup('billing', { subscriptions: [{ topic: 'orders' }], maxDeliveryAttempts: 2 });
+  await ferry.admin.putGroup('audit', {
+    subscriptions: [{ topic: 'orders', filter: { type: 'TAG', expression: 'large' } }],
+  });
+  const dispatch = async (ids: MessageId[]) =>
+    ferry.dispatcher.dispatch(await ports.store.getMany(ids.map((messageId) => ({ messageId, topic: 'orders' }))));
+  return { ferry, ports, metrics, dispatch };
+}
+
+describe('metrics per topic and group', () => {
+  it('counts published, dispatched and filtered out per topic and per group', async () => {
+    const { ferry, metrics, dispatch } = await ferryWithCounters();
+    const results = await ferry.publisher.publishBatch('orders', [
+      { body: 'a', tag: 'large' },
+      { body: 'b', tag: 'small' },
+      { body: 'c' },
+    ]);
+    await dispatch(results.map((result) => ('messageId' in result ? result.messageId : ('' as MessageId))));
+    const { topics, groups } = metrics.snapshot();
+    expect(topics.orders!.totals).toMatchObject({ published: 3, dispatched: 4, filteredOut: 2 });
+    expect(topics.orders!.lastMinute.published).toBe(3);
+    expect(groups.billing!.totals).toMatchObject({ dispatched: 3, filteredOut: 0 });
+    expect(groups.audit!.totals).toMatchObject({ dispatched: 1, filteredOut: 2 });
+  });
+
+  it('a duplicate publish (same dedupKey) is not counted again', async () => {
+    const { ferry, metrics } = await ferryWithCounters();
+    await ferry.publisher.publish('orders', { body: 'a', dedupKey: 'k1' });
+    await ferry.publisher.publish('orders', { body: 'a', dedupKey: 'k1' });
+    expect(metrics.snapshot().topics.orders!.totals.published).toBe(1);
+  });
+
+  it('counts received, acked and nacked, a nack on the last attempt as dead-lettered, and measures latency', async () => {
+    const { ferry, ports, metrics, dispatch } = await ferryWithCounters();
+    const first = await ferry.publisher.publish('orders', { body: 'one' });
+    const second = await ferry.publisher.publish('orders', { body: 'two' });
+    await dispatch([first.messageId, second.messageId]);
+    ports.clock.advance(250);
+    const received = await ferry.consumer.receive('billing', { maxMessages: 2 });
+    const byBody = new Map(received.map((message) => [message.body, message]));
+    await ferry.consumer.ack('billing', [byBody.get('one')!.receiptHandle]);
+    await ferry.consumer.nack('billing', byBody.get('two')!.receiptHandle, 0);
+    const [again] = await ferry.consumer.receive('billing', { maxMessages: 1 });
+    expect(again!.deliveryAttempt).toBe(2);
+    await ferry.consumer.nack('billing', again!.receiptHandle, 0);
+
+    const billing = metrics.snapshot().groups.billing!;
+    expect(billing.totals).toMatchObject({ received: 3, acked: 1, nacked: 2, deadLettered: 1 });
+    // First deliveries only: the redelivery's wait is the retry policy's.
+    expect(billing.durations.publishToReceive).toEqual({ count: 2, avgMs: 250, maxMs: 250 });
+    expect(metrics.snapshot().topics.orders!.totals.acked).toBe(1);
+  });
+
+  it("a group's oldest message age is that of its oldest dispatched message not acknowledged", async () => {
+    const { ferry, ports, metrics, dispatch } = await ferryWithCounters();
+    const first = await ferry.publisher.publish('orders', { body: 'one' });
+    await dispatch([first.messageId]);
+    ports.clock.advance(30_000);
+    const second = await ferry.publisher.publish('orders', { body: 'two' });
+    await dispatch([second.messageId]);
+    ports.clock.advance(10_000);
+    expect(metrics.snapshot().groups.billing!.oldestAgeSeconds).toBe(40);
+    const received = await ferry.consumer.receive('billing', { maxMessages: 2 });
+    await ferry.consumer.ack('billing', [received[0]!.receiptHandle]);
+    expect(metrics.snapshot().groups.billing!.oldestAgeSeconds).toBe(10);
+    ports.clock.advance(61_000);
+    expect(metrics.snapshot().groups.billing!.lastMinute.dispatched).toBe(0);
+  });
+
+  it('counts commits, rollbacks and check-backs per topic', async () => {
+    const ports = createMemoryPorts({ env: { FERRY_TXN_CHECK_FIRST_SECONDS: '1' } });
+    const metrics = new CountingMetrics(ports.clock);
+    const ferry = createServices({ ...ports, metrics });
+    await ferry.admin.putTopic('payments', { messageType: 'TRANSACTION' });
+    await ferry.producers.put('checkout', {});
+    const publish = () => ferry.publisher.publish('payments', { body: 'x', producerGroup: 'checkout' });
+    const [a, b] = [await publish(), await publish()];
+    await publish();
+    await ferry.decisions.commit(a.messageId);
+    await ferry.decisions.commit(a.messageId);
+    await ferry.decisions.rollback(b.messageId);
+    ports.clock.advance(10_000);
+    await ferry.tick.run();
+    expect(metrics.snapshot().topics.payments!.totals).toMatchObject({ committed: 1, rolledBack: 1, checkedBack: 1 });
+  });
+});
