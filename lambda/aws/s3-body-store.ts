@@ -41,9 +41,8 @@ export class S3BodyStore implements BodyStore {
         Bucket: ref.bucket,
         Key: ref.key,
         Body: body,
+        // The SDK adds a CRC32 checksum that S3 checks, so a body is never kept corrupted.
         ContentType: 'text/plain; charset=utf-8',
-        // S3 checks the body it stored against this, so a body is never kept corrupted.
-        ChecksumAlgorithm: 'SHA256',
       }),
     );
   }
