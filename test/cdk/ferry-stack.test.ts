@@ -303,6 +303,9 @@ describe('permissions', () => {
       [
         ...worker,
         'dynamodb:DescribeTable',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
         'scheduler:GetSchedule',
         'sqs:ChangeMessageVisibility',
         'sqs:CreateQueue',
@@ -403,15 +406,17 @@ describe('construction', () => {
     const logicalIds = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter(
       (id) => id !== 'CDKMetadata',
     );
-    // Added since: the alarms on UNDELIVERABLE and SWEPT faults, and one metric filter per function log group for each.
+    // Added since: the alarms on UNDELIVERABLE and SWEPT faults, and one metric filter per function log group for each;
+    // the body bucket and its policy.
     const added = [
       'FerrySweptAlarm',
       'FerryUndeliverableAlarm',
       'FerrySweptBatchesFilter',
       'FerryUndeliverableMessagesFilter',
+      'FerryBodyBucket',
     ];
     const kept = logicalIds.filter((id) => !added.some((prefix) => id.startsWith(prefix)));
-    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5);
+    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5 + 2);
     expect(kept.sort()).toEqual([
       'FerryApiAccessLogs3F0AE08D',
       'FerryApiFunction61949C4E',
