@@ -33,6 +33,7 @@ export function registerLocalCommand(program: Command): void {
       console.log(`  OpenAPI    ${stack.apiUrl}/v1/openapi.json`);
       console.log(`  DynamoDB   ${stack.dynamoDbEndpoint}  (table ${stack.tableName})`);
       console.log(`  SQS        ${stack.sqsEndpoint}`);
+      console.log(`  S3         ${stack.sqsEndpoint}  (bucket ${stack.services.config.bodyBucket}, large bodies)`);
       console.log('Press Ctrl-C to stop.');
       let stopping = false;
       const stop = async () => {

@@ -77,7 +77,9 @@ export function readConfig(env: Env = process.env): FerryConfig {
     ...(env.FERRY_TICK_SHARD_FUNCTION ? { tickShardFunction: env.FERRY_TICK_SHARD_FUNCTION } : {}),
   };
   if (config.maxBodyBytes > MAX_BODY_BYTES) {
-    throw new Error(`FERRY_MAX_BODY_BYTES (${config.maxBodyBytes}) must not exceed ${MAX_BODY_BYTES} (4 MiB, RocketMQ's limit)`);
+    throw new Error(
+      `FERRY_MAX_BODY_BYTES (${config.maxBodyBytes}) must not exceed ${MAX_BODY_BYTES} (4 MiB, RocketMQ's limit)`,
+    );
   }
   // The tick must hand a message on before SQS's direct delay could no longer cover the rest of its wait.
   if (config.timerLeadSeconds > config.directDelayLimitSeconds) {

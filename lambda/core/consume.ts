@@ -96,7 +96,11 @@ export class Consumer {
     for (const [index, outcome] of fetched.entries()) {
       if (outcome.status === 'rejected') {
         if (outcome.reason instanceof BodyMissingError) {
-          this.faults.report('BODY_MISSING', { messageId: queued[index]!.messageId, group: group.name, ref: outcome.reason.ref });
+          this.faults.report('BODY_MISSING', {
+            messageId: queued[index]!.messageId,
+            group: group.name,
+            ref: outcome.reason.ref,
+          });
           keptInvisible = 1;
         } else failure = outcome.reason;
         cut = index;

@@ -1,7 +1,14 @@
 // Message query: a message, its state and its trace events in time order.
 import { NotFoundError } from './errors.ts';
 import { isMessageId } from './ids.ts';
-import { toDelivered, toQueued, type DeliveredMessage, type Message, type MessageState, type TraceEvent } from './model.ts';
+import {
+  toDelivered,
+  toQueued,
+  type DeliveredMessage,
+  type Message,
+  type MessageState,
+  type TraceEvent,
+} from './model.ts';
 import { withBody } from './large-body.ts';
 import type { BodyStore, MessageStore } from './ports.ts';
 

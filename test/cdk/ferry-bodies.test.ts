@@ -99,7 +99,7 @@ describe('the body bucket', () => {
   it('grantReadBodies lets a direct SQS consumer read bodies under the body prefix and nothing else', () => {
     const [{ statement }] = s3Statements().filter(
       ({ roles }) => JSON.stringify(roles) === JSON.stringify([roleRef(reader)]),
-    ) as [{ statement: { Action: string[]; Resource: unknown[] } }];
+    ) as unknown as [{ statement: { Action: string[]; Resource: unknown[] } }];
     expect(statement.Action.every((action) => action.startsWith('s3:Get') || action.startsWith('s3:List'))).toBe(true);
     expect(statement.Resource).toContainEqual(bodyObjects);
     expect(statement.Resource).not.toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] });
