@@ -19,6 +19,8 @@ export type PublishBatchResult = Out<typeof schemas.PublishBatchResult>;
 export type ReceiveOptions = In<typeof schemas.ReceiveInput>;
 export type ReceivedMessage = Out<typeof schemas.ReceivedMessage>;
 export type DeliveredMessage = Out<typeof schemas.DeliveredMessage>;
+/** A message as a group's SQS queue (and its dead-letter queue) holds it: a large body only as its `bodyRef`. */
+export type QueuedMessage = Out<typeof schemas.QueuedMessage>;
 export type AckResult = Out<typeof schemas.AckResult>;
 export type NackResult = Out<typeof schemas.NackResult>;
 export type MessageView = Out<typeof schemas.MessageView>;

@@ -5,7 +5,6 @@ import type {
   AckResult,
   Check,
   DecisionResult,
-  DeliveredMessage,
   ErrorBody,
   Group,
   GroupInput,
@@ -19,6 +18,7 @@ import type {
   PublishBatchResult,
   PublishRequest,
   PublishResult,
+  QueuedMessage,
   ReceivedMessage,
   ReceiveOptions,
   Subscription,
@@ -115,7 +115,8 @@ export class FerryClient {
     return this.call('POST', path('groups', group, 'visibility'), { receiptHandle, invisibleSeconds });
   }
 
-  async deadLetters(group: string): Promise<DeliveredMessage[]> {
+  /** Dead letters as the queue holds them: a large body only as its `bodyRef` (`getMessage(id)` answers the whole body). */
+  async deadLetters(group: string): Promise<QueuedMessage[]> {
     const answer = await this.call<Out<typeof schemas.DeadLetterList>>('GET', path('groups', group, 'dead-letters'));
     return answer.messages;
   }

@@ -37,6 +37,10 @@ export class FerryStack extends Stack {
       value: this.ferry.queuePrefix,
       description: 'Prefix of every consumer-group queue',
     });
+    new CfnOutput(this, 'BodyBucketName', {
+      value: this.ferry.bodyBucket.bucketName,
+      description: 'S3 bucket of message bodies too large for a table item (a queue message then carries bodyRef)',
+    });
     new CfnOutput(this, 'StreamFailureQueueUrl', {
       value: this.ferry.streamFailureQueue.queueUrl,
       description: 'Records of stream batches the dispatcher gave up on; should stay empty',

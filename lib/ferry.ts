@@ -8,6 +8,7 @@ import type { Rule } from 'aws-cdk-lib/aws-events';
 import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -20,9 +21,11 @@ import {
   type ApiAddress,
   type Route,
 } from './access.ts';
+import { BODY_PREFIX } from '../lambda/aws/body-layout.ts';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi, type FrontDoorKind } from './parts/api.ts';
+import { createBodyBucket } from './parts/bodies.ts';
 import { createDispatch } from './parts/dispatch.ts';
 import { createMonitoring, type GroupAlarms } from './parts/monitoring.ts';
 import type { SharedFunctionProps } from './parts/function.ts';
@@ -112,6 +115,7 @@ const RESERVED_ENVIRONMENT = [
   'FERRY_QUEUE_PREFIX',
   'FERRY_STACK_NAME',
   'FERRY_ENDPOINT_POLICY',
+  'FERRY_BODY_BUCKET',
   'POWERTOOLS_SERVICE_NAME',
   'NODE_OPTIONS',
 ];
@@ -128,6 +132,11 @@ const RESERVED_ENVIRONMENT = [
 export class Ferry extends Construct {
   /** The one table: messages, their trace, the catalog of topics and groups, timer buckets. */
   readonly table: Table;
+  /**
+   * Message bodies too large for a table item (up to 4 MiB), under `bodies/keep-<days>d/<messageId>`; a lifecycle rule
+   * per prefix expires them. The queue message of such a body carries `bodyRef: { bucket, key, bytes }` instead.
+   */
+  readonly bodyBucket: Bucket;
   /** The HTTP API, when `api` is `http`; every route requires SigV4-signed requests (IAM authorisation). */
   readonly httpApi?: HttpApi;
   /** The REST API, when `api` is `rest`; every method requires SigV4-signed requests (IAM authorisation). */
@@ -173,6 +182,7 @@ export class Ferry extends Construct {
     validEnvironment(props.environment ?? {});
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = createTable(this, { removalPolicy, warmThroughput: props.warmThroughput });
+    this.bodyBucket = createBodyBucket(this, removalPolicy);
     const functions = this.sharedFunctionProps(props, removalPolicy);
     const queues = this.queueArnPattern();
 
@@ -206,6 +216,7 @@ export class Ferry extends Construct {
     const api = createApi(this, {
       kind: props.api ?? 'http',
       table: this.table,
+      bodyBucket: this.bodyBucket,
       functions,
       queueArnPattern: queues,
       throttle: props.throttle ?? DEFAULT_THROTTLE,
@@ -247,6 +258,7 @@ export class Ferry extends Construct {
       tickScheduleRole: this.tickScheduleRole,
       streamFailureQueue: this.streamFailureQueue,
       restApi: this.restApi,
+      bodyBucket: this.bodyBucket,
     });
   }
 
@@ -271,6 +283,14 @@ export class Ferry extends Construct {
   /** Lets the grantee do anything: create and delete topics, groups and producer groups, and every other route. */
   grantAdmin(grantee: IGrantable): Grant {
     return this.grantRoutes(grantee, ADMIN_ROUTES);
+  }
+
+  /**
+   * Lets the grantee read large bodies from the body bucket (s3:GetObject under `bodies/`): for a consumer that reads
+   * its group's SQS queue directly, where a large body is only its `bodyRef`. Consumers over the API need no grant.
+   */
+  grantReadBodies(grantee: IGrantable): Grant {
+    return this.bodyBucket.grantRead(grantee, `${BODY_PREFIX}*`);
   }
 
   /** `execute-api:Invoke` on exactly these routes of this API's stage. */

@@ -3,7 +3,9 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { BODY_PREFIX } from '../lambda/aws/body-layout.ts';
 import type { IConstruct } from 'constructs';
 
 /** The Ferry resources whose findings are accepted: named here, so that this file needs nothing from the construct. */
@@ -21,6 +23,7 @@ export interface NagSubjects {
   readonly streamFailureQueue: IQueue;
   /** Present when the front door is a REST API. */
   readonly restApi?: RestApi | undefined;
+  readonly bodyBucket: IBucket;
 }
 
 /**
@@ -73,7 +76,22 @@ export function acknowledgeNagFindings(ferry: NagSubjects): void {
     'AwsSolutions-SQS3',
     'This queue is itself a dead-letter destination (the on-failure destination of the stream event source mapping). A record the redrive function cannot dispatch stays here, retried every 5 minutes under an alarm, until the stream no longer holds its batch; a dead-letter queue behind it would take it out of that retry.',
   );
+  acknowledgeBodyBucketFindings(ferry);
   if (ferry.restApi !== undefined) acknowledgeRestApiFindings(ferry.restApi);
+}
+
+function acknowledgeBodyBucketFindings(ferry: NagSubjects): void {
+  const bucketArn = nagNotation(Stack.of(ferry.scope).resolve(ferry.bodyBucket.bucketArn));
+  acknowledge(
+    ferry.apiFunction.role,
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${BODY_PREFIX}*]`,
+    'Large bodies are objects named by message id, created at run time under the body prefix; the API may put and get objects there and nothing else (no delete: lifecycle rules expire them).',
+  );
+  acknowledge(
+    ferry.bodyBucket,
+    'AwsSolutions-S1',
+    "Only the API function reads and writes this bucket, and the API's access logs record every request with its caller; object-level auditing is CloudTrail data events where an account wants them. Server access logs would need a second bucket, which would itself be unlogged.",
+  );
 }
 
 /** The REST API front door, which exists for LocalStack's free plan; the HTTP API raises none of these. */

@@ -34,6 +34,7 @@ export function registerLocalCommand(program: Command): void {
       console.log(`  dashboard  ${stack.apiUrl}/dashboard`);
       console.log(`  DynamoDB   ${stack.dynamoDbEndpoint}  (table ${stack.tableName})`);
       console.log(`  SQS        ${stack.sqsEndpoint}`);
+      console.log(`  S3         ${stack.sqsEndpoint}  (bucket ${stack.services.config.bodyBucket}, large bodies)`);
       console.log('Press Ctrl-C to stop.');
       let stopping = false;
       const stop = async () => {

@@ -204,7 +204,18 @@ export const VisibilityInput = z
   .strict()
   .openapi('VisibilityInput');
 
-export const DeadLetterList = z.object({ messages: z.array(DeliveredMessage) });
+export const BodyRef = z.object({ bucket: z.string(), key: z.string(), bytes: z.number() }).openapi('BodyRef', {
+  description:
+    "Where a body too large for the message's item is kept: S3 GetObject of this bucket and key answers it (UTF-8 text, bytes long).",
+});
+
+/** A message as the group's SQS queue holds it: a large body only as its reference. */
+export const QueuedMessage = DeliveredMessage.extend({
+  body: z.string().optional(),
+  bodyRef: BodyRef.optional(),
+}).openapi('QueuedMessage');
+
+export const DeadLetterList = z.object({ messages: z.array(QueuedMessage) });
 export const RedriveResult = z.object({ redriven: z.number() });
 
 export const TraceEvent = z

@@ -24,7 +24,7 @@ type Env = Record<string, string | undefined>;
  */
 export function endpointFor(
   env: Env,
-  service: 'DYNAMODB' | 'DYNAMODB_STREAMS' | 'SQS' | 'SCHEDULER' | 'LAMBDA',
+  service: 'DYNAMODB' | 'DYNAMODB_STREAMS' | 'SQS' | 'SCHEDULER' | 'LAMBDA' | 'S3',
 ): { endpoint?: string } {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   return endpoint === undefined ? {} : { endpoint };

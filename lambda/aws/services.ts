@@ -21,11 +21,11 @@ type Env = Record<string, string | undefined>;
 
 const TICK_LATE_MIN_MS = 30_000;
 
-/** `extra`: ports only some handlers have (the tick's fan-out). */
+/** `extra`: ports only some handlers have (the tick's fan-out, the API's body store). */
 export function createAwsPorts(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
-  extra: Pick<Ports, 'shardWaker'> = {},
+  extra: Pick<Ports, 'shardWaker' | 'bodies'> = {},
 ): Ports {
   const config = readConfig(env);
   const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
@@ -83,7 +83,7 @@ async function scheduleEnabled(scheduler: SchedulerClient, name: string, groupNa
 export function createAwsServices(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
-  extra: Pick<Ports, 'shardWaker'> = {},
+  extra: Pick<Ports, 'shardWaker' | 'bodies'> = {},
 ): FerryServices {
   return createServices(createAwsPorts(env, clients, extra));
 }

@@ -10,8 +10,10 @@ export interface FerryConfig {
   queuePrefix: string;
   /** FERRY_STACK_NAME: whose queues they are, in each queue's `ferry:stack` tag (the construct sets its stack's name). */
   stackName: string;
-  /** FERRY_MAX_BODY_BYTES: largest message body accepted, UTF-8 bytes (413 beyond). */
+  /** FERRY_MAX_BODY_BYTES: largest message body accepted, UTF-8 bytes (413 beyond); at most 4 MiB, RocketMQ's limit. */
   maxBodyBytes: number;
+  /** FERRY_BODY_BUCKET: the S3 bucket keeping bodies too large for a message's item (set by the CDK construct). */
+  bodyBucket: string;
   /** FERRY_DEFAULT_RETENTION_HOURS: retention of a topic created without one (RocketMQ keeps 72 h). */
   defaultRetentionHours: number;
   /** FERRY_CATALOG_CACHE_SECONDS: how long a Lambda instance reuses a topic or a topic's subscriptions it read. */
@@ -53,12 +55,19 @@ export interface FerryConfig {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The largest body Ferry carries, RocketMQ's 4 MiB: as a JSON string it fits Lambda's 6 MB synchronous request and
+ * answer (and API Gateway's 10 MB) with room for the rest of the message; wrapped again in base64 it would not.
+ */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 export function readConfig(env: Env = process.env): FerryConfig {
   const config: FerryConfig = {
     tableName: env.FERRY_TABLE_NAME ?? 'ferry',
     queuePrefix: queuePrefix(env.FERRY_QUEUE_PREFIX ?? 'ferry-'),
     stackName: env.FERRY_STACK_NAME || 'local',
-    maxBodyBytes: positiveNumber(env, 'FERRY_MAX_BODY_BYTES', 256 * 1024),
+    maxBodyBytes: positiveNumber(env, 'FERRY_MAX_BODY_BYTES', MAX_BODY_BYTES),
+    bodyBucket: env.FERRY_BODY_BUCKET || 'ferry-bodies',
     defaultRetentionHours: positiveNumber(env, 'FERRY_DEFAULT_RETENTION_HOURS', 72),
     catalogCacheSeconds: nonNegativeNumber(env, 'FERRY_CATALOG_CACHE_SECONDS', 5),
     directDelayLimitSeconds: Math.min(900, nonNegativeNumber(env, 'FERRY_DIRECT_DELAY_LIMIT_SECONDS', 900)),
@@ -80,6 +89,11 @@ export function readConfig(env: Env = process.env): FerryConfig {
     tickScheduleGroup: env.FERRY_TICK_SCHEDULE_GROUP ?? 'default',
     ...(env.FERRY_TICK_SHARD_FUNCTION ? { tickShardFunction: env.FERRY_TICK_SHARD_FUNCTION } : {}),
   };
+  if (config.maxBodyBytes > MAX_BODY_BYTES) {
+    throw new Error(
+      `FERRY_MAX_BODY_BYTES (${config.maxBodyBytes}) must not exceed ${MAX_BODY_BYTES} (4 MiB, RocketMQ's limit)`,
+    );
+  }
   // The tick must hand a message on before SQS's direct delay could no longer cover the rest of its wait.
   if (config.timerLeadSeconds > config.directDelayLimitSeconds) {
     throw new Error(

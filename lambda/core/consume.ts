@@ -1,8 +1,19 @@
-// Consuming over HTTP: receive from a group's queue, then acknowledge, negatively acknowledge or extend.
+// Consuming over HTTP: receive from a group's queue (bodies kept aside fetched whole), then acknowledge, negatively
+// acknowledge or extend.
 import { NotFoundError, ValidationError } from './errors.ts';
 import { refOf } from './message-ref.ts';
-import type { ConsumerGroup, DeliveredMessage } from './model.ts';
-import type { Clock, FaultLog, IncomingMessage, MessageStore, QueueService, ReceiptKeys, TraceEntry } from './ports.ts';
+import { answerBytes, BodyMissingError, withBody } from './large-body.ts';
+import type { ConsumerGroup, DeliveredMessage, QueuedMessage } from './model.ts';
+import type {
+  BodyStore,
+  Clock,
+  FaultLog,
+  IncomingMessage,
+  MessageStore,
+  QueueService,
+  ReceiptKeys,
+  TraceEntry,
+} from './ports.ts';
 import { QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
 import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
@@ -34,6 +45,7 @@ export class Consumer {
     /** The deployment's key for receipt handles (read once per instance, then cached by the adapter). */
     private readonly receiptKeys: ReceiptKeys,
     private readonly metrics: Metrics = noMetrics,
+    private readonly bodies?: BodyStore,
   ) {}
 
   async receive(groupName: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
@@ -54,18 +66,18 @@ export class Consumer {
         waitSeconds: call === 0 ? (options.waitSeconds ?? 0) : 0,
         ...(options.invisibleSeconds === undefined ? {} : { invisibleSeconds: options.invisibleSeconds }),
       });
-      let taken = 0;
-      for (const message of incoming.map((message) => toReceived(message, key))) {
+      const taken = await this.takeWithin(
+        group,
+        incoming,
+        RECEIVE_ANSWER_MAX_BYTES - bytes,
+        received.length === 0,
+        key,
+      );
+      for (const message of taken) {
         bytes += answerBytes(message);
-        if (bytes > RECEIVE_ANSWER_MAX_BYTES) break;
         received.push(message);
-        taken++;
       }
-      if (taken < incoming.length) {
-        await this.giveBack(group, incoming.slice(taken));
-        break;
-      }
-      if (incoming.length === 0) break;
+      if (taken.length < incoming.length || incoming.length === 0) break;
     }
     await this.traceBestEffort(
       received.map((message) =>
@@ -74,6 +86,60 @@ export class Consumer {
     );
     this.countReceived(group.name, received);
     return received;
+  }
+
+  /**
+   * The first of these messages that fit in `room` bytes, each with its whole body (fetched from the body store when
+   * the queue holds a reference); the rest go back to the queue. A body that cannot be fetched ends the answer there,
+   * so that nothing of its FIFO group overtakes it: one the store no longer holds is reported and left invisible (it
+   * reaches the dead-letter queue after its attempts); any other failure gives it back, and is the caller's error when
+   * nothing could be answered.
+   */
+  private async takeWithin(
+    group: ConsumerGroup,
+    incoming: IncomingMessage[],
+    room: number,
+    nothingYet: boolean,
+    key: Uint8Array,
+  ): Promise<ReceivedMessage[]> {
+    const queued = incoming.map((message) => JSON.parse(message.body) as QueuedMessage);
+    // A body is at least its UTF-8 bytes in the answer: no fetch for what could not fit anyway.
+    let estimate = 0;
+    let cut = queued.findIndex((message) => {
+      estimate += answerBytes(message) + (message.bodyRef?.bytes ?? 0);
+      return estimate > room;
+    });
+    if (cut === -1) cut = queued.length;
+    const fetched = await Promise.allSettled(queued.slice(0, cut).map((message) => withBody(message, this.bodies)));
+    const taken: ReceivedMessage[] = [];
+    let used = 0;
+    let keptInvisible = 0;
+    let failure: unknown;
+    for (const [index, outcome] of fetched.entries()) {
+      if (outcome.status === 'rejected') {
+        if (outcome.reason instanceof BodyMissingError) {
+          this.faults.report('BODY_MISSING', {
+            messageId: queued[index]!.messageId,
+            group: group.name,
+            ref: outcome.reason.ref,
+          });
+          keptInvisible = 1;
+        } else failure = outcome.reason;
+        cut = index;
+        break;
+      }
+      const message = toReceived(outcome.value, incoming[index]!, key);
+      used += answerBytes(message);
+      if (used > room) {
+        cut = index;
+        break;
+      }
+      taken.push(message);
+    }
+    await this.giveBack(group, incoming.slice(cut + keptInvisible));
+    if (failure !== undefined && taken.length === 0 && nothingYet) throw failure;
+    if (failure !== undefined) this.faults.report('BODY_NOT_FETCHED', { group: group.name, error: String(failure) });
+    return taken;
   }
 
   /**
@@ -188,8 +254,7 @@ export class Consumer {
  */
 export const RECEIVE_ANSWER_MAX_BYTES = 5 * 1024 * 1024;
 
-function toReceived(message: IncomingMessage, key: Uint8Array): ReceivedMessage {
-  const delivered = JSON.parse(message.body) as DeliveredMessage;
+function toReceived(delivered: DeliveredMessage, message: IncomingMessage, key: Uint8Array): ReceivedMessage {
   const handle: ReceiptHandle = {
     queueHandle: message.queueHandle,
     messageId: delivered.messageId,
@@ -199,9 +264,6 @@ function toReceived(message: IncomingMessage, key: Uint8Array): ReceivedMessage 
   if (delivered.messageGroup !== undefined) handle.messageGroup = delivered.messageGroup;
   return { ...delivered, deliveryAttempt: message.receiveCount, receiptHandle: encodeReceiptHandle(handle, key) };
 }
-
-/** What one message adds to the JSON answer (with its comma). */
-const answerBytes = (message: ReceivedMessage) => Buffer.byteLength(JSON.stringify(message), 'utf8') + 1;
 
 function checkVisibility(seconds: number, field: string): void {
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_VISIBILITY_SECONDS) {

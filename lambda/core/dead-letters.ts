@@ -1,6 +1,6 @@
 // A group's dead letters: the messages SQS moved aside after maxDeliveryAttempts, to look at and to send back.
 import { NotFoundError } from './errors.ts';
-import type { ConsumerGroup, DeliveredMessage } from './model.ts';
+import type { ConsumerGroup, QueuedMessage } from './model.ts';
 import type { OutgoingMessage, QueueService } from './ports.ts';
 
 /** How many dead letters one redrive call moves at most; call again for more. */
@@ -13,15 +13,18 @@ export class DeadLetters {
     private readonly now: () => number,
   ) {}
 
-  /** Up to 10 dead letters, left where they are (received with no invisible time). */
-  async list(groupName: string): Promise<DeliveredMessage[]> {
+  /**
+   * Up to 10 dead letters, left where they are (received with no invisible time), as the queue holds them: a large body
+   * as its reference (ten whole ones could pass Lambda's 6 MB answer).
+   */
+  async list(groupName: string): Promise<QueuedMessage[]> {
     const group = await this.requireGroup(groupName);
     const incoming = await this.queues.receive(group.deadLetterQueueUrl, {
       maxMessages: 10,
       waitSeconds: 0,
       invisibleSeconds: 0,
     });
-    return incoming.map((message) => JSON.parse(message.body) as DeliveredMessage);
+    return incoming.map((message) => JSON.parse(message.body) as QueuedMessage);
   }
 
   /** Sends dead letters back to the group's queue, each deleted from the dead-letter queue only once it is there. */
@@ -52,7 +55,7 @@ export class DeadLetters {
   private resend(body: string, index: number, fifo: boolean): OutgoingMessage {
     const outgoing: OutgoingMessage = { id: String(index), body };
     if (fifo) {
-      const message = JSON.parse(body) as DeliveredMessage;
+      const message = JSON.parse(body) as QueuedMessage;
       outgoing.messageGroupId = message.messageGroup ?? message.topic;
       // A new deduplication id: the original one would make SQS drop the redriven copy within its window.
       outgoing.deduplicationId = `${message.messageId}-redrive-${this.now()}`;

@@ -1,7 +1,7 @@
 // The one path by which a READY message reaches consumers: filter per subscription, send to each matching group's queue.
 import { cachedFilter } from './filter/index.ts';
 import { refOf } from './message-ref.ts';
-import { toDelivered, type Message, type MessageId } from './model.ts';
+import { toQueued, type Message, type MessageId } from './model.ts';
 import { encodeForQueue } from './queue-body.ts';
 import type {
   Clock,
@@ -126,7 +126,7 @@ export class Dispatcher {
   }
 
   private delivery(message: Message, index: number, route: Route): Delivery {
-    const outgoing: OutgoingMessage = { id: String(index), body: encodeForQueue(toDelivered(message)) };
+    const outgoing: OutgoingMessage = { id: String(index), body: encodeForQueue(toQueued(message)) };
     if (route.fifo) {
       outgoing.messageGroupId = message.messageGroup ?? message.topic;
       // The message id as deduplication id: a re-dispatch within SQS's window is not delivered twice.

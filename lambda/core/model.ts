@@ -46,14 +46,27 @@ export interface ConsumerGroup {
   updatedAt: string;
 }
 
+/**
+ * Where a body too large for the message's item is kept (claim check): the item and the queue message carry this
+ * instead of the body. `bytes` is the body's UTF-8 length.
+ */
+export interface BodyRef {
+  bucket: string;
+  key: string;
+  bytes: number;
+}
+
 export interface Message {
   messageId: MessageId;
   topic: string;
   topicType: TopicType;
   state: MessageState;
+  /** Empty when `bodyRef` is set: the body is kept in the body store. */
   body: string;
   /** True when body is base64 of binary content. */
   bodyBase64?: boolean;
+  /** Set when the body is too large for the item: where the body store keeps it. */
+  bodyRef?: BodyRef;
   tag?: string;
   keys: string[];
   properties: Record<string, string>;
@@ -100,6 +113,12 @@ export type DeliveredMessage = Pick<
   bornAt: string;
 };
 
+/**
+ * A message as its group's SQS queue holds it: the delivered message, or, when the body is kept in the body store, the
+ * same without `body` and with `bodyRef` (a consumer reading the queue directly fetches the body from there).
+ */
+export type QueuedMessage = Omit<DeliveredMessage, 'body'> & { body?: string; bodyRef?: BodyRef };
+
 export type TraceEventType =
   | 'PUBLISHED'
   | 'PREPARED'
@@ -142,4 +161,11 @@ export function toDelivered(message: Message): DeliveredMessage {
   if (message.tag !== undefined) delivered.tag = message.tag;
   if (message.messageGroup !== undefined) delivered.messageGroup = message.messageGroup;
   return delivered;
+}
+
+/** The queue's copy: the body itself, or only its reference when the body store keeps it. */
+export function toQueued(message: Message): QueuedMessage {
+  if (message.bodyRef === undefined) return toDelivered(message);
+  const { body: _empty, ...rest } = toDelivered(message);
+  return { ...rest, bodyRef: message.bodyRef };
 }

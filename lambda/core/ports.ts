@@ -4,6 +4,7 @@ import type { Resolve } from './endpoint-rules.ts';
 import type { Metrics } from './metrics.ts';
 import type { TimerWheel } from './timers.ts';
 import type {
+  BodyRef,
   ConsumerGroup,
   FilterExpression,
   Message,
@@ -152,6 +153,18 @@ export interface MessageStore {
   removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void>;
 }
 
+/**
+ * Keeps message bodies too large for a message's item (claim check): S3 in AWS and in the local stack, a map in unit
+ * tests. Bodies are written once and never changed; the store removes each after the time it was given (S3 lifecycle).
+ */
+export interface BodyStore {
+  /** Where the body of this message will be kept, at least until `keepUntil` (epoch ms); decided without I/O. */
+  refFor(message: { messageId: MessageId; bornAt: number; keepUntil: number; bytes: number }): BodyRef;
+  put(ref: BodyRef, body: string): Promise<void>;
+  /** The body; undefined when the store no longer holds it (it outlived its time). */
+  get(ref: BodyRef): Promise<string | undefined>;
+}
+
 /** What one tick asks of one shard of the timer wheel: its due messages in these buckets, as of `now`. */
 export interface ShardWork {
   shard: number;
@@ -262,7 +275,9 @@ export type FaultKind =
   | 'UNDELIVERABLE'
   | 'DISPATCH_MARK_NOT_WRITTEN'
   | 'SWEPT'
-  | 'NOT_GIVEN_BACK';
+  | 'NOT_GIVEN_BACK'
+  | 'BODY_MISSING'
+  | 'BODY_NOT_FETCHED';
 
 export interface FaultLog {
   report(kind: FaultKind, details: Record<string, unknown>): void;
@@ -296,6 +311,8 @@ export interface Ports {
   config: FerryConfig;
   /** Named readiness checks for `GET /v1/health`: each resolves when its part works. */
   checks: Record<string, () => Promise<void>>;
+  /** Where bodies too large for an item are kept; without it (functions that never read or write one), such a publish is a 413. */
+  bodies?: BodyStore;
   /** Where the tick sends each shard's work; without it, the tick wakes every shard itself. */
   shardWaker?: ShardWaker;
   /** Where faults that Ferry survives are reported. */

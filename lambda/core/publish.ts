@@ -1,11 +1,14 @@
-// Publishing: checks a message against its topic's type, gives it an id and its first state, and writes it once.
+// Publishing: checks a message against its topic's type, gives it an id and its first state, and writes it once (a body
+// too large for the item goes to the body store first).
 import { FerryError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.ts';
 import type { FerryConfig } from './config.ts';
 import { newMessageId } from './ids.ts';
 import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE } from './names.ts';
-import { toDelivered, type InitialState, type Message, type MessageId, type Topic } from './model.ts';
+import { toDelivered, toQueued, type InitialState, type Message, type MessageId, type Topic } from './model.ts';
 import { encodeForQueue, QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
-import type { Clock, MessageStore } from './ports.ts';
+import { RECEIVE_ANSWER_MAX_BYTES } from './consume.ts';
+import { answerBytes, bodyKeptUntil } from './large-body.ts';
+import type { BodyStore, Clock, MessageStore } from './ports.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 import { expiresAt, type RetentionConfig } from './retention.ts';
 
@@ -35,7 +38,13 @@ export interface PublishFailure {
   error: { code: string; message: string };
 }
 
+/** Room in a receive answer for what a message carries besides itself: its receipt handle and delivery attempt. */
+const RECEIPT_ROOM_BYTES = 4096;
+
 export class Publisher {
+  /** Bodies of built messages that go to the body store, written just before their messages. */
+  private readonly offloaded = new WeakMap<Message, string>();
+
   constructor(
     private readonly topics: (name: string) => Promise<Topic | undefined>,
     private readonly store: MessageStore,
@@ -46,6 +55,7 @@ export class Publisher {
       RetentionConfig,
     private readonly clock: Clock,
     private readonly metrics: Metrics = noMetrics,
+    private readonly bodies?: BodyStore,
   ) {}
 
   async publish(topicName: string, input: PublishInput): Promise<PublishResult> {
@@ -77,6 +87,7 @@ export class Publisher {
    * key. A FIFO group's messages are written one after another in their order, whichever way each goes.
    */
   private async write(messages: Message[]): Promise<PublishResult[]> {
+    await this.storeBodies(messages);
     const results = new Array<PublishResult>(messages.length);
     const keyed = messages.some((message) => message.dedupKey !== undefined);
     const entries = messages.map((message, index) => ({ message, index }));
@@ -114,6 +125,20 @@ export class Publisher {
     if (stored > 0) this.metrics.count('published', { topic }, stored);
   }
 
+  /**
+   * The body store is written before the message's item: an object without its item is harmless (nothing refers to it,
+   * and it expires), while an item without its body would be a message lost. A duplicate publish (dedupKey) leaves
+   * such an orphan too.
+   */
+  private async storeBodies(messages: Message[]): Promise<void> {
+    await Promise.all(
+      messages.map(async (message) => {
+        const body = this.offloaded.get(message);
+        if (body !== undefined) await this.bodies!.put(message.bodyRef!, body);
+      }),
+    );
+  }
+
   private async requireTopic(name: string): Promise<Topic> {
     const topic = await this.topics(name);
     if (topic === undefined) throw new NotFoundError('TOPIC', name);
@@ -144,8 +169,12 @@ export class Publisher {
     if (deliverAt !== undefined) message.deliverAt = deliverAt;
     message.expiresAt = expiresAt(message, topic, this.config);
     this.setWakeTime(message, now);
-    checkQueueSize(message);
-    this.checkStoredSize(message);
+    // The checks once more with the reference in place of the body: the properties and keys must fit on their own.
+    if (!this.fitsInline(message)) {
+      this.offload(message);
+      checkQueueSize(message);
+      this.checkStoredSize(message);
+    }
     return message;
   }
 
@@ -158,13 +187,46 @@ export class Publisher {
     }
   }
 
+  /** State changes a message may still make, each adding a trace event to its item. */
+  private transitionsAhead(message: Message): number {
+    return message.state === 'PREPARED' ? this.config.txnCheckMax + 2 : message.state === 'SCHEDULED' ? 2 : 1;
+  }
+
+  /** Whether the body can stay in the message's item and queue message (the small, common case: no extra call). */
+  private fitsInline(message: Message): boolean {
+    const { bytes, limit } = this.store.storedSize(message, this.transitionsAhead(message));
+    return bytes <= limit && queueBytes(message) <= QUEUE_BODY_MAX_BYTES;
+  }
+
+  /**
+   * The body goes to the body store and the message keeps a reference. It must still fit a receive answer whole, with
+   * JSON's escapes (a control character takes 6 bytes), or no receive could ever hand it out.
+   */
+  private offload(message: Message): void {
+    const bytes = Buffer.byteLength(message.body, 'utf8');
+    if (this.bodies === undefined) {
+      throw new PayloadTooLargeError(
+        `the body is ${bytes} bytes, more than the message's item takes, and this function has no body store`,
+      );
+    }
+    const answer = answerBytes(toDelivered(message)) + RECEIPT_ROOM_BYTES;
+    if (answer > RECEIVE_ANSWER_MAX_BYTES) {
+      throw new PayloadTooLargeError(
+        `the message is ${answer} bytes as JSON (escapes included); a receive answers at most ${RECEIVE_ANSWER_MAX_BYTES} bytes: send fewer characters that JSON escapes, or base64`,
+      );
+    }
+    const keepUntil = bodyKeptUntil(message, this.config);
+    this.offloaded.set(message, message.body);
+    message.bodyRef = this.bodies.refFor({ messageId: message.messageId, bornAt: message.bornAt, keepUntil, bytes });
+    message.body = '';
+  }
+
   /**
    * A message must fit the store's item limit not only when written but after every state change it may still make
    * (each adds a trace event to its item): otherwise its commit, cancel or check-backs would fail for good.
    */
   private checkStoredSize(message: Message): void {
-    const transitions =
-      message.state === 'PREPARED' ? this.config.txnCheckMax + 2 : message.state === 'SCHEDULED' ? 2 : 1;
+    const transitions = this.transitionsAhead(message);
     const { bytes, limit } = this.store.storedSize(message, transitions);
     if (bytes > limit) {
       throw new PayloadTooLargeError(
@@ -249,13 +311,15 @@ function checkTypeRules(topic: Topic, input: PublishInput): void {
 
 /** A message that no queue would take could never be delivered: refuse it before it is stored. */
 function checkQueueSize(message: Message): void {
-  const bytes = Buffer.byteLength(encodeForQueue(toDelivered(message)), 'utf8');
+  const bytes = queueBytes(message);
   if (bytes > QUEUE_BODY_MAX_BYTES) {
     throw new PayloadTooLargeError(
       `the message is ${bytes} bytes as JSON with its properties and escapes; a queue takes at most ${QUEUE_BODY_MAX_BYTES}`,
     );
   }
 }
+
+const queueBytes = (message: Message) => Buffer.byteLength(encodeForQueue(toQueued(message)), 'utf8');
 
 function resultOf(message: Message): PublishResult {
   return { messageId: message.messageId, state: message.state as InitialState };

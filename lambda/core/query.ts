@@ -1,8 +1,16 @@
 // Message query: a message, its state and its trace events in time order.
 import { NotFoundError } from './errors.ts';
 import { isMessageId } from './ids.ts';
-import { toDelivered, type DeliveredMessage, type Message, type MessageState, type TraceEvent } from './model.ts';
-import type { MessageStore } from './ports.ts';
+import {
+  toDelivered,
+  toQueued,
+  type DeliveredMessage,
+  type Message,
+  type MessageState,
+  type TraceEvent,
+} from './model.ts';
+import { withBody } from './large-body.ts';
+import type { BodyStore, MessageStore } from './ports.ts';
 
 export interface MessageView {
   message: DeliveredMessage;
@@ -18,7 +26,8 @@ function wasScheduled(message: Message): boolean {
   );
 }
 
-export async function findMessage(store: MessageStore, messageId: string): Promise<MessageView> {
+/** `bodies`: where a large body is fetched from, so that the view shows the whole message. */
+export async function findMessage(store: MessageStore, messageId: string, bodies?: BodyStore): Promise<MessageView> {
   const found = isMessageId(messageId) ? await store.get(messageId) : undefined;
   if (found === undefined) throw new NotFoundError('MESSAGE', messageId);
   // The message item itself records publication: no extra write for it.
@@ -34,5 +43,7 @@ export async function findMessage(store: MessageStore, messageId: string): Promi
   const events = [...born, ...(found.message.transitions ?? []), ...found.events]
     .sort((a, b) => a.at - b.at)
     .map((event) => ({ ...event, at: new Date(event.at).toISOString() }));
-  return { message: toDelivered(found.message), state: found.message.state, events };
+  const message =
+    found.message.bodyRef === undefined ? toDelivered(found.message) : await withBody(toQueued(found.message), bodies);
+  return { message, state: found.message.state, events };
 }

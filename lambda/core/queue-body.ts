@@ -1,5 +1,5 @@
 // The message as a queue body: JSON that every SQS implementation accepts, whatever characters the message holds.
-import type { DeliveredMessage } from './model.ts';
+import type { QueuedMessage } from './model.ts';
 
 /** SQS's largest message, and of one batch send. */
 export const QUEUE_BODY_MAX_BYTES = 1024 * 1024;
@@ -16,6 +16,6 @@ function escapeUtf16(character: string): string {
   return escaped;
 }
 
-export function encodeForQueue(message: DeliveredMessage): string {
+export function encodeForQueue(message: QueuedMessage): string {
   return JSON.stringify(message).replace(REFUSED_BY_QUEUES, escapeUtf16);
 }

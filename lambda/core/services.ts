@@ -4,7 +4,7 @@ import type { FerryConfig } from './config.ts';
 import { Consumer } from './consume.ts';
 import { Dispatcher } from './dispatch.ts';
 import type { ConsumerGroup, Topic } from './model.ts';
-import type { FaultLog, MessageStore, Ports, Route } from './ports.ts';
+import type { BodyStore, FaultLog, MessageStore, Ports, Route } from './ports.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { Decisions } from './decisions.ts';
 import { Producers } from './producers.ts';
@@ -24,6 +24,8 @@ export interface FerryServices {
   producers: Producers;
   tick: Tick;
   store: MessageStore;
+  /** Where bodies too large for an item are kept, where this function has one. */
+  bodies?: BodyStore;
   config: FerryConfig;
   checks: Ports['checks'];
   faults: FaultLog;
@@ -54,6 +56,7 @@ export function createServices(ports: Ports): FerryServices {
       ports.config,
       ports.clock,
       metrics,
+      ports.bodies,
     ),
     consumer: new Consumer(
       (name) => groups.get(name, () => ports.catalog.getGroup(name)),
@@ -63,6 +66,7 @@ export function createServices(ports: Ports): FerryServices {
       ports.faults,
       ports.receiptKeys,
       metrics,
+      ports.bodies,
     ),
     dispatcher,
     decisions: new Decisions(ports.store, ports.clock, metrics),
@@ -90,6 +94,7 @@ export function createServices(ports: Ports): FerryServices {
       metrics,
     ),
     store: ports.store,
+    ...(ports.bodies === undefined ? {} : { bodies: ports.bodies }),
     config: ports.config,
     checks: ports.checks,
     faults: ports.faults,

@@ -6,6 +6,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createApp } from '../api/app.ts';
 import { createClients, type InstrumentClient } from '../aws/clients.ts';
 import { faultSettingsFrom, injectFaults } from '../aws/fault-injection.ts';
+import { s3BodyStoreFromEnv, s3ClientFromEnv } from '../aws/s3-body-store.ts';
 import { createAwsPorts } from '../aws/services.ts';
 import { systemClock, type Ports } from '../core/ports.ts';
 import { createServices, type FerryServices } from '../core/services.ts';
@@ -14,6 +15,7 @@ import { createTickHandler } from '../handlers/tick.ts';
 import { TickLoop } from './tick-loop.ts';
 import { startEngines, type Engines } from './engines.ts';
 import { StreamPoller } from './stream-poller.ts';
+import { ensureBodyBucket } from './bucket.ts';
 import { ensureTable } from './table.ts';
 import { CountingMetrics } from '../memory/counting-metrics.ts';
 import { registerDashboardPage } from '../dashboard/serve-page.ts';
@@ -61,6 +63,8 @@ export function localAwsEnv(engines: Pick<Engines, 'dynamoDbEndpoint' | 'sqsEndp
     AWS_ENDPOINT_URL_DYNAMODB: engines.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: engines.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_SQS: engines.sqsEndpoint,
+    // fauxqs serves S3 on the same port as SQS: the body bucket lives there.
+    AWS_ENDPOINT_URL_S3: engines.sqsEndpoint,
   };
 }
 
@@ -100,11 +104,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The dashboard's sources: counters instead of CloudWatch, and each topic's latest messages for the filter playground.
     const metrics = new CountingMetrics(systemClock);
     const recent = new RecentMessages();
-    const ports = { ...createAwsPorts(env, clients), metrics };
+    const ports = { ...createAwsPorts(env, clients, { bodies: s3BodyStoreFromEnv(env) }), metrics };
     ports.store = recent.watch(ports.store);
     const services = createServices(options.adjustPorts === undefined ? ports : options.adjustPorts(ports));
     const tableName = services.config.tableName;
     const streamArn = await ensureTable(clients.dynamoDb, tableName);
+    await ensureBodyBucket(s3ClientFromEnv(env), services.config.bodyBucket);
 
     const streams = new DynamoDBStreamsClient({ endpoint: engines.dynamoDbEndpoint });
     if (faults !== undefined) injectFaults('DynamoDBStreams', streams.middlewareStack, faults);

@@ -7,6 +7,7 @@ import { createServices, type FerryServices } from '../core/services.ts';
 import { TimerWheel } from '../core/timers.ts';
 import { CountedFaults } from './counted-faults.ts';
 import { ManualClock } from './manual-clock.ts';
+import { MemoryBodyStore } from './memory-body-store.ts';
 import { MemoryCatalog } from './memory-catalog.ts';
 import { MemoryMessageStore } from './memory-message-store.ts';
 import { MemoryQueues } from './memory-queues.ts';
@@ -17,6 +18,7 @@ export interface MemoryPorts extends Ports {
   queues: MemoryQueues;
   clock: ManualClock;
   faults: CountedFaults;
+  bodies: MemoryBodyStore;
 }
 
 /** A check endpoint nobody answers: every check-back is UNKNOWN. */
@@ -42,6 +44,7 @@ export function createMemoryPorts(
     config,
     checks: {},
     faults: new CountedFaults(),
+    bodies: new MemoryBodyStore(clock),
   };
 }
 

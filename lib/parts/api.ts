@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
@@ -10,6 +11,7 @@ import type { Construct } from 'constructs';
 import type { FrontDoor } from './front-door.ts';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
 import { createHttpFrontDoor } from './http-api.ts';
+import { grantBodyUse } from './bodies.ts';
 import { grantGroupQueues } from './queues.ts';
 import { createRestFrontDoor } from './rest-api.ts';
 import { API_TABLE_ACTIONS, grantTableUse } from './table.ts';
@@ -20,6 +22,8 @@ export type FrontDoorKind = 'http' | 'rest';
 export interface ApiProps {
   readonly kind: FrontDoorKind;
   readonly table: Table;
+  /** Where bodies too large for an item are kept; the API alone reads and writes them. */
+  readonly bodyBucket: Bucket;
   readonly functions: SharedFunctionProps;
   readonly queueArnPattern: string;
   /** Throttling of the API's stage. */
@@ -77,6 +81,8 @@ function createApiFunction(scope: Construct, props: ApiProps): NodejsFunction {
   });
   grantTableUse(props.table, fn, API_TABLE_ACTIONS);
   grantGroupQueues(fn, props.queueArnPattern, API_QUEUE_ACTIONS);
+  grantBodyUse(props.bodyBucket, fn);
+  fn.addEnvironment('FERRY_BODY_BUCKET', props.bodyBucket.bucketName);
   if (props.tickSchedule !== undefined) {
     fn.addEnvironment('FERRY_TICK_SCHEDULE_NAME', props.tickSchedule.scheduleName);
     fn.addToRolePolicy(

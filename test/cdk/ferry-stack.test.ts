@@ -307,6 +307,9 @@ describe('permissions', () => {
       [
         ...worker,
         'dynamodb:DescribeTable',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
         'scheduler:GetSchedule',
         'sqs:ChangeMessageVisibility',
         'sqs:CreateQueue',
@@ -410,7 +413,7 @@ describe('construction', () => {
       (id) => id !== 'CDKMetadata',
     );
     // Added since: the alarms on UNDELIVERABLE and SWEPT faults, and one metric filter per function log group for each;
-    // the CloudWatch dashboard and the alarms on dead letters and on the oldest message's age.
+    // the CloudWatch dashboard and the alarms on dead letters and on the oldest message's age; the body bucket and its policy.
     const added = [
       'FerrySweptAlarm',
       'FerryUndeliverableAlarm',
@@ -419,9 +422,10 @@ describe('construction', () => {
       'FerryDashboard',
       'FerryDeadLettersAlarm',
       'FerryOldestMessageAgeAlarm',
+      'FerryBodyBucket',
     ];
     const kept = logicalIds.filter((id) => !added.some((prefix) => id.startsWith(prefix)));
-    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5 + 3);
+    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5 + 3 + 2);
     expect(kept.sort()).toEqual([
       'FerryApiAccessLogs3F0AE08D',
       'FerryApiFunction61949C4E',

@@ -10,7 +10,10 @@ import { systemClock } from '../../lambda/core/ports.ts';
 import { TimerWheel } from '../../lambda/core/timers.ts';
 import { localAwsEnv } from '../../lambda/local/local-stack.ts';
 import { ensureTable } from '../../lambda/local/table.ts';
+import { S3BodyStore, s3ClientFromEnv } from '../../lambda/aws/s3-body-store.ts';
+import { ensureBodyBucket } from '../../lambda/local/bucket.ts';
 import type { Adapters } from './adapters.ts';
+import { bodyStoreContract } from './body-store.contract.ts';
 import { catalogStoreContract } from './catalog-store.contract.ts';
 import { messageStoreContract } from './message-store.contract.ts';
 import { queueServiceContract } from './queue-service.contract.ts';
@@ -53,3 +56,9 @@ queueServiceContract('fauxqs', () => awsAdapters({ table: false }), [
   'accepts-delays-over-900-seconds',
   'counts-visibility-0-receives-as-in-flight',
 ]);
+bodyStoreContract('fauxqs S3', async () => {
+  const s3 = s3ClientFromEnv(awsEnv);
+  const bucket = `contract-${randomBytes(3).toString('hex')}`;
+  await ensureBodyBucket(s3, bucket);
+  return { bodies: new S3BodyStore(s3, bucket), bucket, close: async () => s3.destroy() };
+});

@@ -4,7 +4,9 @@ import { ManualClock } from '../../lambda/memory/manual-clock.ts';
 import { MemoryCatalog } from '../../lambda/memory/memory-catalog.ts';
 import { MemoryMessageStore } from '../../lambda/memory/memory-message-store.ts';
 import { MemoryQueues } from '../../lambda/memory/memory-queues.ts';
+import { MemoryBodyStore } from '../../lambda/memory/memory-body-store.ts';
 import type { Adapters } from './adapters.ts';
+import { bodyStoreContract } from './body-store.contract.ts';
 import { catalogStoreContract } from './catalog-store.contract.ts';
 import { messageStoreContract } from './message-store.contract.ts';
 import { queueServiceContract } from './queue-service.contract.ts';
@@ -26,3 +28,8 @@ async function memoryAdapters(): Promise<Adapters> {
 messageStoreContract('memory', memoryAdapters);
 catalogStoreContract('memory', memoryAdapters);
 queueServiceContract('memory', memoryAdapters);
+bodyStoreContract('memory', async () => ({
+  bodies: new MemoryBodyStore(new ManualClock(Date.now()), 'memory'),
+  bucket: 'memory',
+  close: async () => {},
+}));

@@ -6,7 +6,8 @@ describe('configuration', () => {
     expect(readConfig({})).toMatchObject({
       tableName: 'ferry',
       queuePrefix: 'ferry-',
-      maxBodyBytes: 262144,
+      maxBodyBytes: 4 * 1024 * 1024,
+      bodyBucket: 'ferry-bodies',
       defaultRetentionHours: 72,
       directDelayLimitSeconds: 900,
       maxDelayDays: 365,
@@ -44,5 +45,11 @@ describe('configuration', () => {
   it('refuses a setting that is not a number, naming the variable', () => {
     expect(() => readConfig({ FERRY_MAX_BODY_BYTES: 'lots' })).toThrow(/FERRY_MAX_BODY_BYTES/);
     expect(() => readConfig({ FERRY_MAX_BODY_BYTES: '0' })).toThrow(/FERRY_MAX_BODY_BYTES/);
+  });
+
+  it('refuses a body limit above 4 MiB, RocketMQ’s limit and what a Lambda answer can carry', () => {
+    expect(() => readConfig({ FERRY_MAX_BODY_BYTES: String(4 * 1024 * 1024 + 1) })).toThrow(
+      /FERRY_MAX_BODY_BYTES \(4194305\) must not exceed 4194304/,
+    );
   });
 });

@@ -49,7 +49,7 @@ function checkBatch(messages: unknown[]): Array<PublishInputType | PublishFailur
   });
 }
 
-export function registerMessageRoutes(app: OpenAPIHono, { publisher, store }: FerryServices): void {
+export function registerMessageRoutes(app: OpenAPIHono, { publisher, store, bodies }: FerryServices): void {
   app.openapi(publishRoute, async (c) =>
     c.json(await publisher.publish(c.req.valid('param').topic, c.req.valid('json')), 200),
   );
@@ -61,5 +61,7 @@ export function registerMessageRoutes(app: OpenAPIHono, { publisher, store }: Fe
     const results = entries.map((entry) => ('error' in entry ? entry : published[next++]!));
     return c.json({ results }, 200);
   });
-  app.openapi(getMessageRoute, async (c) => c.json(await findMessage(store, c.req.valid('param').messageId), 200));
+  app.openapi(getMessageRoute, async (c) =>
+    c.json(await findMessage(store, c.req.valid('param').messageId, bodies), 200),
+  );
 }
