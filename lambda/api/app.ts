@@ -6,6 +6,9 @@ import { describeZodError, errorResponse, handleError } from './errors.ts';
 import { registerConsumeRoutes } from './routes/consume.ts';
 import { registerGroupRoutes } from './routes/groups.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
+import { registerQueryRoutes } from './routes/query.ts';
+import { registerReplayRoutes } from './routes/replay.ts';
+import { registerSchedulingRoutes } from './routes/scheduling.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerTopicRoutes } from './routes/topics.ts';
 import { registerTransactionRoutes } from './routes/transactions.ts';
@@ -44,6 +47,9 @@ export function createApp(services: FerryServices): FerryApp {
   registerMessageRoutes(app, services);
   registerConsumeRoutes(app, services);
   registerTransactionRoutes(app, services);
+  registerQueryRoutes(app, services);
+  registerSchedulingRoutes(app, services);
+  registerReplayRoutes(app, services);
   registerSystemRoutes(app, services);
   return app;
 }
