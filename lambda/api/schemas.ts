@@ -269,12 +269,7 @@ const pageLimit = z.coerce
   .max(100)
   .optional()
   .openapi({ description: 'At most this many messages (1-100, default 20).' });
-const cursor = z
-  .string()
-  .min(1)
-  .max(200)
-  .optional()
-  .openapi({ description: "The previous page's `next`, unchanged." });
+const cursor = z.string().min(1).max(200).optional().openapi({ description: "The previous page's `next`, unchanged." });
 
 export const PageQuery = z.object({ limit: pageLimit, cursor });
 
@@ -313,9 +308,7 @@ export const RescheduleResult = z
 
 export const ByKeyResult = z
   .object({
-    results: z.array(
-      z.object({ messageId: z.string(), state: z.string(), error: ErrorBody.shape.error.optional() }),
-    ),
+    results: z.array(z.object({ messageId: z.string(), state: z.string(), error: ErrorBody.shape.error.optional() })),
   })
   .openapi('ByKeyResult');
 

@@ -324,7 +324,12 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async undecidedTransactions(producerGroup: string, page: PageRequest): Promise<MessagePage> {
-    const result = await this.shardedPage('byWaiting', 'gsi5', (shard) => undecidedPartition(producerGroup, shard), page);
+    const result = await this.shardedPage(
+      'byWaiting',
+      'gsi5',
+      (shard) => undecidedPartition(producerGroup, shard),
+      page,
+    );
     return { ...result, messages: result.messages.filter((message) => message.state === 'PREPARED') };
   }
 
@@ -382,9 +387,7 @@ export class DynamoMessageStore implements MessageStore {
     }
     // BatchGetItem answers in any order.
     const order = new Map(keys.map((key, index) => [String(key.sk), index]));
-    return found.sort(
-      (a, b) => order.get(messageSortKey(a.messageId))! - order.get(messageSortKey(b.messageId))!,
-    );
+    return found.sort((a, b) => order.get(messageSortKey(a.messageId))! - order.get(messageSortKey(b.messageId))!);
   }
 
   async createReplay(job: ReplayJob): Promise<void> {

@@ -53,9 +53,7 @@ export function mergeShards<T>(
     return descending ? -order : order;
   });
   const entries = all.slice(0, limit);
-  return entries.length === limit && entries.length > 0
-    ? { entries, next: positionOf(entries.at(-1)!) }
-    : { entries };
+  return entries.length === limit && entries.length > 0 ? { entries, next: positionOf(entries.at(-1)!) } : { entries };
 }
 
 /** A time given as ISO 8601 (`2026-11-25T10:00:00Z`) or epoch milliseconds, as epoch ms. */

@@ -61,7 +61,10 @@ export class Replays {
     private readonly faults: FaultLog,
   ) {}
 
-  async start(groupName: string, input: { topic: string; from: string | number; to: string | number }): Promise<ReplayView> {
+  async start(
+    groupName: string,
+    input: { topic: string; from: string | number; to: string | number },
+  ): Promise<ReplayView> {
     const group = await this.groups(groupName);
     if (group === undefined) throw new NotFoundError('GROUP', groupName);
     if (!group.subscriptions.some((subscription) => subscription.topic === input.topic))
@@ -135,7 +138,11 @@ export class Replays {
       (message) =>
         message.state === 'READY' &&
         message.expiresAt * 1000 > now &&
-        matches(message.tag === undefined ? { properties: message.properties } : { tag: message.tag, properties: message.properties }),
+        matches(
+          message.tag === undefined
+            ? { properties: message.properties }
+            : { tag: message.tag, properties: message.properties },
+        ),
     );
     const sent = await this.send(group, job, eligible, now);
     next.sent += sent.length;

@@ -10,7 +10,10 @@ const startReplayRoute = createRoute({
   tags: ['groups'],
   request: { params: GroupParams, body: json(ReplayInput) },
   responses: {
-    202: { description: 'Started: the tick sends the messages; read progress at its id', content: { 'application/json': { schema: Replay } } },
+    202: {
+      description: 'Started: the tick sends the messages; read progress at its id',
+      content: { 'application/json': { schema: Replay } },
+    },
     ...errors(400, 404),
   },
 });
