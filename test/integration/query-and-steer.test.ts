@@ -178,23 +178,23 @@ describe('scheduled and pending work', () => {
   });
 
   it('cancel by key cancels every scheduled message with the key and no other; reschedule by key moves them', async () => {
-    const first = await stack.client.publish('timeouts', { body: 'close 42', delaySeconds: 600, keys: ['order-42'] });
-    const second = await stack.client.publish('timeouts', { body: 'remind 42', delaySeconds: 900, keys: ['order-42'] });
-    const other = await stack.client.publish('timeouts', { body: 'close 43', delaySeconds: 600, keys: ['order-43'] });
-    await expect.poll(() => byKey('timeouts', 'order-42'), EVENTUALLY).toHaveLength(2);
+    const first = await stack.client.publish('timeouts', { body: 'close 42', delaySeconds: 600, keys: ['order-142'] });
+    const second = await stack.client.publish('timeouts', { body: 'remind 42', delaySeconds: 900, keys: ['order-142'] });
+    const other = await stack.client.publish('timeouts', { body: 'close 43', delaySeconds: 600, keys: ['order-143'] });
+    await expect.poll(() => byKey('timeouts', 'order-142'), EVENTUALLY).toHaveLength(2);
     const later = new Date(Date.now() + 1_200_000).toISOString();
-    expect((await stack.client.rescheduleByKey('timeouts', 'order-42', later)).results).toEqual(
+    expect((await stack.client.rescheduleByKey('timeouts', 'order-142', later)).results).toEqual(
       expect.arrayContaining([
         { messageId: first.messageId, state: 'SCHEDULED' },
         { messageId: second.messageId, state: 'SCHEDULED' },
       ]),
     );
-    const cancelled = await stack.client.cancelByKey('timeouts', 'order-42');
+    const cancelled = await stack.client.cancelByKey('timeouts', 'order-142');
     expect(cancelled.results.map((result) => result.state)).toEqual(['CANCELLED', 'CANCELLED']);
     expect((await stack.client.getMessage(other.messageId)).state).toBe('SCHEDULED');
     await expect.poll(scheduled, EVENTUALLY).not.toContainEqual([first.messageId, later]);
     expect(await failure(stack.client.cancelByKey('timeouts', 'order-nobody'))).toMatchObject({ status: 404 });
-    expect(await failure(stack.client.cancelByKey('orders', 'order-42'))).toMatchObject({ status: 400 });
+    expect(await failure(stack.client.cancelByKey('orders', 'order-142'))).toMatchObject({ status: 400 });
     await stack.client.cancel('timeouts', other.messageId);
   });
 
