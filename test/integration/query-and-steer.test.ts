@@ -1,4 +1,6 @@
 // Query by key and time, replay to one group, and steering scheduled work (list, reschedule, cancel by key) on the local stack.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FerryApiError, type ListedMessage } from '../../client/index.ts';
 import { drain, request, startTestStack, type TestStack } from './harness.ts';
@@ -179,7 +181,11 @@ describe('scheduled and pending work', () => {
 
   it('cancel by key cancels every scheduled message with the key and no other; reschedule by key moves them', async () => {
     const first = await stack.client.publish('timeouts', { body: 'close 42', delaySeconds: 600, keys: ['order-142'] });
-    const second = await stack.client.publish('timeouts', { body: 'remind 42', delaySeconds: 900, keys: ['order-142'] });
+    const second = await stack.client.publish('timeouts', {
+      body: 'remind 42',
+      delaySeconds: 900,
+      keys: ['order-142'],
+    });
     const other = await stack.client.publish('timeouts', { body: 'close 43', delaySeconds: 600, keys: ['order-143'] });
     await expect.poll(() => byKey('timeouts', 'order-142'), EVENTUALLY).toHaveLength(2);
     const later = new Date(Date.now() + 1_200_000).toISOString();
@@ -205,5 +211,40 @@ describe('scheduled and pending work', () => {
     await expect.poll(ids, EVENTUALLY).toContain(half.messageId);
     await stack.client.commit('order-txns', half.messageId);
     await expect.poll(ids, EVENTUALLY).not.toContain(half.messageId);
+  });
+});
+
+describe('the command line', () => {
+  const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+  const ferry = (...args: string[]) =>
+    new Promise<string>((resolve, reject) =>
+      execFile(
+        `${ROOT}/node_modules/.bin/tsx`,
+        ['bin/ferry.ts', ...args],
+        { cwd: ROOT, env: { ...process.env, FERRY_URL: stack.apiUrl } },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+      ),
+    );
+
+  it('ferry messages --key prints a table for people and the API answer with --json; reschedule and cancel by key', async () => {
+    const { messageId } = await stack.client.publish('timeouts', {
+      body: 'cli',
+      delaySeconds: 600,
+      keys: ['order-cli'],
+    });
+    await expect.poll(() => byKey('timeouts', 'order-cli'), EVENTUALLY).toHaveLength(1);
+    const table = await ferry('messages', 'timeouts', '--key', 'order-cli');
+    expect(table.split('\n')[0]).toMatch(/^MESSAGE ID\s+STATE\s+BORN\s+DELIVER AT/);
+    expect(table).toContain(`${messageId}  SCHEDULED`);
+    const json = JSON.parse(await ferry('messages', 'timeouts', '--key', 'order-cli', '--json'));
+    expect(json.messages).toMatchObject([{ messageId, state: 'SCHEDULED', body: 'cli' }]);
+    const later = new Date(Date.now() + 1_800_000).toISOString();
+    expect(JSON.parse(await ferry('reschedule', 'timeouts', messageId, '--at', later, '--json'))).toEqual({
+      messageId,
+      state: 'SCHEDULED',
+      deliverAt: later,
+    });
+    expect(await ferry('cancel', 'timeouts', '--key', 'order-cli')).toContain(`${messageId}  CANCELLED`);
+    expect(await ferry('replay', '--help')).toContain('--from <time>');
   });
 });
