@@ -5,6 +5,7 @@ import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerFilterCommand } from './commands/filter-eval.ts';
 import { registerLocalCommand } from './commands/local.ts';
 import { registerMessageCommands } from './commands/messages.ts';
+import { registerQueryCommands } from './commands/query.ts';
 import { registerSmokeCommand } from './commands/smoke.ts';
 
 export function ferryProgram(): Command {
@@ -12,6 +13,7 @@ export function ferryProgram(): Command {
   registerLocalCommand(program);
   registerAdminCommands(program);
   registerMessageCommands(program);
+  registerQueryCommands(program);
   registerFilterCommand(program);
   registerSmokeCommand(program);
   registerDashboardCommand(program);

@@ -30,3 +30,13 @@ export type ProducerGroup = Out<typeof schemas.ProducerGroup>;
 export type Check = Out<typeof schemas.Check>;
 export type Health = Out<typeof schemas.Health>;
 export type ErrorBody = Out<typeof schemas.ErrorBody>;
+/** A page of a listing: the query string's `limit` and the previous page's `next` as `cursor`. */
+export type PageQuery = { limit?: number; cursor?: string };
+/** `key`, or `from` and `to` (ISO 8601 or epoch ms), as the query string of `GET /v1/topics/{topic}/messages`. */
+export type MessageQuery = PageQuery & { key?: string; from?: string | number; to?: string | number };
+export type MessageList = Out<typeof schemas.MessageList>;
+export type ListedMessage = Out<typeof schemas.ListedMessage>;
+export type RescheduleResult = Out<typeof schemas.RescheduleResult>;
+export type ByKeyResult = Out<typeof schemas.ByKeyResult>;
+export type ReplayRequest = In<typeof schemas.ReplayInput>;
+export type Replay = Out<typeof schemas.Replay>;

@@ -3,6 +3,7 @@ import type * as schemas from '../lambda/api/schemas.ts';
 import { FerryConsumer, type ConsumeOptions, type MessageHandler } from './consumer.ts';
 import type {
   AckResult,
+  ByKeyResult,
   Check,
   DecisionResult,
   ErrorBody,
@@ -10,8 +11,11 @@ import type {
   GroupInput,
   Health,
   In,
+  MessageList,
+  MessageQuery,
   MessageView,
   NackResult,
+  PageQuery,
   Out,
   ProducerGroup,
   ProducerGroupInput,
@@ -21,6 +25,9 @@ import type {
   QueuedMessage,
   ReceivedMessage,
   ReceiveOptions,
+  Replay,
+  ReplayRequest,
+  RescheduleResult,
   Subscription,
   Topic,
   TopicInput,
@@ -46,6 +53,14 @@ export class FerryApiError extends Error {
 }
 
 const path = (...parts: string[]) => `/v1/${parts.map(encodeURIComponent).join('/')}`;
+
+/** A query string of the given values, those that are set. */
+function query(values: Record<string, string | number | undefined>): string {
+  const set = Object.entries(values).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+  return set.length === 0
+    ? ''
+    : `?${new URLSearchParams(set.map(([name, value]): [string, string] => [name, String(value)]))}`;
+}
 
 export class FerryClient {
   constructor(private readonly options: FerryClientOptions) {}
@@ -141,6 +156,44 @@ export class FerryClient {
   /** Cancel a scheduled message of `topic` that has not been handed to its queues yet. */
   cancel(topic: string, messageId: string): Promise<DecisionResult> {
     return this.call('POST', path('topics', topic, 'messages', messageId, 'cancel'));
+  }
+
+  /** Move a scheduled message of `topic` to another delivery time (earlier or later); 409 once it was handed on. */
+  reschedule(topic: string, messageId: string, deliverAt: string | number): Promise<RescheduleResult> {
+    return this.call('POST', path('topics', topic, 'messages', messageId, 'reschedule'), { deliverAt });
+  }
+
+  /** Cancel every scheduled message of `topic` with this key; each message's outcome, in place. */
+  cancelByKey(topic: string, key: string): Promise<ByKeyResult> {
+    return this.call('POST', path('topics', topic, 'messages', 'cancel') + query({ key }));
+  }
+
+  rescheduleByKey(topic: string, key: string, deliverAt: string | number): Promise<ByKeyResult> {
+    return this.call('POST', path('topics', topic, 'messages', 'reschedule') + query({ key }), { deliverAt });
+  }
+
+  /** A topic's messages with `key` (newest first), or published from `from` to `to` (oldest first), a page at a time. */
+  queryMessages(topic: string, options: MessageQuery): Promise<MessageList> {
+    return this.call('GET', path('topics', topic, 'messages') + query({ ...options }));
+  }
+
+  /** A DELAY topic's messages not yet handed to the queues, soonest delivery first. */
+  scheduledMessages(topic: string, page: PageQuery = {}): Promise<MessageList> {
+    return this.call('GET', path('topics', topic, 'scheduled') + query({ ...page }));
+  }
+
+  /** A producer group's prepared messages without a decision, oldest first. */
+  undecidedTransactions(producerGroup: string, page: PageQuery = {}): Promise<MessageList> {
+    return this.call('GET', path('producer-groups', producerGroup, 'transactions') + query({ ...page }));
+  }
+
+  /** Send a subscribed topic's messages of a time range to `group` again, as a background job. */
+  replay(group: string, request: ReplayRequest): Promise<Replay> {
+    return this.call('POST', path('groups', group, 'replay'), request);
+  }
+
+  getReplay(group: string, replayId: string): Promise<Replay> {
+    return this.call('GET', path('groups', group, 'replays', replayId));
   }
 
   putProducerGroup(name: string, input: ProducerGroupInput = {}): Promise<ProducerGroup> {

@@ -17,7 +17,8 @@ export interface ApiAddress {
 
 /**
  * Publish to each topic: single and batch publish, and the decisions on that topic's messages (commit, rollback,
- * cancel). Each topic is an exact path segment, so `orders` never reaches `orders-eu`.
+ * cancel, reschedule; cancel and reschedule by key). Each topic is an exact path segment, so `orders` never reaches
+ * `orders-eu`.
  */
 export function publishRoutes(topics: readonly string[]): Route[] {
   return names('topic', topics).flatMap((topic): Route[] => [
@@ -26,10 +27,17 @@ export function publishRoutes(topics: readonly string[]): Route[] {
     { method: 'POST', path: `/v1/topics/${topic}/messages/*/commit` },
     { method: 'POST', path: `/v1/topics/${topic}/messages/*/rollback` },
     { method: 'POST', path: `/v1/topics/${topic}/messages/*/cancel` },
+    { method: 'POST', path: `/v1/topics/${topic}/messages/*/reschedule` },
+    { method: 'POST', path: `/v1/topics/${topic}/messages/cancel` },
+    { method: 'POST', path: `/v1/topics/${topic}/messages/reschedule` },
   ]);
 }
 
-/** Consume from each group: receive, acknowledge, negatively acknowledge, change visibility, read and redrive dead letters. */
+/**
+ * Consume from each group: receive, acknowledge, negatively acknowledge, change visibility, read and redrive dead
+ * letters, replay a subscribed topic's messages to the group and follow the replay (as Pub/Sub's seek needs only the
+ * subscription's consume permission).
+ */
 export function consumeRoutes(groups: readonly string[]): Route[] {
   return names('group', groups).flatMap((group): Route[] => [
     { method: 'POST', path: `/v1/groups/${group}/receive` },
@@ -38,6 +46,8 @@ export function consumeRoutes(groups: readonly string[]): Route[] {
     { method: 'POST', path: `/v1/groups/${group}/visibility` },
     { method: 'GET', path: `/v1/groups/${group}/dead-letters` },
     { method: 'POST', path: `/v1/groups/${group}/dead-letters/redrive` },
+    { method: 'POST', path: `/v1/groups/${group}/replay` },
+    { method: 'GET', path: `/v1/groups/${group}/replays/*` },
   ]);
 }
 

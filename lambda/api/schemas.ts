@@ -301,3 +301,92 @@ export const DecisionResult = z.object({ messageId: z.string(), state: z.string(
 export const Health = z
   .object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) })
   .openapi('Health');
+
+// Query, scheduled work and replay -----------------------------------------------------------------------------------
+
+const instant = (description: string) =>
+  z.union([z.string().min(1).max(40), z.number().int().nonnegative()]).openapi({ description });
+const pageLimit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .optional()
+  .openapi({ description: 'At most this many messages (1-100, default 20).' });
+const cursor = z.string().min(1).max(200).optional().openapi({ description: "The previous page's `next`, unchanged." });
+
+export const PageQuery = z.object({ limit: pageLimit, cursor });
+
+export const MessageQuery = z.object({
+  key: utf8(128, 'a key').optional().openapi({ description: 'Messages with this key, newest first.' }),
+  from: z.string().min(1).max(40).optional().openapi({ description: 'Published at or after (ISO 8601 or epoch ms).' }),
+  to: z.string().min(1).max(40).optional().openapi({ description: 'Published at or before (ISO 8601 or epoch ms).' }),
+  limit: pageLimit,
+  cursor,
+});
+
+export const ListedMessage = DeliveredMessage.extend({
+  state: z.string(),
+  deliverAt: z.string().optional(),
+  producerGroup: z.string().optional(),
+  checkCount: z.number().optional(),
+}).openapi('ListedMessage');
+
+export const MessageList = z
+  .object({
+    messages: z.array(ListedMessage),
+    next: z.string().optional().openapi({ description: 'Pass it as `cursor` for the next page; absent on the last.' }),
+  })
+  .openapi('MessageList');
+
+export const KeyQuery = z.object({ key: utf8(128, 'a key').openapi({ description: 'The key the messages carry.' }) });
+
+export const RescheduleInput = z
+  .object({ deliverAt: instant('The new delivery time: ISO 8601 or epoch ms; a time in the past means now.') })
+  .strict()
+  .openapi('RescheduleInput');
+
+export const RescheduleResult = z
+  .object({ messageId: z.string(), state: z.string(), deliverAt: z.string() })
+  .openapi('RescheduleResult');
+
+export const ByKeyResult = z
+  .object({
+    results: z.array(z.object({ messageId: z.string(), state: z.string(), error: ErrorBody.shape.error.optional() })),
+  })
+  .openapi('ByKeyResult');
+
+export const ReplayInput = z
+  .object({
+    topic: name('topic'),
+    from: instant('Messages published at or after (ISO 8601 or epoch ms).'),
+    to: instant('...and at or before; a time to come means now.'),
+  })
+  .strict()
+  .openapi('ReplayInput');
+
+export const ReplayParams = z.object({
+  group: pathName('group', 'group', 'billing'),
+  replayId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'replayId', in: 'path' } }),
+});
+
+export const Replay = z
+  .object({
+    replayId: z.string(),
+    group: z.string(),
+    topic: z.string(),
+    from: z.string(),
+    to: z.string(),
+    state: z.enum(['RUNNING', 'DONE', 'FAILED']),
+    sent: z.number(),
+    skipped: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    finishedAt: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .openapi('Replay');

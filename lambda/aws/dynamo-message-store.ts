@@ -32,19 +32,23 @@ import type {
 import { DYNAMODB_ITEM_MAX_BYTES, itemBytes } from './item-size.ts';
 import type { TimerWheel } from '../core/timers.ts';
 import {
+  extraKeyItems,
   fromMessageItem,
   fromOutboxItem,
   fromTraceItem,
   toMessageItem,
   toOutboxItem,
   toTraceItem,
+  waitingIndexKeys,
 } from './message-items.ts';
+import { idRange, mergeShards, type MessagePage, type PageRequest } from '../core/pages.ts';
 import {
   dedupKey,
   dispatchPartition,
   dueIndexKeys,
   dueSlotKey,
   holdKey,
+  keyIndexPartition,
   messageKey,
   messagePartition,
   messageSortKey,
@@ -52,9 +56,16 @@ import {
   outboxKey,
   outboxPartition,
   pullChecksPartition,
+  QUERY_SHARDS,
   receiptPartition,
+  REPLAY_PARTITION,
+  replayKey,
+  scheduledPartition,
   TICK_STATE_KEY,
+  timeIndexPartition,
+  undecidedPartition,
 } from './table-layout.ts';
+import type { ReplayJob } from '../core/ports.ts';
 import { foldReceipts, receiptEvents } from './receipt-log.ts';
 import { dispatchEvents, foldDispatches } from './dispatch-log.ts';
 
@@ -147,6 +158,7 @@ export class DynamoMessageStore implements MessageStore {
       message.state === 'READY'
         ? this.documents.send(new PutCommand({ TableName: this.tableName, Item: outboxItemOf(message) }))
         : undefined,
+      ...extraKeyItems(message).map((Item) => this.documents.send(new PutCommand({ TableName: this.tableName, Item }))),
     ]);
   }
 
@@ -156,7 +168,7 @@ export class DynamoMessageStore implements MessageStore {
    */
   private itemsToInsert(message: Message): Record<string, unknown>[] {
     const item = toMessageItem(message, this.wheel);
-    return message.state === 'READY' ? [outboxItemOf(message), item] : [item];
+    return [...(message.state === 'READY' ? [outboxItemOf(message)] : []), item, ...extraKeyItems(message)];
   }
 
   storedSize(message: Message, transitions: number): StoredSize {
@@ -212,6 +224,20 @@ export class DynamoMessageStore implements MessageStore {
       values[':checkCount'] = transition.checkCount;
       set.push('checkCount = :checkCount');
     }
+    if (transition.reschedule !== undefined) {
+      const { deliverAt, expiresAt } = transition.reschedule;
+      const waiting = waitingIndexKeys({ messageId: ref.messageId, topic: ref.topic, state: 'SCHEDULED', deliverAt });
+      Object.assign(values, {
+        ':deliverAt': deliverAt,
+        ':expiresAt': expiresAt,
+        ':gsi5pk': waiting.gsi5pk,
+        ':gsi5sk': waiting.gsi5sk,
+      });
+      set.push('deliverAt = :deliverAt', 'expiresAt = :expiresAt', 'gsi5pk = :gsi5pk', 'gsi5sk = :gsi5sk');
+    } else if (transition.to !== 'SCHEDULED' && transition.to !== 'PREPARED') {
+      // Out of its waiting state, the message leaves the listing of scheduled messages or undecided transactions.
+      remove.push('gsi5pk', 'gsi5sk');
+    }
     const recorded =
       transition.to === 'READY' && transition.from !== 'READY' && (await this.recordInOutbox(ref, transition.event.at));
     try {
@@ -258,7 +284,93 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async getMany(refs: MessageRef[]): Promise<Message[]> {
-    const keys = refs.map(messageKey);
+    return this.getByKeys(refs.map(messageKey));
+  }
+
+  async messagesByKey(topic: string, key: string, page: PageRequest): Promise<MessagePage> {
+    const values: Record<string, unknown> = { ':pk': keyIndexPartition(topic, key) };
+    if (page.after !== undefined) values[':after'] = page.after;
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byKey',
+        KeyConditionExpression: page.after === undefined ? 'gsi2pk = :pk' : 'gsi2pk = :pk AND gsi2sk < :after',
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: page.limit,
+      }),
+    );
+    const ids = Items.map((item) => item.gsi2sk as MessageId);
+    const messages = await this.getByKeys(
+      Items.map((item) => ({ pk: item.pk, sk: messageSortKey(item.gsi2sk as MessageId) })),
+    );
+    const last = ids.at(-1);
+    return { messages, ...(ids.length === page.limit && last !== undefined ? { next: last } : {}) };
+  }
+
+  async messagesByTime(topic: string, range: { from: number; to: number }, page: PageRequest): Promise<MessagePage> {
+    const { low, high } = idRange(range.from, range.to);
+    // Strictly after the cursor: a space sorts before every character of an id.
+    return this.shardedPage('byTopicTime', 'gsi3', (shard) => timeIndexPartition(topic, shard), page, {
+      low: page.after === undefined ? low : `${page.after} `,
+      high,
+    });
+  }
+
+  async scheduledMessages(topic: string, page: PageRequest): Promise<MessagePage> {
+    const result = await this.shardedPage('byWaiting', 'gsi5', (shard) => scheduledPartition(topic, shard), page);
+    // The index lags the table a moment: what has just been handed on or cancelled is left out.
+    return { ...result, messages: result.messages.filter((message) => message.state === 'SCHEDULED') };
+  }
+
+  async undecidedTransactions(producerGroup: string, page: PageRequest): Promise<MessagePage> {
+    const result = await this.shardedPage(
+      'byWaiting',
+      'gsi5',
+      (shard) => undecidedPartition(producerGroup, shard),
+      page,
+    );
+    return { ...result, messages: result.messages.filter((message) => message.state === 'PREPARED') };
+  }
+
+  /** One page over every shard of a sharded index: each shard read up to the limit, merged by sort key. */
+  private async shardedPage(
+    indexName: 'byTopicTime' | 'byWaiting',
+    prefix: 'gsi3' | 'gsi5',
+    partitionOf: (shard: number) => string,
+    page: PageRequest,
+    range?: { low: string; high: string },
+  ): Promise<MessagePage> {
+    const [pk, sk] = [`${prefix}pk`, `${prefix}sk`];
+    const shards = Array.from({ length: QUERY_SHARDS }, (_, shard) => shard);
+    const perShard = await mapConcurrently(shards, QUERY_SHARDS, async (shard) => {
+      const values: Record<string, unknown> = { ':pk': partitionOf(shard) };
+      let condition = `${pk} = :pk`;
+      if (range !== undefined) {
+        Object.assign(values, { ':low': range.low, ':high': range.high });
+        condition += ` AND ${sk} BETWEEN :low AND :high`;
+      } else if (page.after !== undefined) {
+        values[':after'] = page.after;
+        condition += ` AND ${sk} > :after`;
+      }
+      const { Items = [] } = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          Limit: page.limit,
+        }),
+      );
+      return Items;
+    });
+    const { entries, next } = mergeShards(perShard, (item) => String(item[sk]), page.limit);
+    const messages = await this.getByKeys(entries.map((item) => ({ pk: item.pk, sk: item.sk })));
+    return { messages, ...(next === undefined ? {} : { next }) };
+  }
+
+  /** The message items behind these keys, in their order, those that still exist (read strongly consistent). */
+  private async getByKeys(keys: Array<Record<string, unknown>>): Promise<Message[]> {
     const found: Message[] = [];
     for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
       let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_MAX);
@@ -273,7 +385,55 @@ export class DynamoMessageStore implements MessageStore {
         pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
       }
     }
-    return found;
+    // BatchGetItem answers in any order.
+    const order = new Map(keys.map((key, index) => [String(key.sk), index]));
+    return found.sort((a, b) => order.get(messageSortKey(a.messageId))! - order.get(messageSortKey(b.messageId))!);
+  }
+
+  async createReplay(job: ReplayJob): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...replayKey(job.replayId), kind: 'REPLAY', ...job },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getReplay(replayId: string): Promise<ReplayJob | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: replayKey(replayId), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : fromReplayItem(Item);
+  }
+
+  async runningReplays(): Promise<ReplayJob[]> {
+    const items = await queryAll(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: '#state = :running',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':pk': REPLAY_PARTITION, ':running': 'RUNNING' },
+      ConsistentRead: true,
+    });
+    return items.map(fromReplayItem);
+  }
+
+  async saveReplay(job: ReplayJob, seenVersion: number): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...replayKey(job.replayId), kind: 'REPLAY', ...job },
+          ConditionExpression: 'version = :seen',
+          ExpressionAttributeValues: { ':seen': seenVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async markDispatched(refs: MessageRef[]): Promise<void> {
@@ -595,6 +755,11 @@ function split(items: Record<string, unknown>[]): { message: Message; events: Tr
     message: fromMessageItem(messageItem),
     events: items.filter((item) => item.kind === 'EVT').map(fromTraceItem),
   };
+}
+
+function fromReplayItem(item: Record<string, unknown>): ReplayJob {
+  const { pk: _pk, sk: _sk, kind: _kind, ...job } = item;
+  return job as unknown as ReplayJob;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

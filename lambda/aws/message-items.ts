@@ -2,13 +2,21 @@
 // stream dispatcher.
 import type { Message, MessageId, TraceEvent } from '../core/model.ts';
 import type { MessageRef, OutboxEntry } from '../core/ports.ts';
+import { scheduledPosition } from '../core/pages.ts';
 import {
   dueIndexKeys,
+  extraKeySortKey,
+  INDEX_ATTRIBUTES,
+  keyIndexKeys,
   messageIdIndexKeys,
   messagePartition,
   messageSortKey,
   outboxKey,
+  queryShardOf,
+  scheduledPartition,
+  timeIndexKeys,
   traceSortKey,
+  undecidedPartition,
 } from './table-layout.ts';
 import type { TimerWheel } from '../core/timers.ts';
 
@@ -20,8 +28,14 @@ export type MessageItem = Omit<Message, 'keys' | 'properties'> & {
   kind: 'MSG';
   gsi1pk?: string;
   gsi1sk?: string;
+  gsi2pk?: string;
+  gsi2sk?: string;
+  gsi3pk?: string;
+  gsi3sk?: string;
   gsi4pk?: string;
   gsi4sk?: string;
+  gsi5pk?: string;
+  gsi5sk?: string;
 };
 
 export function toMessageItem(message: Message, wheel: TimerWheel): MessageItem {
@@ -38,22 +52,48 @@ export function toMessageItem(message: Message, wheel: TimerWheel): MessageItem 
   if (message.wakeAt !== undefined) Object.assign(item, dueIndexKeys(wheel, message.messageId, message.wakeAt));
   // Only messages whose partition cannot be derived from the id need the id index.
   if (message.messageGroup !== undefined) Object.assign(item, messageIdIndexKeys(message.messageId));
+  Object.assign(item, timeIndexKeys(message.topic, message.messageId), waitingIndexKeys(message));
+  const [firstKey] = uniqueKeys(message);
+  if (firstKey !== undefined) Object.assign(item, keyIndexKeys(message.topic, firstKey, message.messageId));
   return item;
 }
 
+/** The waiting index entry of a SCHEDULED or PREPARED message (none otherwise). */
+export function waitingIndexKeys(
+  message: Pick<Message, 'messageId' | 'topic' | 'state' | 'deliverAt' | 'producerGroup'>,
+): { gsi5pk?: string; gsi5sk?: string } {
+  const shard = queryShardOf(message.messageId);
+  if (message.state === 'SCHEDULED' && message.deliverAt !== undefined)
+    return {
+      gsi5pk: scheduledPartition(message.topic, shard),
+      gsi5sk: scheduledPosition(message.deliverAt, message.messageId),
+    };
+  if (message.state === 'PREPARED' && message.producerGroup !== undefined)
+    return { gsi5pk: undecidedPartition(message.producerGroup, shard), gsi5sk: message.messageId };
+  return {};
+}
+
+const uniqueKeys = (message: Message) => [...new Set(message.keys)];
+
+/**
+ * A message's second and later keys, each a small item beside the message item (an item has one entry per index):
+ * they carry only what the key index needs, and expire with the message.
+ */
+export function extraKeyItems(message: Message): Record<string, unknown>[] {
+  return uniqueKeys(message)
+    .slice(1)
+    .map((key, index) => ({
+      pk: messagePartition(message),
+      sk: extraKeySortKey(message.messageId, index + 1),
+      kind: 'KEY',
+      ...keyIndexKeys(message.topic, key, message.messageId),
+      expiresAt: message.expiresAt,
+    }));
+}
+
 export function fromMessageItem(item: Record<string, unknown>): Message {
-  const {
-    pk: _pk,
-    sk: _sk,
-    kind: _kind,
-    gsi1pk: _gsi1pk,
-    gsi1sk: _gsi1sk,
-    gsi4pk: _gsi4pk,
-    gsi4sk: _gsi4sk,
-    keys,
-    properties,
-    ...message
-  } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, keys, properties, ...rest } = item;
+  const message = Object.fromEntries(Object.entries(rest).filter(([name]) => !INDEX_ATTRIBUTES.includes(name)));
   return {
     ...(message as unknown as Omit<Message, 'keys' | 'properties'>),
     keys: (keys as string[] | undefined) ?? [],

@@ -13,15 +13,28 @@ export const SORT_KEY = 'sk';
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
- * Global secondary indexes. Each is sparse: only items that carry its key attributes appear in it.
+ * Global secondary indexes. Each is sparse: only items that carry its key attributes appear in it. The three query
+ * indexes project keys only: an entry is written when a message is stored (and, for `byWaiting`, when it leaves its
+ * waiting state), never by the state changes in between, and a query reads the messages themselves by key after it.
  * - `byMessageId`: message items whose partition key is not derivable from the id (FIFO groups share one).
+ * - `byKey`: messages by topic and key, newest first; the message item carries its first key, a small item beside it
+ *   each further key. Messages without keys are not in it.
+ * - `byTopicTime`: every message by topic and publish time (its id), spread over `QUERY_SHARDS` partitions per topic.
  * - `byDueTime`: messages waiting for the tick (SCHEDULED until their lead, PREPARED until their next check),
  *   by time bucket and shard, so that a busy minute is no hot partition.
+ * - `byWaiting`: SCHEDULED messages by topic and delivery time, PREPARED ones by producer group and publish time,
+ *   until they leave that state; sharded as `byTopicTime`.
  */
 export const INDEXES = [
-  { name: 'byMessageId', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  { name: 'byDueTime', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+  { name: 'byMessageId', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+  { name: 'byKey', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'KEYS_ONLY' },
+  { name: 'byTopicTime', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'KEYS_ONLY' },
+  { name: 'byDueTime', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: 'ALL' },
+  { name: 'byWaiting', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: 'KEYS_ONLY' },
 ] as const;
+
+/** Index attributes that message items carry and that are no part of the message itself. */
+export const INDEX_ATTRIBUTES: readonly string[] = INDEXES.flatMap((index) => [index.partitionKey, index.sortKey]);
 
 export type IndexName = (typeof INDEXES)[number]['name'];
 
@@ -58,6 +71,37 @@ export const receiptPartition = (group: string, messageId: MessageId) =>
  * the minute the messages were born, so a query by message id knows the one partition.
  */
 export const dispatchPartition = (messageId: MessageId) => `DISP#${Math.floor(decodeTime(messageId) / 60_000)}`;
+
+// The query indexes ---------------------------------------------------------------------------------------------
+
+/**
+ * Partitions per topic (or producer group) in `byTopicTime` and `byWaiting`: a partition takes about 1,000 writes a
+ * second, so a topic takes about 8,000 messages a second before its index would throttle the table. A query reads
+ * every shard and merges them by sort key.
+ */
+export const QUERY_SHARDS = 8;
+
+export const queryShardOf = (messageId: MessageId) => hashShard(messageId, QUERY_SHARDS);
+
+/** The key index entry of one key of a message: newest first by id. */
+export const keyIndexKeys = (topic: string, key: string, messageId: MessageId) => ({
+  gsi2pk: keyIndexPartition(topic, key),
+  gsi2sk: messageId,
+});
+export const keyIndexPartition = (topic: string, key: string) => `K#${topic}#${key}`;
+
+/** A further key's item, beside the message item in its partition (the trace reader skips it by kind). */
+export const extraKeySortKey = (messageId: MessageId, index: number) => `${messageSortKey(messageId)}#K#${index}`;
+
+export const timeIndexPartition = (topic: string, shard: number) => `T#${topic}#${shard}`;
+/** The time index entry: the id sorts by publish time. */
+export const timeIndexKeys = (topic: string, messageId: MessageId) => ({
+  gsi3pk: timeIndexPartition(topic, queryShardOf(messageId)),
+  gsi3sk: messageId,
+});
+
+export const scheduledPartition = (topic: string, shard: number) => `SCHED#${topic}#${shard}`;
+export const undecidedPartition = (producerGroup: string, shard: number) => `TXN#${producerGroup}#${shard}`;
 
 // The due-time index ------------------------------------------------------------------------------------------------
 
@@ -105,6 +149,10 @@ export const pullChecksPartition = (producerGroup: string) => `CHECKS#${producer
 
 /** The key receipt handles are signed with: one item, written once by the first instance that needs it. */
 export const RECEIPT_KEY_ITEM = { pk: 'KEY', sk: 'RECEIPT_HANDLE' } as const;
+
+/** Replay jobs share one small partition: there are few, and the tick reads the running ones on every run. */
+export const REPLAY_PARTITION = 'REPLAY';
+export const replayKey = (replayId: string) => ({ pk: REPLAY_PARTITION, sk: replayId });
 
 // The catalog -------------------------------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ export class ValidationError extends FerryError {
 export class NotFoundError extends FerryError {
   readonly status = 404;
   readonly code: string;
-  constructor(kind: 'TOPIC' | 'GROUP' | 'PRODUCER_GROUP' | 'MESSAGE', name: string) {
+  constructor(kind: 'TOPIC' | 'GROUP' | 'PRODUCER_GROUP' | 'MESSAGE' | 'REPLAY', name: string) {
     super(`${kind.toLowerCase().replace('_', ' ')} '${name}' does not exist`);
     this.code = `${kind}_NOT_FOUND`;
   }

@@ -133,7 +133,9 @@ export type TraceEventType =
   | 'ACKED'
   | 'NACKED'
   | 'DEAD_LETTERED'
-  | 'UNDELIVERABLE';
+  | 'UNDELIVERABLE'
+  | 'RESCHEDULED'
+  | 'REPLAYED';
 
 /** What a check-back answered; anything but COMMIT or ROLLBACK counts as UNKNOWN. */
 export type CheckAnswer = 'COMMIT' | 'ROLLBACK' | 'UNKNOWN';

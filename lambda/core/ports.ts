@@ -2,6 +2,7 @@
 import type { FerryConfig } from './config.ts';
 import type { Resolve } from './endpoint-rules.ts';
 import type { Metrics } from './metrics.ts';
+import type { MessagePage, PageRequest } from './pages.ts';
 import type { TimerWheel } from './timers.ts';
 import type {
   BodyRef,
@@ -87,6 +88,8 @@ export interface Transition {
   /** Keeps the message in the due-time index until then; absent: it leaves the index. */
   wakeAt?: number;
   checkCount?: number;
+  /** A new delivery time (a reschedule: SCHEDULED to SCHEDULED), with the expiry that follows from it. */
+  reschedule?: { deliverAt: number; expiresAt: number };
 }
 
 export type TransitionResult = { applied: true } | { applied: false; current: Message | undefined };
@@ -95,6 +98,30 @@ export interface TickState {
   /** The oldest time bucket that may still hold waiting messages. */
   cursor?: number;
   lastTickAt?: number;
+}
+
+/** A replay: one topic's messages of a time range sent again to one group, page by page, by the tick. */
+export interface ReplayJob {
+  replayId: string;
+  group: string;
+  topic: string;
+  /** Epoch ms, both included. */
+  from: number;
+  to: number;
+  state: 'RUNNING' | 'DONE' | 'FAILED';
+  /** The time index position of the last message handled: a resumed job starts after it. */
+  after?: string;
+  /** Messages sent to the group, and those left out (by its filter, or not delivered: prepared, cancelled, …). */
+  sent: number;
+  skipped: number;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt?: number;
+  reason?: string;
+  /** Bumped by every checkpoint: a checkpoint of a job another run has moved on is refused. */
+  version: number;
+  /** Epoch seconds. */
+  expiresAt: number;
 }
 
 export interface StoredSize {
@@ -151,6 +178,19 @@ export interface MessageStore {
   addPullCheck(producerGroup: string, messageId: MessageId): Promise<void>;
   pullChecks(producerGroup: string): Promise<Message[]>;
   removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void>;
+  /** A topic's messages with this key, newest first (indexes may lag a write by a moment). */
+  messagesByKey(topic: string, key: string, page: PageRequest): Promise<MessagePage>;
+  /** A topic's messages published from `from` to `to` (epoch ms, included), oldest first; `after` is a message id. */
+  messagesByTime(topic: string, range: { from: number; to: number }, page: PageRequest): Promise<MessagePage>;
+  /** A DELAY topic's SCHEDULED messages by delivery time; `after` is a `scheduledPosition`. */
+  scheduledMessages(topic: string, page: PageRequest): Promise<MessagePage>;
+  /** A producer group's PREPARED messages, oldest first; `after` is a message id. */
+  undecidedTransactions(producerGroup: string, page: PageRequest): Promise<MessagePage>;
+  createReplay(job: ReplayJob): Promise<void>;
+  getReplay(replayId: string): Promise<ReplayJob | undefined>;
+  runningReplays(): Promise<ReplayJob[]>;
+  /** Saves a job's progress unless another run saved it since `version` was read; answers whether it was saved. */
+  saveReplay(job: ReplayJob, seenVersion: number): Promise<boolean>;
 }
 
 /**

@@ -7,7 +7,10 @@ import type { ConsumerGroup, Topic } from './model.ts';
 import type { BodyStore, FaultLog, MessageStore, Ports, Route } from './ports.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { Decisions } from './decisions.ts';
+import { Listing } from './listing.ts';
 import { Producers } from './producers.ts';
+import { Replays } from './replay.ts';
+import { Scheduling } from './scheduling.ts';
 import { Tick } from './tick.ts';
 import { Publisher } from './publish.ts';
 import { Sweep } from './sweep.ts';
@@ -22,6 +25,9 @@ export interface FerryServices {
   decisions: Decisions;
   deadLetters: DeadLetters;
   producers: Producers;
+  listing: Listing;
+  scheduling: Scheduling;
+  replays: Replays;
   tick: Tick;
   store: MessageStore;
   /** Where bodies too large for an item are kept, where this function has one. */
@@ -48,6 +54,16 @@ export function createServices(ports: Ports): FerryServices {
     metrics,
   });
   const sweep = new Sweep(ports.store, dispatcher, ports.clock, ports.faults, ports.config.sweepAfterSeconds * 1000);
+  const topicOf = (name: string) => topics.get(name, () => ports.catalog.getTopic(name));
+  const decisions = new Decisions(ports.store, ports.clock, metrics);
+  // Uncached: a replay follows the group's filter and queue as they are now.
+  const replays = new Replays(
+    (name) => ports.catalog.getGroup(name),
+    ports.store,
+    ports.queues,
+    ports.clock,
+    ports.faults,
+  );
   return {
     admin: new Admin(ports.catalog, ports.queues, ports.clock, ports.config.defaultRetentionHours),
     publisher: new Publisher(
@@ -69,7 +85,10 @@ export function createServices(ports: Ports): FerryServices {
       ports.bodies,
     ),
     dispatcher,
-    decisions: new Decisions(ports.store, ports.clock, metrics),
+    decisions,
+    listing: new Listing(ports.store, topicOf),
+    scheduling: new Scheduling(ports.store, topicOf, decisions, ports.config, ports.clock),
+    replays,
     deadLetters: new DeadLetters(
       (name) => groups.get(name, () => ports.catalog.getGroup(name)),
       ports.queues,
@@ -92,6 +111,7 @@ export function createServices(ports: Ports): FerryServices {
         }),
       sweep,
       metrics,
+      replays,
     ),
     store: ports.store,
     ...(ports.bodies === undefined ? {} : { bodies: ports.bodies }),

@@ -44,6 +44,24 @@ export function cancel(now: number): Transition {
   return { from: 'SCHEDULED', to: 'CANCELLED', event: { type: 'CANCELLED', at: now } };
 }
 
+export function reschedule(
+  now: number,
+  previous: number,
+  next: { deliverAt: number; wakeAt: number; expiresAt: number },
+): Transition {
+  return {
+    from: 'SCHEDULED',
+    to: 'SCHEDULED',
+    event: {
+      type: 'RESCHEDULED',
+      at: now,
+      detail: { from: new Date(previous).toISOString(), to: new Date(next.deliverAt).toISOString() },
+    },
+    wakeAt: next.wakeAt,
+    reschedule: { deliverAt: next.deliverAt, expiresAt: next.expiresAt },
+  };
+}
+
 export function undeliverable(now: number, groups: string[], reason: string): Transition {
   return {
     from: 'READY',

@@ -7,17 +7,22 @@ import { mapConcurrently } from './concurrency.ts';
 import type { Message, ProducerGroup } from './model.ts';
 import type { CheckClient, Clock, MessageStore, ShardWaker, ShardWork, WakeCounts } from './ports.ts';
 import { checkedAgainLater, commit, due, rollback } from './state-machine.ts';
+import type { Replays } from './replay.ts';
 import type { Sweep } from './sweep.ts';
 import type { TimerWheel } from './timers.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 
 /** Conditional updates in flight at once per shard. */
 const UPDATE_CONCURRENCY = 64;
+/** How long one tick moves replays on (after its shards and the sweep, within the AWS tick's 55 s). */
+const REPLAY_BUDGET_MS = 8_000;
 
 export interface TickReport extends WakeCounts {
   bucketsRead: number;
   /** READY messages the stream had not handed on in time, dispatched by the sweep. */
   swept: number;
+  /** Messages sent again to a group by its replays. */
+  replayed: number;
   cursor: number;
   durationMs: number;
 }
@@ -42,6 +47,7 @@ export class Tick implements ShardWaker {
     private readonly onMessageError: (message: Message, error: unknown) => void = () => {},
     private readonly sweep?: Sweep,
     private readonly metrics: Metrics = noMetrics,
+    private readonly replays?: Replays,
   ) {
     this.shardWaker = fanOut ?? this;
   }
@@ -69,13 +75,14 @@ export class Tick implements ShardWaker {
       cursor = bucket + 1;
     }
     const swept = await this.runSweep(failures);
+    const replayed = await this.runReplays(failures);
     // A failed shard keeps its messages, so the cursor stays on their bucket; health sees the tick as late until one succeeds.
     await this.store.saveTickState({ cursor, lastTickAt: failures.length === 0 ? now : state.lastTickAt });
     if (failures.length > 0)
       throw new Error(
         `the tick failed in ${failures.length} of ${shards.length} shards or the sweep (the next tick retries them): ${failures.join('; ')}`,
       );
-    return { ...report, bucketsRead: buckets.length, swept, cursor, durationMs: this.clock.now() - now };
+    return { ...report, bucketsRead: buckets.length, swept, replayed, cursor, durationMs: this.clock.now() - now };
   }
 
   private async runSweep(failures: string[]): Promise<number> {
@@ -84,6 +91,16 @@ export class Tick implements ShardWaker {
       return (await this.sweep.run()).swept;
     } catch (error) {
       failures.push(`sweep: ${String(error)}`);
+      return 0;
+    }
+  }
+
+  private async runReplays(failures: string[]): Promise<number> {
+    if (this.replays === undefined) return 0;
+    try {
+      return await this.replays.run(REPLAY_BUDGET_MS);
+    } catch (error) {
+      failures.push(`replay: ${String(error)}`);
       return 0;
     }
   }

@@ -14,6 +14,8 @@ import type {
   TransitionResult,
 } from '../core/ports.ts';
 import type { TimerSlot, TimerWheel } from '../core/timers.ts';
+import { idRange, scheduledPosition, type MessagePage, type PageRequest } from '../core/pages.ts';
+import type { ReplayJob } from '../core/ports.ts';
 
 /** A DynamoDB query page holds up to 1 MB; a small page here makes callers meet more than one. */
 const DEFAULT_PAGE_SIZE = 25;
@@ -34,6 +36,7 @@ export class MemoryMessageStore implements MessageStore {
   private readonly outbox = new Map<MessageId, OutboxEntry>();
   private readonly holds = new Map<string, FifoHold>();
   private readonly dedupKeys = new Map<string, { messageId: MessageId; state: MessageState; expiresAt: number }>();
+  private readonly replays = new Map<string, ReplayJob>();
 
   constructor(
     private readonly wheel: TimerWheel,
@@ -148,6 +151,10 @@ export class MemoryMessageStore implements MessageStore {
       this.index(messageId, transition.wakeAt);
     }
     if (transition.checkCount !== undefined) message.checkCount = transition.checkCount;
+    if (transition.reschedule !== undefined) {
+      message.deliverAt = transition.reschedule.deliverAt;
+      message.expiresAt = transition.reschedule.expiresAt;
+    }
     if (transition.to === 'READY' && transition.from !== 'READY')
       this.outbox.set(messageId, { ...refOf(message), at: transition.event.at });
     return { applied: true };
@@ -193,6 +200,64 @@ export class MemoryMessageStore implements MessageStore {
     for (const id of messageIds) this.checks.get(producerGroup)?.delete(id);
   }
 
+  async messagesByKey(topic: string, key: string, page: PageRequest): Promise<MessagePage> {
+    const found = this.ofTopic(topic)
+      .filter((message) => message.keys.includes(key))
+      .filter((message) => page.after === undefined || message.messageId < page.after)
+      .sort((a, b) => (a.messageId < b.messageId ? 1 : -1));
+    return pageOf(found, page.limit, (message) => message.messageId);
+  }
+
+  async messagesByTime(topic: string, range: { from: number; to: number }, page: PageRequest): Promise<MessagePage> {
+    const { low, high } = idRange(range.from, range.to);
+    const found = this.ofTopic(topic)
+      .filter((message) => message.messageId >= low && message.messageId <= high)
+      .filter((message) => page.after === undefined || message.messageId > page.after)
+      .sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
+    return pageOf(found, page.limit, (message) => message.messageId);
+  }
+
+  async scheduledMessages(topic: string, page: PageRequest): Promise<MessagePage> {
+    const position = (message: Message) => scheduledPosition(message.deliverAt!, message.messageId);
+    const found = this.ofTopic(topic)
+      .filter((message) => message.state === 'SCHEDULED')
+      .filter((message) => page.after === undefined || position(message) > page.after)
+      .sort((a, b) => (position(a) < position(b) ? -1 : 1));
+    return pageOf(found, page.limit, position);
+  }
+
+  async undecidedTransactions(producerGroup: string, page: PageRequest): Promise<MessagePage> {
+    const found = [...this.messages.values()]
+      .filter((message) => message.state === 'PREPARED' && message.producerGroup === producerGroup)
+      .filter((message) => page.after === undefined || message.messageId > page.after)
+      .sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
+    return pageOf(found, page.limit, (message) => message.messageId);
+  }
+
+  async createReplay(job: ReplayJob): Promise<void> {
+    if (this.replays.has(job.replayId)) throw new Error(`replay ${job.replayId} exists`);
+    this.replays.set(job.replayId, structuredClone(job));
+  }
+
+  async getReplay(replayId: string): Promise<ReplayJob | undefined> {
+    const job = this.replays.get(replayId);
+    return job === undefined ? undefined : structuredClone(job);
+  }
+
+  async runningReplays(): Promise<ReplayJob[]> {
+    return [...this.replays.values()].filter((job) => job.state === 'RUNNING').map((job) => structuredClone(job));
+  }
+
+  async saveReplay(job: ReplayJob, seenVersion: number): Promise<boolean> {
+    if (this.replays.get(job.replayId)?.version !== seenVersion) return false;
+    this.replays.set(job.replayId, structuredClone(job));
+    return true;
+  }
+
+  private ofTopic(topic: string): Message[] {
+    return [...this.messages.values()].filter((message) => message.topic === topic);
+  }
+
   private index(messageId: MessageId, wakeAt: number): void {
     const key = slotKey(this.wheel.slotOf(messageId, wakeAt));
     const ids = this.due.get(key) ?? new Set<MessageId>();
@@ -205,4 +270,11 @@ export class MemoryMessageStore implements MessageStore {
     this.due.get(key)?.delete(messageId);
     if (this.due.get(key)?.size === 0) this.due.delete(key);
   }
+}
+
+function pageOf(sorted: Message[], limit: number, positionOf: (message: Message) => string): MessagePage {
+  const messages = sorted.slice(0, limit).map((message) => structuredClone(message));
+  return messages.length === limit && messages.length > 0
+    ? { messages, next: positionOf(messages.at(-1)!) }
+    : { messages };
 }

@@ -61,7 +61,7 @@ export function createTable(scope: Construct, props: FerryTableProps): Table {
       indexName: index.name,
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
       sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: index.projection === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
       ...(warmThroughput === undefined ? {} : { warmThroughput }),
     });
   }

@@ -78,6 +78,9 @@ describe.each([
           'POST/v1/topics/orders/messages/*/commit',
           'POST/v1/topics/orders/messages/*/rollback',
           'POST/v1/topics/orders/messages/*/cancel',
+          'POST/v1/topics/orders/messages/*/reschedule',
+          'POST/v1/topics/orders/messages/cancel',
+          'POST/v1/topics/orders/messages/reschedule',
         ]
           .map((route) => `${arnPrefix}${route}`)
           .sort(),
@@ -90,7 +93,12 @@ describe.each([
       expect(mayCall(checkout, 'POST', '/v1/topics/orders/messages/01JDQ/commit')).toBe(true);
       expect(mayCall(checkout, 'POST', '/v1/topics/orders/messages/01JDQ/rollback')).toBe(true);
       expect(mayCall(checkout, 'POST', '/v1/topics/orders/messages/01JDQ/cancel')).toBe(true);
+      expect(mayCall(checkout, 'POST', '/v1/topics/orders/messages/01JDQ/reschedule')).toBe(true);
+      expect(mayCall(checkout, 'POST', '/v1/topics/orders/messages/cancel')).toBe(true);
+      expect(mayCall(checkout, 'POST', '/v1/topics/orders/messages/reschedule')).toBe(true);
       expect(mayCall(checkout, 'POST', '/v1/topics/payments/messages')).toBe(false);
+      expect(mayCall(checkout, 'POST', '/v1/topics/payments/messages/cancel')).toBe(false);
+      expect(mayCall(checkout, 'POST', '/v1/topics/payments/messages/01JDQ/reschedule')).toBe(false);
       expect(mayCall(checkout, 'POST', '/v1/topics/payments/messages/01JDQ/commit')).toBe(false);
     });
 
@@ -106,6 +114,7 @@ describe.each([
       expect(mayCall(checkout, 'GET', '/v1/topics/orders/messages')).toBe(false);
       expect(mayCall(checkout, 'POST', '/v1/transactions/01JDQ/commit')).toBe(false);
       expect(mayCall(checkout, 'POST', '/v1/messages/01JDQ/cancel')).toBe(false);
+      expect(mayCall(checkout, 'POST', '/v1/messages/01JDQ/reschedule')).toBe(false);
     });
 
     it('covers every topic it is given', () => {
@@ -120,6 +129,9 @@ describe.each([
       for (const action of ['receive', 'ack', 'nack', 'visibility', 'dead-letters/redrive'])
         expect(mayCall(billing, 'POST', `/v1/groups/billing/${action}`)).toBe(true);
       expect(mayCall(billing, 'GET', '/v1/groups/billing/dead-letters')).toBe(true);
+      expect(mayCall(billing, 'POST', '/v1/groups/billing/replay')).toBe(true);
+      expect(mayCall(billing, 'GET', '/v1/groups/billing/replays/01JDQ')).toBe(true);
+      expect(mayCall(billing, 'POST', '/v1/groups/shipping/replay')).toBe(false);
       expect(mayCall(billing, 'POST', '/v1/groups/shipping/receive')).toBe(false);
       expect(mayCall(billing, 'POST', '/v1/groups/billing-eu/receive')).toBe(false);
       expect(mayCall(billing, 'POST', '/v1/groups/shipping/ack')).toBe(false);

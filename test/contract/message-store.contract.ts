@@ -1,7 +1,10 @@
 // The MessageStore contract: what the core relies on from any message store, run against every implementation.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message, MessageId, TraceEvent } from '../../lambda/core/model.ts';
-import { checkedAgainLater, commit, due, rollback } from '../../lambda/core/state-machine.ts';
+import { checkedAgainLater, commit, due, reschedule, rollback } from '../../lambda/core/state-machine.ts';
+import { ulid } from 'ulid';
+import type { MessagePage } from '../../lambda/core/pages.ts';
+import type { ReplayJob } from '../../lambda/core/ports.ts';
 import { aMessage, collect, EVENTUALLY, type Adapters, type AdaptersFactory } from './adapters.ts';
 
 const byTime = (events: TraceEvent[]) => [...events].sort((a, b) => a.at - b.at || a.type.localeCompare(b.type));
@@ -205,6 +208,138 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
       expect(ids(await adapters.store.pullChecks('checkout'))).toEqual([first.messageId]);
       expect(ids(await adapters.store.pullChecks('other'))).toEqual([elsewhere.messageId]);
       expect(await adapters.store.pullChecks('nobody')).toEqual([]);
+    });
+    const idsOf = (page: MessagePage) => page.messages.map((message) => message.messageId);
+
+    it('finds a message by each of its keys, newest first, on every topic type, and only on its topic', async () => {
+      const now = adapters.now();
+      const older = aMessage(now, { keys: ['order-42'] });
+      const fifo = aMessage(now + 1, { topicType: 'FIFO', messageGroup: 'g1', keys: ['customer-7', 'order-42'] });
+      const scheduled = waiting('SCHEDULED', now + 600_000, { keys: ['order-42'] });
+      const prepared = waiting('PREPARED', now + 6_000, { keys: ['x', 'y', 'order-42'] });
+      const elsewhere = aMessage(now, { topic: 'refunds', keys: ['order-42'] });
+      await adapters.store.insert([older, fifo, scheduled, prepared, elsewhere]);
+      const expected = [older, fifo, scheduled, prepared]
+        .map((message) => message.messageId)
+        .sort()
+        .reverse();
+      await expect
+        .poll(async () => idsOf(await adapters.store.messagesByKey('orders', 'order-42', { limit: 10 })), EVENTUALLY)
+        .toEqual(expected);
+      const found = await adapters.store.messagesByKey('orders', 'order-42', { limit: 10 });
+      expect(found.messages.find((message) => message.messageId === prepared.messageId)?.state).toBe('PREPARED');
+      expect(idsOf(await adapters.store.messagesByKey('orders', 'customer-7', { limit: 10 }))).toEqual([
+        fifo.messageId,
+      ]);
+      expect(idsOf(await adapters.store.messagesByKey('orders', 'nobody', { limit: 10 }))).toEqual([]);
+      const firstPage = await adapters.store.messagesByKey('orders', 'order-42', { limit: 3 });
+      const secondPage = await adapters.store.messagesByKey('orders', 'order-42', { limit: 3, after: firstPage.next! });
+      expect([...idsOf(firstPage), ...idsOf(secondPage)]).toEqual(expected);
+    });
+
+    it('pages through a time range in publish order, each message of the topic in it exactly once', async () => {
+      const start = adapters.now() - 60_000;
+      // Published at a given time: the id carries it (the monotonic id factory would not go back in time).
+      const bornAt = (at: number, overrides: Partial<Message> = {}) =>
+        aMessage(at, { messageId: ulid(at) as MessageId, ...overrides });
+      const inRange = Array.from({ length: 23 }, (_, i) =>
+        bornAt(start + i * 1000, i % 3 === 0 ? { topicType: 'FIFO', messageGroup: `g${i % 2}` } : {}),
+      );
+      const before = bornAt(start - 5_000);
+      const after = bornAt(start + 40_000);
+      await adapters.store.insert([...inRange, before, after, bornAt(start + 1000, { topic: 'refunds' })]);
+      const range = { from: start, to: start + 22_000 };
+      const readAll = async () => {
+        const seen: string[] = [];
+        let page: MessagePage = await adapters.store.messagesByTime('orders', range, { limit: 5 });
+        seen.push(...idsOf(page));
+        while (page.next !== undefined) {
+          page = await adapters.store.messagesByTime('orders', range, { limit: 5, after: page.next });
+          seen.push(...idsOf(page));
+        }
+        return seen;
+      };
+      await expect.poll(readAll, EVENTUALLY).toEqual(inRange.map((message) => message.messageId).sort());
+    });
+
+    it('lists a topic scheduled messages by delivery time, with a reschedule, until they are handed on or cancelled', async () => {
+      const now = adapters.now();
+      const late = waiting('SCHEDULED', now + 900_000);
+      const soon = waiting('SCHEDULED', now + 300_000);
+      const cancelled = waiting('SCHEDULED', now + 400_000);
+      await adapters.store.insert([
+        late,
+        soon,
+        cancelled,
+        aMessage(now, { topicType: 'DELAY', deliverAt: now + 5_000 }),
+      ]);
+      const listed = async () => idsOf(await adapters.store.scheduledMessages('orders', { limit: 10 }));
+      await expect.poll(listed, EVENTUALLY).toEqual([soon, cancelled, late].map((message) => message.messageId));
+
+      const earlier = now + 100_000;
+      const moved = reschedule(now, late.deliverAt!, {
+        deliverAt: earlier + 180_000,
+        wakeAt: earlier,
+        expiresAt: late.expiresAt,
+      });
+      expect(await adapters.store.transition({ messageId: late.messageId, topic: 'orders' }, moved)).toEqual({
+        applied: true,
+      });
+      expect(
+        await adapters.store.transition(cancelled.messageId, {
+          from: 'SCHEDULED',
+          to: 'CANCELLED',
+          event: { type: 'CANCELLED', at: now },
+        }),
+      ).toEqual({ applied: true });
+      await expect.poll(listed, EVENTUALLY).toEqual([late.messageId, soon.messageId]);
+      const stored = (await adapters.store.get(late.messageId))?.message;
+      expect(stored).toMatchObject({ state: 'SCHEDULED', deliverAt: earlier + 180_000, wakeAt: earlier });
+      await expect.poll(() => wakingIds({ ...late, wakeAt: earlier }, earlier), EVENTUALLY).toContain(late.messageId);
+
+      expect(await adapters.store.transition(soon.messageId, due(now))).toEqual({ applied: true });
+      await expect.poll(listed, EVENTUALLY).toEqual([late.messageId]);
+    });
+
+    it('lists a producer group undecided transactions, oldest first, until each is decided', async () => {
+      const now = adapters.now();
+      const first = waiting('PREPARED', now + 6_000);
+      const second = waiting('PREPARED', now + 6_000);
+      await adapters.store.insert([first, second, waiting('PREPARED', now + 6_000, { producerGroup: 'other' })]);
+      const listed = async () => idsOf(await adapters.store.undecidedTransactions('checkout', { limit: 10 }));
+      await expect.poll(listed, EVENTUALLY).toEqual([first.messageId, second.messageId]);
+      await adapters.store.transition(first.messageId, checkedAgainLater(now, 'UNKNOWN', 1, now + 60_000));
+      expect(await listed()).toEqual([first.messageId, second.messageId]);
+      await adapters.store.transition(first.messageId, commit(now, 'PRODUCER'));
+      await expect.poll(listed, EVENTUALLY).toEqual([second.messageId]);
+    });
+
+    it('keeps a replay job and saves its progress only from the version last read', async () => {
+      const now = adapters.now();
+      const job: ReplayJob = {
+        replayId: aMessage(now).messageId,
+        group: 'billing',
+        topic: 'orders',
+        from: now - 60_000,
+        to: now,
+        state: 'RUNNING',
+        sent: 0,
+        skipped: 0,
+        createdAt: now,
+        updatedAt: now,
+        version: 0,
+        expiresAt: Math.ceil(now / 1000) + 3600,
+      };
+      await adapters.store.createReplay(job);
+      expect(await adapters.store.getReplay(job.replayId)).toEqual(job);
+      expect((await adapters.store.runningReplays()).map((found) => found.replayId)).toEqual([job.replayId]);
+      const progressed = { ...job, after: job.replayId, sent: 5, version: 1 };
+      expect(await adapters.store.saveReplay(progressed, 0)).toBe(true);
+      expect(await adapters.store.saveReplay({ ...job, sent: 9, version: 1 }, 0)).toBe(false);
+      const done = { ...progressed, state: 'DONE' as const, finishedAt: now, version: 2 };
+      expect(await adapters.store.saveReplay(done, 1)).toBe(true);
+      expect(await adapters.store.getReplay(job.replayId)).toEqual(done);
+      expect(await adapters.store.runningReplays()).toEqual([]);
     });
   });
 }

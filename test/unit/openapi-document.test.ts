@@ -8,11 +8,11 @@ interface OpenApiDocument {
 }
 
 describe('the OpenAPI document', () => {
-  it('has commit, rollback and cancel under /v1/topics/{topic}/messages/{messageId}, each naming both parameters', async () => {
+  it('has commit, rollback, cancel and reschedule under /v1/topics/{topic}/messages/{messageId}, each naming both parameters', async () => {
     // Documents need no services: the handlers are never called.
     const response = await createApp({} as FerryServices).request('/v1/openapi.json');
     const document = (await response.json()) as OpenApiDocument;
-    for (const decision of ['commit', 'rollback', 'cancel']) {
+    for (const decision of ['commit', 'rollback', 'cancel', 'reschedule']) {
       const post = document.paths[`/v1/topics/{topic}/messages/{messageId}/${decision}`]?.post;
       expect(post?.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual([
         'path:topic',
@@ -20,7 +20,13 @@ describe('the OpenAPI document', () => {
       ]);
     }
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/v1/transactions/{messageId}/commit', '/v1/messages/{messageId}/cancel']),
+      expect.arrayContaining([
+        '/v1/transactions/{messageId}/commit',
+        '/v1/messages/{messageId}/cancel',
+        '/v1/messages/{messageId}/reschedule',
+        '/v1/topics/{topic}/messages/cancel',
+        '/v1/topics/{topic}/messages/reschedule',
+      ]),
     );
   });
 });

@@ -1,0 +1,169 @@
+// `ferry messages`, `ferry scheduled`, `ferry transactions`, `ferry reschedule`, `ferry cancel` and `ferry replay`:
+// finding messages by key or time, and steering scheduled work and replays, from a shell.
+import type { Command } from 'commander';
+import type { ByKeyResult, ListedMessage, MessageList, Replay } from '../../client/index.ts';
+import { apiClient as client } from './api-client.ts';
+import { formatTable, print, type Column } from './table.ts';
+
+const messageColumns: Column<ListedMessage>[] = [
+  { header: 'MESSAGE ID', value: (message) => message.messageId },
+  { header: 'STATE', value: (message) => message.state },
+  { header: 'BORN', value: (message) => message.bornAt },
+  { header: 'DELIVER AT', value: (message) => message.deliverAt },
+  { header: 'TAG', value: (message) => message.tag },
+  { header: 'KEYS', value: (message) => message.keys.join(',') },
+  { header: 'BODY', value: (message) => (message.body.length > 40 ? `${message.body.slice(0, 39)}…` : message.body) },
+];
+
+const listTable = (list: MessageList) =>
+  formatTable(list.messages, messageColumns) + (list.next === undefined ? '' : `\nmore: --cursor ${list.next}`);
+
+const byKeyTable = (answer: ByKeyResult) =>
+  formatTable(answer.results, [
+    { header: 'MESSAGE ID', value: (result) => result.messageId },
+    { header: 'STATE', value: (result) => result.state },
+    { header: 'NOT CHANGED BECAUSE', value: (result) => result.error?.message },
+  ]);
+
+const replayTable = (replay: Replay) =>
+  formatTable(
+    [replay],
+    [
+      { header: 'REPLAY ID', value: (job) => job.replayId },
+      { header: 'GROUP', value: (job) => job.group },
+      { header: 'TOPIC', value: (job) => job.topic },
+      { header: 'FROM', value: (job) => job.from },
+      { header: 'TO', value: (job) => job.to },
+      { header: 'STATE', value: (job) => job.state },
+      { header: 'SENT', value: (job) => job.sent },
+      { header: 'SKIPPED', value: (job) => job.skipped },
+      { header: 'REASON', value: (job) => job.reason },
+    ],
+  );
+
+/** `--at` (ISO 8601 or epoch ms) or `--in` seconds from now. */
+function deliveryTime(options: { at?: string; in?: string }): string | number {
+  if ((options.at === undefined) === (options.in === undefined)) throw new Error('give --at <time> or --in <seconds>');
+  if (options.in !== undefined) return Date.now() + Number(options.in) * 1000;
+  return /^\d+$/.test(options.at!) ? Number(options.at) : options.at!;
+}
+
+interface PageOptions {
+  limit?: string;
+  cursor?: string;
+  json?: boolean;
+}
+const page = (options: PageOptions) => ({
+  ...(options.limit === undefined ? {} : { limit: Number(options.limit) }),
+  ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+});
+
+const pageOptions = (command: Command) =>
+  command
+    .option('--limit <n>', 'at most this many (1-100)', '20')
+    .option('--cursor <cursor>', 'the next page: the cursor a previous page printed')
+    .option('--json', 'print the API answer as JSON');
+
+export function registerQueryCommands(program: Command): void {
+  pageOptions(
+    program
+      .command('messages <topic>')
+      .description("find a topic's messages by key (newest first) or by publish time (oldest first), with their state")
+      .option('--key <key>', 'messages with this key')
+      .option('--from <time>', 'published at or after (ISO 8601 or epoch ms)')
+      .option('--to <time>', 'published at or before (default: now)'),
+  ).action(async (topic: string, options: PageOptions & { key?: string; from?: string; to?: string }) => {
+    const query =
+      options.key !== undefined
+        ? { key: options.key }
+        : { from: options.from ?? '', to: options.to ?? new Date().toISOString() };
+    if (options.key === undefined && options.from === undefined) throw new Error('give --key <key>, or --from <time>');
+    print(await client().queryMessages(topic, { ...query, ...page(options) }), options.json, listTable);
+  });
+
+  pageOptions(
+    program.command('scheduled <topic>').description("a DELAY topic's messages not yet handed on, soonest first"),
+  ).action(async (topic: string, options: PageOptions) => {
+    print(await client().scheduledMessages(topic, page(options)), options.json, listTable);
+  });
+
+  pageOptions(
+    program
+      .command('transactions <producerGroup>')
+      .description("a producer group's prepared messages without a decision, oldest first"),
+  ).action(async (producerGroup: string, options: PageOptions) => {
+    print(await client().undecidedTransactions(producerGroup, page(options)), options.json, listTable);
+  });
+
+  program
+    .command('reschedule <topic> [messageId]')
+    .description('move a scheduled message (or every one with --key) to another delivery time, earlier or later')
+    .option('--key <key>', 'every scheduled message of the topic with this key')
+    .option('--at <time>', 'the new delivery time (ISO 8601 or epoch ms)')
+    .option('--in <seconds>', 'the new delivery time, in seconds from now')
+    .option('--json', 'print the API answer as JSON')
+    .action(
+      async (
+        topic: string,
+        messageId: string | undefined,
+        options: { key?: string; at?: string; in?: string; json?: boolean },
+      ) => {
+        const at = deliveryTime(options);
+        if (options.key !== undefined)
+          return print(await client().rescheduleByKey(topic, options.key, at), options.json, byKeyTable);
+        if (messageId === undefined) throw new Error('give a message id, or --key <key>');
+        const answer = await client().reschedule(topic, messageId, at);
+        print(answer, options.json, (result) =>
+          formatTable(
+            [result],
+            [
+              { header: 'MESSAGE ID', value: (row) => row.messageId },
+              { header: 'STATE', value: (row) => row.state },
+              { header: 'DELIVER AT', value: (row) => row.deliverAt },
+            ],
+          ),
+        );
+      },
+    );
+
+  program
+    .command('cancel <topic> [messageId]')
+    .description('cancel a scheduled message (or every one with --key) that has not been handed on yet')
+    .option('--key <key>', 'every scheduled message of the topic with this key')
+    .option('--json', 'print the API answer as JSON')
+    .action(async (topic: string, messageId: string | undefined, options: { key?: string; json?: boolean }) => {
+      if (options.key !== undefined)
+        return print(await client().cancelByKey(topic, options.key), options.json, byKeyTable);
+      if (messageId === undefined) throw new Error('give a message id, or --key <key>');
+      const answer = await client().cancel(topic, messageId);
+      print({ results: [answer] }, options.json, byKeyTable);
+    });
+
+  program
+    .command('replay <group> [topic]')
+    .description("send a topic's messages of a time range to one group again (through its filter), or show a replay")
+    .option('--from <time>', 'published at or after (ISO 8601 or epoch ms)')
+    .option('--to <time>', 'published at or before (default: now)')
+    .option('--id <replayId>', 'show this replay of the group instead of starting one')
+    .option('--wait', 'wait until the replay has finished')
+    .option('--json', 'print the API answer as JSON')
+    .action(
+      async (
+        group: string,
+        topic: string | undefined,
+        options: { from?: string; to?: string; id?: string; wait?: boolean; json?: boolean },
+      ) => {
+        let replay: Replay;
+        if (options.id !== undefined) replay = await client().getReplay(group, options.id);
+        else {
+          if (topic === undefined || options.from === undefined) throw new Error('give a topic and --from <time>');
+          replay = await client().replay(group, { topic, from: options.from, to: options.to ?? Date.now() });
+        }
+        while (options.wait && replay.state === 'RUNNING') {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          replay = await client().getReplay(group, replay.replayId);
+        }
+        print(replay, options.json, replayTable);
+      },
+    );
+}
