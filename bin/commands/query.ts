@@ -12,8 +12,14 @@ const messageColumns: Column<ListedMessage>[] = [
   { header: 'DELIVER AT', value: (message) => message.deliverAt },
   { header: 'TAG', value: (message) => message.tag },
   { header: 'KEYS', value: (message) => message.keys.join(',') },
-  { header: 'BODY', value: (message) => (message.body.length > 40 ? `${message.body.slice(0, 39)}…` : message.body) },
+  { header: 'BODY', value: (message) => bodyCell(message.body, message.bodyRef?.bytes) },
 ];
+
+/** The body's first characters, or the size of a large body kept aside (`ferry trace` shows it whole). */
+function bodyCell(body: string | undefined, bytes: number | undefined): string {
+  if (body === undefined) return `(${bytes ?? 0} bytes, stored aside)`;
+  return body.length > 40 ? `${body.slice(0, 39)}…` : body;
+}
 
 const listTable = (list: MessageList) =>
   formatTable(list.messages, messageColumns) + (list.next === undefined ? '' : `\nmore: --cursor ${list.next}`);

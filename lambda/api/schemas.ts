@@ -325,7 +325,7 @@ export const MessageQuery = z.object({
   cursor,
 });
 
-export const ListedMessage = DeliveredMessage.extend({
+export const ListedMessage = QueuedMessage.extend({
   state: z.string(),
   deliverAt: z.string().optional(),
   producerGroup: z.string().optional(),

@@ -1,6 +1,6 @@
 // Listing messages: by key, by publish time, a DELAY topic's scheduled ones, a producer group's undecided ones.
 import { NotFoundError, ValidationError } from './errors.ts';
-import { toDelivered, type DeliveredMessage, type Message, type MessageState, type Topic } from './model.ts';
+import { toQueued, type QueuedMessage, type Message, type MessageState, type Topic } from './model.ts';
 import {
   decodeCursor,
   DEFAULT_PAGE,
@@ -13,7 +13,7 @@ import {
 import type { MessageStore } from './ports.ts';
 
 /** A listed message: what a consumer would receive, its state, and what it waits for. */
-export type ListedMessage = DeliveredMessage & {
+export type ListedMessage = QueuedMessage & {
   state: MessageState;
   /** ISO 8601: when a DELAY message is (or was) to be delivered. */
   deliverAt?: string;
@@ -40,7 +40,8 @@ export interface MessageQueryInput extends PageInput {
 }
 
 export function toListed(message: Message): ListedMessage {
-  const listed: ListedMessage = { ...toDelivered(message), state: message.state };
+  // A large body is listed by its reference (GET /v1/messages/{id} answers it whole), never as an empty body.
+  const listed: ListedMessage = { ...toQueued(message), state: message.state };
   if (message.deliverAt !== undefined) listed.deliverAt = new Date(message.deliverAt).toISOString();
   if (message.producerGroup !== undefined) listed.producerGroup = message.producerGroup;
   if (message.checkCount !== undefined) listed.checkCount = message.checkCount;

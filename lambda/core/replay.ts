@@ -4,7 +4,7 @@ import { cachedFilter } from './filter/index.ts';
 import { newMessageId } from './ids.ts';
 import { timeRange } from './listing.ts';
 import { refOf } from './message-ref.ts';
-import { toDelivered, type ConsumerGroup, type Message } from './model.ts';
+import { toQueued, type ConsumerGroup, type Message } from './model.ts';
 import type { Clock, FaultLog, MessageStore, OutgoingMessage, QueueService, ReplayJob } from './ports.ts';
 import { encodeForQueue } from './queue-body.ts';
 
@@ -156,7 +156,7 @@ export class Replays {
   private async send(group: ConsumerGroup, job: ReplayJob, messages: Message[], now: number): Promise<Message[]> {
     if (messages.length === 0) return [];
     const outgoing = messages.map((message, index): OutgoingMessage => {
-      const entry: OutgoingMessage = { id: String(index), body: encodeForQueue(toDelivered(message)) };
+      const entry: OutgoingMessage = { id: String(index), body: encodeForQueue(toQueued(message)) };
       if (group.fifo) {
         entry.messageGroupId = message.messageGroup ?? message.topic;
         // Not the message id alone: SQS would drop a replay within 5 minutes of the first delivery as a duplicate.

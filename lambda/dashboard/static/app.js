@@ -97,20 +97,20 @@ async function showTrace(messageId) {
   }
 }
 
-/** The query route's answers: { messages: [{ messageId | id, state, keys | key, publishedAt | bornAt }], cursor? }. */
+/** The query route's answers: { messages: [{ messageId, state, keys, bornAt }], next? }. */
 function messageRows(messages) {
   const table = h('table', { id: 'found' });
   fillTable(
     table,
     ['message', 'state', 'keys', 'published', ''],
     messages.map((message) => {
-      const id = message.messageId ?? message.id;
-      const keys = message.keys ?? (message.key === undefined ? [] : [message.key]);
+      const id = message.messageId;
+      const keys = message.keys;
       return row(
         h('code', {}, id),
         message.state,
         keys.join(', '),
-        message.publishedAt ?? message.bornAt,
+        message.bornAt,
         h('button', { onclick: () => showTrace(id), 'data-trace': id }, 'Trace'),
       );
     }),
@@ -118,7 +118,7 @@ function messageRows(messages) {
   return table;
 }
 
-async function searchMessages(form) {
+async function searchMessages(form, cursor) {
   const target = $('#search-results');
   const data = new FormData(form);
   const query = new URLSearchParams();
@@ -130,11 +130,12 @@ async function searchMessages(form) {
     if (to) query.set('to', to);
     query.set('limit', '50');
   }
+  if (cursor) query.set('cursor', cursor);
   try {
-    const { messages, cursor } = await api(`/v1/topics/${enc(data.get('topic'))}/messages?${query}`);
+    const { messages, next } = await api(`/v1/topics/${enc(data.get('topic'))}/messages?${query}`);
     target.replaceChildren(
       messageRows(messages),
-      cursor ? h('p', { class: 'muted' }, 'more: narrow the time range') : '',
+      next ? h('button', { id: 'next-page', onclick: () => searchMessages(form, next) }, 'Next page') : '',
     );
   } catch (error) {
     showProblem(target, error, 'message search by key and time');
@@ -217,15 +218,15 @@ async function steer(messageId, action, deliverAt) {
 async function showTransactions() {
   const producerGroup = new FormData($('#transactions-form')).get('producerGroup');
   try {
-    const { checks } = await api(`/v1/producer-groups/${enc(producerGroup)}/checks`);
+    const { messages } = await api(`/v1/producer-groups/${enc(producerGroup)}/transactions?limit=100`);
     fillTable(
       $('#transactions-list'),
       ['message', 'topic', 'keys', 'check-backs', ''],
-      checks.map((check) =>
-        row(h('code', {}, check.messageId), check.topic, check.keys.join(', '), check.checkCount, [
-          h('button', { onclick: () => decide(check.messageId, 'commit') }, 'Commit'),
+      messages.map((message) =>
+        row(h('code', {}, message.messageId), message.topic, message.keys.join(', '), message.checkCount ?? 0, [
+          h('button', { onclick: () => decide(message.topic, message.messageId, 'commit') }, 'Commit'),
           ' ',
-          h('button', { onclick: () => decide(check.messageId, 'rollback') }, 'Roll back'),
+          h('button', { onclick: () => decide(message.topic, message.messageId, 'rollback') }, 'Roll back'),
         ]),
       ),
     );
@@ -234,9 +235,11 @@ async function showTransactions() {
   }
 }
 
-async function decide(messageId, decision) {
+/** Under the topic's path, so that a role granted publishing on the topic (grantPublish) may decide. */
+async function decide(topic, messageId, decision) {
   try {
-    const { state } = await api(`/v1/transactions/${enc(messageId)}/${decision}`, { method: 'POST' });
+    const path = `/v1/topics/${enc(topic)}/messages/${enc(messageId)}/${decision}`;
+    const { state } = await api(path, { method: 'POST' });
     say($('#transactions-status'), `${messageId}: ${state}`);
     await showTransactions();
   } catch (error) {
@@ -257,7 +260,8 @@ async function tryFilter(form) {
       preview = await api(path, { method: 'POST', body: { filter } });
     } catch (error) {
       if (error.code !== 'RECENT_MESSAGES_NOT_KEPT') throw error;
-      const { messages } = await api(`/v1/topics/${enc(topic)}/messages?limit=50`);
+      const from = new Date(Date.now() - 3_600_000).toISOString();
+      const { messages } = await api(`/v1/topics/${enc(topic)}/messages?from=${enc(from)}&limit=50`);
       const sample = messages.map((m) => ({
         messageId: m.messageId ?? m.id,
         properties: m.properties ?? {},
@@ -305,7 +309,7 @@ window.addEventListener('hashchange', showTab);
 $('#refresh').addEventListener('click', () => void loadOverview());
 $('#redrive').addEventListener('click', () => void redrive());
 onSubmit('#search-id', (form) => showTrace(new FormData(form).get('id').trim()));
-onSubmit('#search-key', searchMessages);
+onSubmit('#search-key', (form) => searchMessages(form));
 onSubmit('#dead-letters-form', showDeadLetters);
 onSubmit('#scheduled-form', showScheduled);
 onSubmit('#steer-form', (form, submitter) => {
