@@ -76,7 +76,9 @@ const TIMERS = {
   FERRY_TXN_CHECK_FIRST_SECONDS: '0',
   FERRY_TXN_CHECK_INTERVAL_SECONDS: '1',
   FERRY_SWEEP_AFTER_SECONDS: '1',
+  // The producer's check endpoint is on loopback (FERRY_ENDPOINT_POLICY is the signing branch's name for it).
   FERRY_ALLOW_HTTP_LOOPBACK: 'true',
+  FERRY_ENDPOINT_POLICY: 'local',
 };
 
 let functions: DeployedFunctions;
@@ -281,7 +283,7 @@ beforeAll(async () => {
   functions = await startDeployedFunctions({
     engines: { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
     tableName: `ferry-iam-${id}`,
-    queuePrefix: `i${id}`,
+    queuePrefix: `i${id}-`, // as prefixes are in AWS: letters or digits, then one final -
     env: TIMERS,
   });
   await exerciseEverything();
