@@ -14,7 +14,7 @@ import { createHttpFrontDoor } from './http-api.ts';
 import { grantBodyUse } from './bodies.ts';
 import { grantGroupQueues } from './queues.ts';
 import { createRestFrontDoor } from './rest-api.ts';
-import { API_TABLE_ACTIONS, grantTableUse } from './table.ts';
+import { API_TABLE_USE, grantTableUse } from './table.ts';
 
 /** `http`: an API Gateway HTTP API (cheaper, faster). `rest`: a REST API, for LocalStack's free plan, which has no HTTP APIs. */
 export type FrontDoorKind = 'http' | 'rest';
@@ -79,7 +79,7 @@ function createApiFunction(scope: Construct, props: ApiProps): NodejsFunction {
     // API Gateway stops waiting after 29 s; running longer would only bill for an answer nobody receives.
     timeout: Duration.seconds(29),
   });
-  grantTableUse(props.table, fn, API_TABLE_ACTIONS);
+  grantTableUse(props.table, fn, API_TABLE_USE);
   grantGroupQueues(fn, props.queueArnPattern, API_QUEUE_ACTIONS);
   grantBodyUse(props.bodyBucket, fn);
   fn.addEnvironment('FERRY_BODY_BUCKET', props.bodyBucket.bucketName);

@@ -8,7 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
 import { DISPATCH_QUEUE_ACTIONS, grantGroupQueues } from './queues.ts';
-import { grantTableUse } from './table.ts';
+import { DISPATCH_TABLE_USE, grantTableUse } from './table.ts';
 
 export interface DispatchProps {
   readonly table: Table;
@@ -30,7 +30,7 @@ export function createDispatch(scope: Construct, props: DispatchProps): Dispatch
     memorySize: 512,
     timeout: Duration.seconds(60),
   });
-  grantTableUse(props.table, dispatcherFunction);
+  grantTableUse(props.table, dispatcherFunction, DISPATCH_TABLE_USE);
   grantGroupQueues(dispatcherFunction, props.queueArnPattern, DISPATCH_QUEUE_ACTIONS);
   const streamFailureQueue = createStreamFailureQueue(scope);
   subscribeToStream(dispatcherFunction, props.table, streamFailureQueue, props.streamRetryAttempts);

@@ -8,7 +8,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
 import { DISPATCH_QUEUE_ACTIONS, grantGroupQueues } from './queues.ts';
-import { grantTableUse } from './table.ts';
+import { DISPATCH_TABLE_USE, grantTableUse } from './table.ts';
 
 export interface StreamRedriveProps {
   readonly table: Table;
@@ -25,7 +25,7 @@ export function createStreamRedrive(scope: Construct, props: StreamRedriveProps)
     memorySize: 512,
     timeout: Duration.seconds(60),
   });
-  grantTableUse(props.table, fn);
+  grantTableUse(props.table, fn, DISPATCH_TABLE_USE);
   grantGroupQueues(fn, props.queueArnPattern, DISPATCH_QUEUE_ACTIONS);
   // readStreamRange (lambda/aws/stream-records.ts) calls GetShardIterator and GetRecords on the stream the failure
   // record names, this table's; not grantStreamRead, whose ListStreams needs a resource of '*'.

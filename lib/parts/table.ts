@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../lambda/aws/table-layout.ts';
+import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, type IndexName } from '../../lambda/aws/table-layout.ts';
 
 export interface FerryTableProps {
   /** Unless `DESTROY`, the table is also deletion-protected. */
@@ -19,27 +19,66 @@ export interface FerryTableProps {
   readonly warmThroughput?: WarmThroughput;
 }
 
+/** What a function may do with the table: these actions on its items, and Query on these indexes. */
+export interface TableUse {
+  readonly actions: readonly string[];
+  readonly indexes: readonly IndexName[];
+}
+
 /**
- * The table calls of `lambda/aws/dynamo-*.ts` that the background functions (dispatcher, stream redrive, tick, tick
- * shard) make: reading items and the tick state, querying, inserting and transitioning messages, writing trace in
- * batches. TransactWriteItems is authorised per contained Put or Delete, and no transaction holds a ConditionCheck.
+ * The dispatch code (`lambda/core/dispatch.ts`), wherever it runs (the dispatcher, the stream redrive, the tick's
+ * sweep): Query (a topic's routes), BatchWriteItem (trace, outbox entries done), BatchGetItem (FIFO holds, held
+ * messages), PutItem, UpdateItem and DeleteItem (holding, passing on and releasing a FIFO hold; UpdateItem also marks
+ * a message no queue takes UNDELIVERABLE) and GetItem (a queue that seems missing is checked against the catalog).
  */
-/** BatchGetItem and DeleteItem: the dispatcher reads and settles FIFO holds and reads held messages back. */
-export const WORKER_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
+const DISPATCH_TABLE_ACTIONS = [
   'dynamodb:Query',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:BatchGetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
+  'dynamodb:GetItem',
 ];
 
+/** The dispatcher and the stream redrive: the dispatch code alone; no index. */
+export const DISPATCH_TABLE_USE: TableUse = { actions: DISPATCH_TABLE_ACTIONS, indexes: [] };
+
 /**
- * The API's table calls: the workers' and also DeleteItem (deleting a topic; the Deletes of a group's transaction),
- * BatchGetItem (the checks a producer group pulls) and DescribeTable (health).
+ * The tick: its state (GetItem, PutItem), whether a bucket is empty (Query on the due-time index), and the sweep, which
+ * reads the outbox (Query), the messages (BatchGetItem) and dispatches them.
  */
-export const API_TABLE_ACTIONS = [...WORKER_TABLE_ACTIONS, 'dynamodb:DescribeTable'];
+export const TICK_TABLE_USE: TableUse = { actions: DISPATCH_TABLE_ACTIONS, indexes: ['byDueTime'] };
+
+/**
+ * One tick shard: reads the due messages (Query on the due-time index) and the producer group of a transaction
+ * (GetItem), hands messages on and records checks (UpdateItem; PutItem for the outbox entry and a pulled check), and
+ * removes the outbox entry again when another tick handed the message on first (BatchWriteItem).
+ */
+export const TICK_SHARD_TABLE_USE: TableUse = {
+  actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+  indexes: ['byDueTime'],
+};
+
+/**
+ * The API: the catalog and messages (GetItem, Query, PutItem, UpdateItem, DeleteItem; TransactWriteItems is authorised
+ * per contained Put, Update or Delete, and no transaction holds a ConditionCheck), the checks a producer group pulls
+ * (BatchGetItem, BatchWriteItem), a message found by id alone (Query on the byMessageId index: FIFO messages share a
+ * partition), and health (DescribeTable).
+ */
+export const API_TABLE_USE: TableUse = {
+  actions: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:DescribeTable',
+  ],
+  indexes: ['byMessageId'],
+};
 
 /** The table with the indexes of the shared layout (`lambda/aws/table-layout.ts`), on demand, with TTL, stream and PITR. */
 export function createTable(scope: Construct, props: FerryTableProps): Table {
@@ -68,13 +107,16 @@ export function createTable(scope: Construct, props: FerryTableProps): Table {
   return table;
 }
 
-/** These actions on the table's items; query (only) its indexes, each named, so no wildcard is needed. */
-export function grantTableUse(table: Table, fn: IGrantable, actions: readonly string[] = WORKER_TABLE_ACTIONS): void {
-  fn.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
+/** These actions on the table's items; Query on exactly the indexes named, so no wildcard is needed. */
+export function grantTableUse(table: Table, fn: IGrantable, use: TableUse): void {
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: [...use.actions], resources: [table.tableArn] }),
+  );
+  if (use.indexes.length === 0) return;
   fn.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions: ['dynamodb:Query'],
-      resources: INDEXES.map((index) => `${table.tableArn}/index/${index.name}`),
+      resources: use.indexes.map((index) => `${table.tableArn}/index/${index}`),
     }),
   );
 }

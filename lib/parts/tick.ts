@@ -11,7 +11,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
 import { DISPATCH_QUEUE_ACTIONS, grantGroupQueues } from './queues.ts';
-import { grantTableUse } from './table.ts';
+import { TICK_SHARD_TABLE_USE, TICK_TABLE_USE, grantTableUse } from './table.ts';
 
 /**
  * What runs the tick every minute. `scheduler`: an EventBridge Scheduler schedule, whose state health reports.
@@ -49,7 +49,7 @@ export function createTick(scope: Construct, props: TickProps): Tick {
     // by the next one.
     timeout: Duration.seconds(55),
   });
-  grantTableUse(props.table, tickFunction);
+  grantTableUse(props.table, tickFunction, TICK_TABLE_USE);
   grantGroupQueues(tickFunction, props.queueArnPattern, DISPATCH_QUEUE_ACTIONS);
   tickFunction.addEnvironment('FERRY_TICK_SHARD_FUNCTION', tickShardFunction.functionName);
   tickShardFunction.grantInvoke(tickFunction);
@@ -72,7 +72,7 @@ function createTickShardFunction(scope: Construct, props: TickProps): NodejsFunc
     memorySize: 1769,
     timeout: Duration.seconds(45),
   });
-  grantTableUse(props.table, fn);
+  grantTableUse(props.table, fn, TICK_SHARD_TABLE_USE);
   // A burst of hand-ons may meet DynamoDB throttling while the table grows: the SDK's adaptive mode slows down and
   // retries instead of failing the shard (which the next tick would redo a minute later).
   fn.addEnvironment('AWS_RETRY_MODE', 'adaptive');
