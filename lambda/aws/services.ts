@@ -2,6 +2,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { httpCheckClient } from '../http/http-check-client.ts';
+import { httpPushTransport } from '../http/http-push-transport.ts';
 import { TimerWheel } from '../core/timers.ts';
 import { readConfig } from '../core/config.ts';
 import { systemClock, type Ports } from '../core/ports.ts';
@@ -9,6 +10,7 @@ import { createServices, type FerryServices } from '../core/services.ts';
 import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { LoggedFaults } from './fault-log.ts';
+import { pushMappingsFromEnv } from './lambda-push-mappings.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
 import { SqsQueues } from './sqs-queues.ts';
 
@@ -16,11 +18,11 @@ type Env = Record<string, string | undefined>;
 
 const TICK_LATE_MIN_MS = 30_000;
 
-/** `extra`: ports only some handlers have (the tick's fan-out). */
+/** `extra`: ports only some handlers have (the tick's fan-out), or that the local stack provides (its push loops). */
 export function createAwsPorts(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
-  extra: Pick<Ports, 'shardWaker'> = {},
+  extra: Partial<Pick<Ports, 'shardWaker' | 'pushMappings'>> = {},
 ): Ports {
   const config = readConfig(env);
   const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
@@ -34,6 +36,8 @@ export function createAwsPorts(
     clock: systemClock,
     config,
     faults: new LoggedFaults(),
+    pushTransport: httpPushTransport,
+    pushMappings: pushMappingsFromEnv(env),
     ...extra,
     checks: {
       table: async () => {
@@ -72,7 +76,7 @@ async function scheduleEnabled(scheduler: SchedulerClient, name: string, groupNa
 export function createAwsServices(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
-  extra: Pick<Ports, 'shardWaker'> = {},
+  extra: Partial<Pick<Ports, 'shardWaker' | 'pushMappings'>> = {},
 ): FerryServices {
   return createServices(createAwsPorts(env, clients, extra));
 }

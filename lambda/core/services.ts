@@ -10,6 +10,7 @@ import { Decisions } from './decisions.ts';
 import { Producers } from './producers.ts';
 import { Tick } from './tick.ts';
 import { Publisher } from './publish.ts';
+import { Pusher } from './push.ts';
 import { Sweep } from './sweep.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -22,6 +23,7 @@ export interface FerryServices {
   deadLetters: DeadLetters;
   producers: Producers;
   tick: Tick;
+  pusher: Pusher;
   store: MessageStore;
   config: FerryConfig;
   checks: Ports['checks'];
@@ -43,7 +45,10 @@ export function createServices(ports: Ports): FerryServices {
   });
   const sweep = new Sweep(ports.store, dispatcher, ports.clock, ports.faults, ports.config.sweepAfterSeconds * 1000);
   return {
-    admin: new Admin(ports.catalog, ports.queues, ports.clock, ports.config.defaultRetentionHours),
+    admin: new Admin(ports.catalog, ports.queues, ports.clock, ports.config.defaultRetentionHours, {
+      mappings: ports.pushMappings,
+      allowHttpLoopback: ports.config.allowHttpLoopback,
+    }),
     publisher: new Publisher(
       (name) => topics.get(name, () => ports.catalog.getTopic(name)),
       ports.store,
@@ -81,6 +86,7 @@ export function createServices(ports: Ports): FerryServices {
         }),
       sweep,
     ),
+    pusher: new Pusher(ports.pushTransport, ports.queues, ports.store, ports.clock, ports.faults),
     store: ports.store,
     config: ports.config,
     checks: ports.checks,

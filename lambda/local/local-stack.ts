@@ -13,6 +13,7 @@ import { createDispatchHandler } from '../handlers/dispatch-stream-batch.ts';
 import { createTickHandler } from '../handlers/tick.ts';
 import { TickLoop } from './tick-loop.ts';
 import { startEngines, type Engines } from './engines.ts';
+import { PushRunner } from './push-runner.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { ensureTable } from './table.ts';
 
@@ -42,6 +43,8 @@ export interface LocalStack {
   tableName: string;
   services: FerryServices;
   poller: StreamPoller;
+  /** The push groups' pushers (the event source mappings of AWS). */
+  pushers: PushRunner;
   stop(): Promise<void>;
 }
 
@@ -90,8 +93,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.instrumentClients?.(service, middlewareStack);
       if (faults !== undefined) injectFaults(service, middlewareStack, faults);
     });
-    const ports = createAwsPorts(env, clients);
-    const services = createServices(options.adjustPorts === undefined ? ports : options.adjustPorts(ports));
+    const pushers = new PushRunner((group, error) =>
+      console.error(`ferry: push of group ${group}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    const basePorts = createAwsPorts(env, clients, { pushMappings: pushers });
+    const ports = options.adjustPorts === undefined ? basePorts : options.adjustPorts(basePorts);
+    const services = createServices(ports);
+    pushers.attach(services.pusher, ports.queues);
     const tableName = services.config.tableName;
     const streamArn = await ensureTable(clients.dynamoDb, tableName);
 
@@ -122,6 +130,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ticks.start();
     stops.unshift(() => ticks.stop());
 
+    // Push groups of an earlier run (a data folder) push again, as their mappings would in AWS.
+    for (const group of await ports.catalog.listGroups()) if (group.push !== undefined) await pushers.sync(group);
+    stops.unshift(() => pushers.stop());
+
     const server = await listen(createApp(services).fetch, options.port ?? 0);
     stops.unshift(
       () =>
@@ -139,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       services,
       poller,
+      pushers,
       async stop() {
         for (const stop of stops) await stop();
       },

@@ -1,6 +1,6 @@
 // Builds Ferry's services on the in-memory adapters: the core's unit tests run on them, in no real time and without engines.
 import { readConfig } from '../core/config.ts';
-import type { CheckClient, Ports } from '../core/ports.ts';
+import type { CheckClient, Ports, PushMappings, PushTransport } from '../core/ports.ts';
 import { createServices, type FerryServices } from '../core/services.ts';
 import { TimerWheel } from '../core/timers.ts';
 import { CountedFaults } from './counted-faults.ts';
@@ -16,6 +16,11 @@ export interface MemoryPorts extends Ports {
   clock: ManualClock;
   faults: CountedFaults;
 }
+
+/** No pusher runs in memory: push settings are stored, and unit tests drive the Pusher themselves. */
+const noPushers: PushMappings = { sync: async () => undefined, remove: async () => undefined };
+/** An endpoint nobody answers. */
+const noEndpoint: PushTransport = { post: async () => ({ kind: 'failed', error: 'no endpoint in memory' }) };
 
 /** A check endpoint nobody answers: every check-back is UNKNOWN. */
 const unanswered: CheckClient = { check: async () => 'UNKNOWN' };
@@ -36,6 +41,8 @@ export function createMemoryPorts(
     config,
     checks: {},
     faults: new CountedFaults(),
+    pushTransport: noEndpoint,
+    pushMappings: noPushers,
   };
 }
 
