@@ -23,6 +23,7 @@ import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi, type FrontDoorKind } from './parts/api.ts';
 import { createDispatch } from './parts/dispatch.ts';
+import { createPusher, grantPushMappings } from './parts/push.ts';
 import type { SharedFunctionProps } from './parts/function.ts';
 import { DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
 import { createStreamRedrive } from './parts/stream-redrive.ts';
@@ -139,6 +140,11 @@ export class Ferry extends Construct {
    * `alarm.addAlarmAction(new SnsAction(topic))`.
    */
   readonly alarms: FerryAlarms;
+  /**
+   * POSTs push groups' messages to their endpoints; the API gives it one SQS event source mapping per push group
+   * (made, changed and removed as groups switch between pull and push).
+   */
+  readonly pusherFunction: NodejsFunction;
   /** Prefix of every queue Ferry creates at run time. */
   readonly queuePrefix: string;
   /** The API's base URL (with the stage for a REST API), ending with `/`. */
@@ -191,6 +197,8 @@ export class Ferry extends Construct {
       tickSchedule: tick.schedule,
     });
     this.apiFunction = api.apiFunction;
+    this.pusherFunction = createPusher(this, { table: this.table, functions, queueArnPattern: queues });
+    grantPushMappings(this.apiFunction, this.pusherFunction);
     this.httpApi = api.httpApi;
     this.restApi = api.restApi;
     this.url = api.url;
@@ -206,6 +214,7 @@ export class Ferry extends Construct {
         this.streamRedriveFunction,
         this.tickFunction,
         this.tickShardFunction,
+        this.pusherFunction,
       ].map((fn) => fn.logGroup),
     });
     // Here rather than in FerryStack, so that a user's own stack running cdk-nag inherits the reviewed findings.
@@ -217,6 +226,7 @@ export class Ferry extends Construct {
       streamRedriveFunction: this.streamRedriveFunction,
       tickFunction: this.tickFunction,
       tickShardFunction: this.tickShardFunction,
+      pusherFunction: this.pusherFunction,
       tickScheduleRole: this.tickScheduleRole,
       streamFailureQueue: this.streamFailureQueue,
       restApi: this.restApi,

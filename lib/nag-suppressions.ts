@@ -16,6 +16,7 @@ export interface NagSubjects {
   readonly streamRedriveFunction: IFunction;
   readonly tickFunction: IFunction;
   readonly tickShardFunction: IFunction;
+  readonly pusherFunction: IFunction;
   /** Absent when the tick runs on an EventBridge rule. */
   readonly tickScheduleRole?: IRole | undefined;
   readonly streamFailureQueue: IQueue;
@@ -30,7 +31,13 @@ export interface NagSubjects {
 export function acknowledgeNagFindings(ferry: NagSubjects): void {
   const stack = Stack.of(ferry.scope);
   const queueArnPattern = nagNotation(stack.resolve(ferry.queueArnPattern));
-  for (const fn of [ferry.apiFunction, ferry.dispatcherFunction, ferry.streamRedriveFunction, ferry.tickFunction]) {
+  for (const fn of [
+    ferry.apiFunction,
+    ferry.dispatcherFunction,
+    ferry.streamRedriveFunction,
+    ferry.tickFunction,
+    ferry.pusherFunction,
+  ]) {
     acknowledge(
       fn.role,
       `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
@@ -63,6 +70,11 @@ export function acknowledgeNagFindings(ferry: NagSubjects): void {
       'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.',
     );
   }
+  acknowledge(
+    ferry.apiFunction.role,
+    'AwsSolutions-IAM5[Resource::*]',
+    "lambda:ListEventSourceMappings supports no resource-level permission; Create, Update and DeleteEventSourceMapping name no function in their resource, so they are limited by the lambda:FunctionArn condition to the pusher's mappings.",
+  );
   acknowledge(
     ferry.dispatcherFunction.role,
     'AwsSolutions-IAM5[Resource::*]',
