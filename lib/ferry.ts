@@ -198,7 +198,7 @@ export class Ferry extends Construct {
     });
     this.apiFunction = api.apiFunction;
     this.pusherFunction = createPusher(this, { table: this.table, functions, queueArnPattern: queues });
-    grantPushMappings(this.apiFunction, this.pusherFunction);
+    const pushMappingsPolicy = grantPushMappings(this, this.apiFunction, this.pusherFunction);
     this.httpApi = api.httpApi;
     this.restApi = api.restApi;
     this.url = api.url;
@@ -214,7 +214,6 @@ export class Ferry extends Construct {
         this.streamRedriveFunction,
         this.tickFunction,
         this.tickShardFunction,
-        this.pusherFunction,
       ].map((fn) => fn.logGroup),
     });
     // Here rather than in FerryStack, so that a user's own stack running cdk-nag inherits the reviewed findings.
@@ -227,6 +226,7 @@ export class Ferry extends Construct {
       tickFunction: this.tickFunction,
       tickShardFunction: this.tickShardFunction,
       pusherFunction: this.pusherFunction,
+      pushMappingsPolicy,
       tickScheduleRole: this.tickScheduleRole,
       streamFailureQueue: this.streamFailureQueue,
       restApi: this.restApi,

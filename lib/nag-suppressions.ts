@@ -1,7 +1,7 @@
 // cdk-nag AwsSolutions findings that Ferry's design requires, acknowledged on the exact resources, each with its reason.
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IRole, Policy } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
@@ -17,6 +17,8 @@ export interface NagSubjects {
   readonly tickFunction: IFunction;
   readonly tickShardFunction: IFunction;
   readonly pusherFunction: IFunction;
+  /** The API's right to manage the pusher's event source mappings. */
+  readonly pushMappingsPolicy: Policy;
   /** Absent when the tick runs on an EventBridge rule. */
   readonly tickScheduleRole?: IRole | undefined;
   readonly streamFailureQueue: IQueue;
@@ -71,7 +73,7 @@ export function acknowledgeNagFindings(ferry: NagSubjects): void {
     );
   }
   acknowledge(
-    ferry.apiFunction.role,
+    ferry.pushMappingsPolicy,
     'AwsSolutions-IAM5[Resource::*]',
     "lambda:ListEventSourceMappings supports no resource-level permission; Create, Update and DeleteEventSourceMapping name no function in their resource, so they are limited by the lambda:FunctionArn condition to the pusher's mappings.",
   );

@@ -2,7 +2,7 @@
 // groups' queues, and the API's right to make those mappings for this function alone.
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
@@ -53,20 +53,25 @@ export function createPusher(scope: Construct, props: PushProps): NodejsFunction
 /**
  * The API makes, changes and removes the pusher's event source mappings as groups switch between pull and push.
  * Create, update and delete are allowed only for mappings on this function (the `lambda:FunctionArn` condition key;
- * a mapping's own ARN holds a UUID that exists only once it is made). Listing supports no resource or condition.
+ * these actions take no function in their resource, and a mapping's own ARN holds a UUID that exists only once it is
+ * made). Listing supports neither. A policy of its own, so that its reviewed `*` resources are acknowledged on it
+ * alone and a `*` anywhere else in the API's role is still reported.
  */
-export function grantPushMappings(api: NodejsFunction & IGrantable, pusher: NodejsFunction): void {
+export function grantPushMappings(scope: Construct, api: NodejsFunction, pusher: NodejsFunction): Policy {
   api.addEnvironment('FERRY_PUSHER_FUNCTION', pusher.functionArn);
-  api.addToRolePolicy(
-    new PolicyStatement({
-      actions: [
-        'lambda:CreateEventSourceMapping',
-        'lambda:UpdateEventSourceMapping',
-        'lambda:DeleteEventSourceMapping',
-      ],
-      resources: ['*'],
-      conditions: { StringEquals: { 'lambda:FunctionArn': pusher.functionArn } },
-    }),
-  );
-  api.addToRolePolicy(new PolicyStatement({ actions: ['lambda:ListEventSourceMappings'], resources: ['*'] }));
+  return new Policy(scope, 'PushMappingsPolicy', {
+    roles: [api.role!],
+    statements: [
+      new PolicyStatement({
+        actions: [
+          'lambda:CreateEventSourceMapping',
+          'lambda:UpdateEventSourceMapping',
+          'lambda:DeleteEventSourceMapping',
+        ],
+        resources: ['*'],
+        conditions: { StringEquals: { 'lambda:FunctionArn': pusher.functionArn } },
+      }),
+      new PolicyStatement({ actions: ['lambda:ListEventSourceMappings'], resources: ['*'] }),
+    ],
+  });
 }
