@@ -12,7 +12,7 @@ import type {
   QueueService,
   TraceEntry,
 } from './ports.ts';
-import type { PushPacer } from './push-pacer.ts';
+import type { Pacing } from './push-pacer.ts';
 import { PUSH_SIGNATURE_HEADER, pushSignature } from './push-signing.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
 
@@ -65,7 +65,7 @@ export class Pusher {
    * Pushes in the order given, one at a time. In a FIFO group a failed message holds back the later messages of its
    * message group in the batch: they are not sent and come back with it, so the endpoint sees each group in order.
    */
-  async pushBatch(group: ConsumerGroup, messages: IncomingMessage[], pacer?: PushPacer): Promise<PushBatchResult> {
+  async pushBatch(group: ConsumerGroup, messages: IncomingMessage[], pacer?: Pacing): Promise<PushBatchResult> {
     const settings = group.push;
     if (settings === undefined) throw new Error(`group '${group.name}' has no push settings`);
     const result: PushBatchResult = {

@@ -3,7 +3,7 @@
 // in AWS, so the API starts, changes and stops it the same way.
 import type { ConsumerGroup } from '../core/model.ts';
 import type { PushMappings, QueueService } from '../core/ports.ts';
-import { PushPacer } from '../core/push-pacer.ts';
+import { PushPacer, type Pacing } from '../core/push-pacer.ts';
 import { pushBatchSize, type Pusher } from '../core/push.ts';
 
 /** A receive waits this long for messages; short, so that a group switched back to pull stops pushing promptly. */
@@ -87,12 +87,16 @@ class GroupLoop {
   }
 
   /**
-   * One of maxConcurrency loops, each with at most one request in flight. With a rate, a loop takes its slot before it
-   * receives, one message at a time: a message is only received when it can be sent at once, so pacing never holds a
-   * message past its visibility timeout nor counts a delivery it did not make.
+   * One of maxConcurrency loops, each with at most one request in flight. With a rate, a loop takes its first slot
+   * before it receives, so that a message is received only when it can be sent, and takes a batch no longer than its
+   * share of the rate lets it push within the window (the same sizing as a pusher instance in AWS).
    */
   private async work(): Promise<void> {
-    const batchSize = this.pacer === undefined ? pushBatchSize(this.group.push, undefined) : 1;
+    const settings = this.group.push;
+    const batchSize = pushBatchSize(
+      settings,
+      settings.ratePerSecond === undefined ? undefined : settings.ratePerSecond / settings.maxConcurrency,
+    );
     while (!this.abort.signal.aborted) {
       try {
         await this.pacer?.take();
@@ -102,7 +106,7 @@ class GroupLoop {
           waitSeconds: POLL_SECONDS,
         });
         if (messages.length === 0) continue;
-        const result = await this.pusher.pushBatch(this.group, messages);
+        const result = await this.pusher.pushBatch(this.group, messages, this.pacer && afterFirst(this.pacer));
         if (result.acknowledged.length > 0) {
           const { failed } = await this.queues.delete(this.group.queueUrl, result.acknowledged);
           if (failed.length > 0)
@@ -136,4 +140,16 @@ class GroupLoop {
       });
     });
   }
+}
+
+/** The pacer, but the first request goes at once: its slot was taken before the receive. */
+function afterFirst(pacer: Pacing): Pacing {
+  let first = true;
+  return {
+    take: () => {
+      if (!first) return pacer.take();
+      first = false;
+      return Promise.resolve();
+    },
+  };
 }
