@@ -125,7 +125,7 @@ describe.concurrent('push delivery', () => {
     });
   });
 
-  it('a refused connection is a failed attempt, retried like any other', async () => {
+  it('a refused connection is a failed attempt, traced with the connection error instead of a status', async () => {
     const closed = await endpoint(() => ({ status: 200 }));
     await closed.close();
     await stack.client.putGroup('push-refused', [{ topic: 'push-refused' }], 1, { url: closed.url });
