@@ -78,7 +78,10 @@ export async function runPushBenchmark(stack: LocalStack): Promise<PushFigures> 
       timeoutSeconds: 2,
     });
     // Generous: on a loaded laptop delivery trails the rate; a message that never comes is counted as lost.
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10 * 60_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, 10 * 60_000)))]);
+    // A pending timer would keep the process alive after the stack stopped.
+    clearTimeout(timer);
     const figures = stack.pushers.figures('bench-push');
     await client.call('DELETE', '/v1/groups/bench-push');
     const first = arrivals[0] ?? 0;
