@@ -123,6 +123,21 @@ try {
       );
     }
   }
+
+  if (stack !== undefined && wanted('push')) {
+    const { runPushBenchmark } = await import('./push.ts');
+    const push = await runPushBenchmark(stack);
+    console.log(
+      `\n## push: a burst of ${push.messages} messages to an endpoint, ratePerSecond ${push.ratePerSecond}, maxConcurrency ${push.maxConcurrency}`,
+    );
+    console.log(`published in ${push.publishSeconds} s`);
+    console.log(
+      `reached the endpoint at ${push.measuredPerSecond} msg/s (busiest second: ${push.busiestSecond}), max concurrency seen ${push.maxInFlightSeen}`,
+    );
+    console.log(
+      `received ${push.received}, lost ${push.lost}, duplicates ${push.duplicates}, endpoint latency mean ${push.latencyMsMean} ms`,
+    );
+  }
 } finally {
   await stack?.stop();
 }

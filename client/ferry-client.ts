@@ -82,8 +82,18 @@ export class FerryClient {
     return this.call('DELETE', path('topics', topic));
   }
 
-  putGroup(group: string, subscriptions: Subscription[], maxDeliveryAttempts?: number): Promise<Group> {
-    const input: GroupInput = { subscriptions, ...(maxDeliveryAttempts === undefined ? {} : { maxDeliveryAttempts }) };
+  /** With `push`, Ferry POSTs the group's messages to an endpoint; without, consumers pull (a PUT switches either way). */
+  putGroup(
+    group: string,
+    subscriptions: Subscription[],
+    maxDeliveryAttempts?: number,
+    push?: GroupInput['push'],
+  ): Promise<Group> {
+    const input: GroupInput = {
+      subscriptions,
+      ...(maxDeliveryAttempts === undefined ? {} : { maxDeliveryAttempts }),
+      ...(push === undefined ? {} : { push }),
+    };
     return this.call('PUT', path('groups', group), input);
   }
 

@@ -28,6 +28,7 @@ import { createApi, type FrontDoorKind } from './parts/api.ts';
 import { createBodyBucket } from './parts/bodies.ts';
 import { createDispatch } from './parts/dispatch.ts';
 import { createMonitoring, type GroupAlarms } from './parts/monitoring.ts';
+import { createPusher, grantPushMappings } from './parts/push.ts';
 import type { SharedFunctionProps } from './parts/function.ts';
 import { claimQueuePrefix, DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
 import { createStreamRedrive } from './parts/stream-redrive.ts';
@@ -168,6 +169,11 @@ export class Ferry extends Construct {
   readonly alarms: FerryAlarms & GroupAlarms;
   /** Ferry's metrics per topic and group (published … acked, dead letters, latency, lateness, transactions). */
   readonly dashboard: Dashboard;
+  /**
+   * POSTs push groups' messages to their endpoints; the API gives it one SQS event source mapping per push group
+   * (made, changed and removed as groups switch between pull and push).
+   */
+  readonly pusherFunction: NodejsFunction;
   /** Prefix of every queue Ferry creates at run time. */
   readonly queuePrefix: string;
   /** The API's base URL (with the stage for a REST API), ending with `/`. */
@@ -223,6 +229,8 @@ export class Ferry extends Construct {
       tickSchedule: tick.schedule,
     });
     this.apiFunction = api.apiFunction;
+    this.pusherFunction = createPusher(this, { table: this.table, functions, queueArnPattern: queues });
+    const pushMappingsPolicy = grantPushMappings(this, this.apiFunction, this.pusherFunction);
     this.httpApi = api.httpApi;
     this.restApi = api.restApi;
     this.url = api.url;
@@ -255,6 +263,8 @@ export class Ferry extends Construct {
       streamRedriveFunction: this.streamRedriveFunction,
       tickFunction: this.tickFunction,
       tickShardFunction: this.tickShardFunction,
+      pusherFunction: this.pusherFunction,
+      pushMappingsPolicy,
       tickScheduleRole: this.tickScheduleRole,
       streamFailureQueue: this.streamFailureQueue,
       restApi: this.restApi,

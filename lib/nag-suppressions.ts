@@ -1,7 +1,7 @@
 // cdk-nag AwsSolutions findings that Ferry's design requires, acknowledged on the exact resources, each with its reason.
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IRole, Policy } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -18,6 +18,9 @@ export interface NagSubjects {
   readonly streamRedriveFunction: IFunction;
   readonly tickFunction: IFunction;
   readonly tickShardFunction: IFunction;
+  readonly pusherFunction: IFunction;
+  /** The API's right to manage the pusher's event source mappings. */
+  readonly pushMappingsPolicy: Policy;
   /** Absent when the tick runs on an EventBridge rule. */
   readonly tickScheduleRole?: IRole | undefined;
   readonly streamFailureQueue: IQueue;
@@ -33,7 +36,13 @@ export interface NagSubjects {
 export function acknowledgeNagFindings(ferry: NagSubjects): void {
   const stack = Stack.of(ferry.scope);
   const queueArnPattern = nagNotation(stack.resolve(ferry.queueArnPattern));
-  for (const fn of [ferry.apiFunction, ferry.dispatcherFunction, ferry.streamRedriveFunction, ferry.tickFunction]) {
+  for (const fn of [
+    ferry.apiFunction,
+    ferry.dispatcherFunction,
+    ferry.streamRedriveFunction,
+    ferry.tickFunction,
+    ferry.pusherFunction,
+  ]) {
     acknowledge(
       fn.role,
       `AwsSolutions-IAM5[Resource::${queueArnPattern}]`,
@@ -66,6 +75,11 @@ export function acknowledgeNagFindings(ferry: NagSubjects): void {
       'lambda:InvokeFunction on the tick function and its versions (":*"), which is how CDK grants invoke; the role can invoke nothing else.',
     );
   }
+  acknowledge(
+    ferry.pushMappingsPolicy,
+    'AwsSolutions-IAM5[Resource::*]',
+    "lambda:ListEventSourceMappings supports no resource-level permission; Create, Update and DeleteEventSourceMapping name no function in their resource, so they are limited by the lambda:FunctionArn condition to the pusher's mappings.",
+  );
   acknowledge(
     ferry.dispatcherFunction.role,
     'AwsSolutions-IAM5[Resource::*]',

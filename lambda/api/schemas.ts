@@ -3,6 +3,7 @@ import * as z from './zod.ts';
 import { TOPIC_TYPES } from '../core/model.ts';
 import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE, NAME_PATTERN } from '../core/names.ts';
 import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';
+import { MAX_PUSH_TIMEOUT_SECONDS } from '../core/push.ts';
 
 /** Limits count UTF-8 bytes, as storage and queues do, not UTF-16 units as string length does. */
 const utf8 = (maxBytes: number, what: string) =>
@@ -54,6 +55,35 @@ export const Filter = z
   .strict()
   .openapi('Filter');
 
+export const PushInput = z
+  .object({
+    url: z.string().min(1).max(2048).openapi({
+      description: 'https:// endpoint each message is POSTed to (the local stack also takes http:// on loopback).',
+    }),
+    maxConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: 'Requests in flight to the endpoint at most; default 5.' }),
+    ratePerSecond: z
+      .number()
+      .min(0.1)
+      .max(10000)
+      .optional()
+      .openapi({ description: 'Requests per second at most; default: no limit but maxConcurrency.' }),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PUSH_TIMEOUT_SECONDS)
+      .optional()
+      .openapi({ description: 'How long the endpoint may take to answer; default 10.' }),
+  })
+  .strict()
+  .openapi('PushInput');
+
 export const GroupInput = z
   .object({
     subscriptions: z
@@ -67,6 +97,9 @@ export const GroupInput = z
       .max(1000)
       .optional()
       .openapi({ description: 'Deliveries before a message goes to the dead-letter queue; default 16.' }),
+    push: PushInput.optional().openapi({
+      description: 'Set: Ferry POSTs each message to this endpoint instead of consumers pulling; absent: pull.',
+    }),
   })
   .strict()
   .openapi('GroupInput');
@@ -81,6 +114,17 @@ export const Group = z
     deadLetterQueueUrl: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    push: z
+      .object({
+        url: z.string(),
+        maxConcurrency: z.number(),
+        ratePerSecond: z.number().optional(),
+        timeoutSeconds: z.number(),
+      })
+      .optional(),
+    signingSecret: z.string().optional().openapi({
+      description: 'The key of the Ferry-Signature on push requests: in the answer that set push first, never again.',
+    }),
     backlog: z.object({ visible: z.number(), inFlight: z.number(), delayed: z.number(), deadLetters: z.number() }),
   })
   .openapi('Group');

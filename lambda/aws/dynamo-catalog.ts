@@ -18,7 +18,7 @@ import {
   TOPIC_PREFIX,
   topicKey,
 } from './table-layout.ts';
-import type { ConsumerGroup, ProducerGroup, Topic } from '../core/model.ts';
+import type { ConsumerGroup, ProducerGroup, PushSettings, Topic } from '../core/model.ts';
 import type { CatalogStore, Route } from '../core/ports.ts';
 
 export class DynamoCatalog implements CatalogStore {
@@ -192,5 +192,7 @@ function toGroup(item: Record<string, unknown>): ConsumerGroup {
     deadLetterQueueUrl: String(item.deadLetterQueueUrl),
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
+    ...(item.push === undefined ? {} : { push: item.push as PushSettings }),
+    ...(typeof item.pushSecret === 'string' ? { pushSecret: item.pushSecret } : {}),
   };
 }

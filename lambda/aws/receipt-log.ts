@@ -8,7 +8,7 @@ import { receiptPartition } from './table-layout.ts';
  * Instead one item per call holds them all, in a partition named by the group and the minute the messages were
  * born (readable from the ULID), so a query by message id knows the one partition to search.
  */
-const FOLDED: ReadonlySet<TraceEvent['type']> = new Set(['RECEIVED', 'ACKED', 'NACKED']);
+const FOLDED: ReadonlySet<TraceEvent['type']> = new Set(['RECEIVED', 'ACKED', 'NACKED', 'PUSHED', 'PUSH_FAILED']);
 
 export interface FoldedTrace {
   receiptItems: Record<string, unknown>[];

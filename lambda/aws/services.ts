@@ -4,6 +4,7 @@ import { GetScheduleCommand, type SchedulerClient } from '@aws-sdk/client-schedu
 import { createHttpCheckClient } from '../http/http-check-client.ts';
 import { createOutboundPost } from '../http/outbound-post.ts';
 import { resolveHost } from '../http/resolve-host.ts';
+import { createHttpPushTransport } from '../http/http-push-transport.ts';
 import { TimerWheel } from '../core/timers.ts';
 import { readConfig } from '../core/config.ts';
 import { systemClock, type Ports } from '../core/ports.ts';
@@ -12,6 +13,7 @@ import { HealthProblem } from '../core/health-problem.ts';
 import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { LoggedFaults } from './fault-log.ts';
+import { pushMappingsFromEnv } from './lambda-push-mappings.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
 import { dynamoReceiptKeys } from './dynamo-receipt-key.ts';
 import { SqsQueues } from './sqs-queues.ts';
@@ -21,20 +23,22 @@ type Env = Record<string, string | undefined>;
 
 const TICK_LATE_MIN_MS = 30_000;
 
-/** `extra`: ports only some handlers have (the tick's fan-out, the API's body store). */
+/** `extra`: ports only some handlers have (the tick's fan-out, the API's body store), or the local stack's push loops. */
 export function createAwsPorts(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
-  extra: Pick<Ports, 'shardWaker' | 'bodies'> = {},
+  extra: Partial<Pick<Ports, 'shardWaker' | 'bodies' | 'pushMappings'>> = {},
 ): Ports {
   const config = readConfig(env);
+  // Check-backs and pushes go out through one call that cannot be aimed inward (lambda/core/endpoint-rules.ts).
+  const outbound = createOutboundPost(config.endpointRules, resolveHost);
   const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
   const store = new DynamoMessageStore(clients.documents, config.tableName, config.defaultRetentionHours, wheel);
   return {
     catalog: new DynamoCatalog(clients.documents, config.tableName),
     store,
     queues: new SqsQueues(clients.sqs, config.queuePrefix, config.stackName),
-    checkClient: createHttpCheckClient(createOutboundPost(config.endpointRules, resolveHost)),
+    checkClient: createHttpCheckClient(outbound),
     resolve: resolveHost,
     receiptKeys: dynamoReceiptKeys(clients.documents, config.tableName),
     wheel,
@@ -43,6 +47,8 @@ export function createAwsPorts(
     faults: new LoggedFaults(),
     // Written to the logs at the end of each invocation by the handlers (flushingMetrics).
     metrics: lambdaMetrics,
+    pushTransport: createHttpPushTransport(outbound),
+    pushMappings: pushMappingsFromEnv(env),
     ...extra,
     checks: {
       table: async () => {
@@ -83,7 +89,7 @@ async function scheduleEnabled(scheduler: SchedulerClient, name: string, groupNa
 export function createAwsServices(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
-  extra: Pick<Ports, 'shardWaker' | 'bodies'> = {},
+  extra: Partial<Pick<Ports, 'shardWaker' | 'bodies' | 'pushMappings'>> = {},
 ): FerryServices {
   return createServices(createAwsPorts(env, clients, extra));
 }

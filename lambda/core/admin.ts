@@ -1,7 +1,10 @@
 // Topics and consumer groups: creating, reading and deleting them, and the queues each group owns.
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import type { ConsumerGroup, Subscription, Topic, TopicType } from './model.ts';
-import type { CatalogStore, Clock, QueueBacklog, QueueService } from './ports.ts';
+import type { ConsumerGroup, PushSettings, Subscription, Topic, TopicType } from './model.ts';
+import type { CatalogStore, Clock, PushMappings, QueueBacklog, QueueService } from './ports.ts';
+import { DEFAULT_PUSH_MAX_CONCURRENCY, DEFAULT_PUSH_TIMEOUT_SECONDS } from './push.ts';
+import { refuseEndpoint, type EndpointRules, type Resolve } from './endpoint-rules.ts';
+import { newSigningSecret } from './signature.ts';
 import { DEFAULT_MAX_DELIVERY_ATTEMPTS } from './retry-policy.ts';
 import { compileFilter, FilterSyntaxError } from './filter/index.ts';
 
@@ -13,9 +16,26 @@ export interface TopicInput {
 export interface GroupInput {
   subscriptions: Subscription[];
   maxDeliveryAttempts?: number;
+  push?:
+    | {
+        url: string;
+        maxConcurrency?: number | undefined;
+        ratePerSecond?: number | undefined;
+        timeoutSeconds?: number | undefined;
+      }
+    | undefined;
 }
 
-export type GroupWithBacklog = ConsumerGroup & { backlog: QueueBacklog };
+/** A group as the API shows it: never its push secret, except once, as `signingSecret`, when push makes one. */
+export type GroupWithBacklog = Omit<ConsumerGroup, 'pushSecret'> & { backlog: QueueBacklog; signingSecret?: string };
+
+/** Push groups' settings, and how each is honoured where it runs. */
+export interface PushOptions {
+  mappings: PushMappings;
+  /** The check-backs' rules (https to public addresses in AWS; http on loopback in the local stack). */
+  endpointRules: EndpointRules;
+  resolve: Resolve;
+}
 
 export class Admin {
   constructor(
@@ -23,6 +43,7 @@ export class Admin {
     private readonly queues: QueueService,
     private readonly clock: Clock,
     private readonly defaultRetentionHours: number,
+    private readonly push: PushOptions,
   ) {}
 
   /** Same type again is a no-op; another type is a conflict (RocketMQ fixes a topic's type at creation). */
@@ -74,6 +95,7 @@ export class Admin {
         'GROUP_QUEUE_TYPE_CONFLICT',
       );
     }
+    const push = input.push === undefined ? undefined : await this.pushSettings(input.push);
     const maxDeliveryAttempts = input.maxDeliveryAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS;
     const urls = await this.queues.ensureGroupQueues(name, {
       fifo,
@@ -93,8 +115,29 @@ export class Admin {
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
     };
+    // The secret outlives a switch back to pull, so that endpoints keep verifying when the group switches back.
+    const secretMade = push !== undefined && previous?.pushSecret === undefined;
+    if (push !== undefined) group.push = push;
+    const pushSecret = secretMade ? newSigningSecret() : previous?.pushSecret;
+    if (pushSecret !== undefined) group.pushSecret = pushSecret;
     await this.catalog.putGroup(group, previous);
-    return this.withBacklog(group);
+    // After the catalog write: a pusher that starts reads the group, secret included. Messages stay in the queue
+    // through a switch either way, so switching loses nothing.
+    await this.push.mappings.sync(group);
+    const view = await this.withBacklog(group);
+    return secretMade ? { ...view, signingSecret: pushSecret! } : view;
+  }
+
+  private async pushSettings(input: NonNullable<GroupInput['push']>): Promise<PushSettings> {
+    const refusal = await refuseEndpoint(input.url, this.push.endpointRules, this.push.resolve);
+    if (refusal !== undefined) throw new ValidationError(`push.url: ${refusal.message}`, 'INVALID_PUSH_URL');
+    const settings: PushSettings = {
+      url: input.url,
+      maxConcurrency: input.maxConcurrency ?? DEFAULT_PUSH_MAX_CONCURRENCY,
+      timeoutSeconds: input.timeoutSeconds ?? DEFAULT_PUSH_TIMEOUT_SECONDS,
+    };
+    if (input.ratePerSecond !== undefined) settings.ratePerSecond = input.ratePerSecond;
+    return settings;
   }
 
   async getGroup(name: string): Promise<GroupWithBacklog> {
@@ -112,11 +155,13 @@ export class Admin {
     const group = await this.catalog.getGroup(name);
     if (group === undefined) throw new NotFoundError('GROUP', name);
     await this.catalog.deleteGroup(group);
+    await this.push.mappings.remove(group);
     await this.queues.deleteGroupQueues(group.queueUrl, group.deadLetterQueueUrl);
   }
 
   private async withBacklog(group: ConsumerGroup): Promise<GroupWithBacklog> {
-    return { ...group, backlog: await this.queues.backlog(group.queueUrl, group.deadLetterQueueUrl) };
+    const { pushSecret: _secret, ...shown } = group;
+    return { ...shown, backlog: await this.queues.backlog(group.queueUrl, group.deadLetterQueueUrl) };
   }
 
   private async subscribedTopics(subscriptions: Subscription[]): Promise<Topic[]> {

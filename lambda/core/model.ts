@@ -34,6 +34,17 @@ export interface Subscription {
   filter?: FilterExpression;
 }
 
+/** Where and how fast a push group's messages are POSTed (issue 13); absent: consumers pull. */
+export interface PushSettings {
+  url: string;
+  /** Requests in flight to the endpoint at most. */
+  maxConcurrency: number;
+  /** Requests per second at most; absent: only maxConcurrency limits. */
+  ratePerSecond?: number;
+  /** How long the endpoint may take to answer; longer is a failed attempt. */
+  timeoutSeconds: number;
+}
+
 export interface ConsumerGroup {
   name: string;
   subscriptions: Subscription[];
@@ -44,6 +55,10 @@ export interface ConsumerGroup {
   deadLetterQueueUrl: string;
   createdAt: string;
   updatedAt: string;
+  /** Set: a pusher POSTs the group's messages to an endpoint instead of consumers pulling them. */
+  push?: PushSettings;
+  /** The HMAC key of the group's push signatures; made when push is first set, shown once, kept across switches. */
+  pushSecret?: string;
 }
 
 /**
@@ -135,7 +150,9 @@ export type TraceEventType =
   | 'DEAD_LETTERED'
   | 'UNDELIVERABLE'
   | 'RESCHEDULED'
-  | 'REPLAYED';
+  | 'REPLAYED'
+  | 'PUSHED'
+  | 'PUSH_FAILED';
 
 /** What a check-back answered; anything but COMMIT or ROLLBACK counts as UNKNOWN. */
 export type CheckAnswer = 'COMMIT' | 'ROLLBACK' | 'UNKNOWN';

@@ -237,6 +237,33 @@ export interface CheckClient {
   ): Promise<'COMMIT' | 'ROLLBACK' | 'UNKNOWN'>;
 }
 
+/** One push: a POST of a message to a push group's endpoint. */
+export interface PushRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+/**
+ * What the endpoint did: `answered` with any status (a redirect included: it is not followed, so it fails), with its
+ * Retry-After header as sent; `failed` when there was no answer (refused, timed out, an address the rules refuse).
+ */
+export type PushAnswer = { kind: 'answered'; status: number; retryAfter?: string } | { kind: 'failed'; error: string };
+
+/** POSTs to push endpoints. */
+export interface PushTransport {
+  post(request: PushRequest): Promise<PushAnswer>;
+}
+
+/** What delivers a push group's messages: an SQS event source mapping on the pusher Lambda in AWS, a loop locally. */
+export interface PushMappings {
+  /** Makes the group's pusher match its settings: started or changed, or stopped when the group has no push. */
+  sync(group: ConsumerGroup): Promise<void>;
+  /** Stops the pusher of a group that is deleted. */
+  remove(group: ConsumerGroup): Promise<void>;
+}
+
 export interface OutgoingMessage {
   /** Unique within one send call. */
   id: string;
@@ -317,7 +344,8 @@ export type FaultKind =
   | 'SWEPT'
   | 'NOT_GIVEN_BACK'
   | 'BODY_MISSING'
-  | 'BODY_NOT_FETCHED';
+  | 'BODY_NOT_FETCHED'
+  | 'PUSH_RETRY_NOT_SET';
 
 export interface FaultLog {
   report(kind: FaultKind, details: Record<string, unknown>): void;
@@ -359,4 +387,8 @@ export interface Ports {
   faults: FaultLog;
   /** Where the core counts what happens per topic and group; absent: nothing is counted. */
   metrics?: Metrics;
+  /** Where push groups' requests go out. */
+  pushTransport: PushTransport;
+  /** Starts, changes and stops push groups' pushers. */
+  pushMappings: PushMappings;
 }

@@ -13,6 +13,7 @@ import { Replays } from './replay.ts';
 import { Scheduling } from './scheduling.ts';
 import { Tick } from './tick.ts';
 import { Publisher } from './publish.ts';
+import { Pusher } from './push.ts';
 import { Sweep } from './sweep.ts';
 import { TtlCache } from './ttl-cache.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
@@ -29,6 +30,7 @@ export interface FerryServices {
   scheduling: Scheduling;
   replays: Replays;
   tick: Tick;
+  pusher: Pusher;
   store: MessageStore;
   /** Where bodies too large for an item are kept, where this function has one. */
   bodies?: BodyStore;
@@ -65,7 +67,11 @@ export function createServices(ports: Ports): FerryServices {
     ports.faults,
   );
   return {
-    admin: new Admin(ports.catalog, ports.queues, ports.clock, ports.config.defaultRetentionHours),
+    admin: new Admin(ports.catalog, ports.queues, ports.clock, ports.config.defaultRetentionHours, {
+      mappings: ports.pushMappings,
+      endpointRules: ports.config.endpointRules,
+      resolve: ports.resolve,
+    }),
     publisher: new Publisher(
       (name) => topics.get(name, () => ports.catalog.getTopic(name)),
       ports.store,
@@ -113,6 +119,7 @@ export function createServices(ports: Ports): FerryServices {
       metrics,
       replays,
     ),
+    pusher: new Pusher(ports.pushTransport, ports.queues, ports.store, ports.clock, ports.faults),
     store: ports.store,
     ...(ports.bodies === undefined ? {} : { bodies: ports.bodies }),
     config: ports.config,

@@ -1,4 +1,4 @@
-// One POST that Ferry sends out (a check-back; later a push) and that cannot be aimed inward: the URL is checked, its
+// One POST that Ferry sends out (a check-back or a push) and that cannot be aimed inward: the URL is checked, its
 // host name resolved and every address checked, the connection goes to an address that was checked (so a DNS answer
 // that changes between check and connect cannot switch it), and no redirect is followed.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -22,7 +22,7 @@ export interface OutboundRequest {
 
 /** `answered` whatever the status (a 3xx included: it is not followed); `refused` before any connection was made. */
 export type OutboundResult =
-  | { kind: 'answered'; status: number; body: string }
+  | { kind: 'answered'; status: number; body: string; retryAfter?: string }
   | { kind: 'refused'; refusal: EndpointRefusal }
   | { kind: 'failed'; error: string };
 
@@ -104,7 +104,13 @@ async function readAnswer(answer: IncomingMessage): Promise<OutboundResult> {
     }
     chunks.push(chunk);
   }
-  return { kind: 'answered', status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') };
+  const retryAfter = answer.headers['retry-after'];
+  return {
+    kind: 'answered',
+    status: answer.statusCode ?? 0,
+    body: Buffer.concat(chunks).toString('utf8'),
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  };
 }
 
 const failed = (error: unknown): OutboundResult => ({

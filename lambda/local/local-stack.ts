@@ -14,6 +14,7 @@ import { createDispatchHandler } from '../handlers/dispatch-stream-batch.ts';
 import { createTickHandler } from '../handlers/tick.ts';
 import { TickLoop } from './tick-loop.ts';
 import { startEngines, type Engines } from './engines.ts';
+import { PushRunner } from './push-runner.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { ensureBodyBucket } from './bucket.ts';
 import { ensureTable } from './table.ts';
@@ -51,6 +52,8 @@ export interface LocalStack {
   /** The counters behind GET /v1/metrics and the dashboard. */
   metrics: CountingMetrics;
   poller: StreamPoller;
+  /** The push groups' pushers (the event source mappings of AWS). */
+  pushers: PushRunner;
   stop(): Promise<void>;
 }
 
@@ -101,12 +104,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.instrumentClients?.(service, middlewareStack);
       if (faults !== undefined) injectFaults(service, middlewareStack, faults);
     });
+    const pushers = new PushRunner((group, error) =>
+      console.error(`ferry: push of group ${group}: ${error instanceof Error ? error.message : String(error)}`),
+    );
     // The dashboard's sources: counters instead of CloudWatch, and each topic's latest messages for the filter playground.
     const metrics = new CountingMetrics(systemClock);
     const recent = new RecentMessages();
-    const ports = { ...createAwsPorts(env, clients, { bodies: s3BodyStoreFromEnv(env) }), metrics };
-    ports.store = recent.watch(ports.store);
-    const services = createServices(options.adjustPorts === undefined ? ports : options.adjustPorts(ports));
+    const basePorts = {
+      ...createAwsPorts(env, clients, { bodies: s3BodyStoreFromEnv(env), pushMappings: pushers }),
+      metrics,
+    };
+    basePorts.store = recent.watch(basePorts.store);
+    const ports = options.adjustPorts === undefined ? basePorts : options.adjustPorts(basePorts);
+    const services = createServices(ports);
+    pushers.attach(services.pusher, ports.queues);
     const tableName = services.config.tableName;
     const streamArn = await ensureTable(clients.dynamoDb, tableName);
     await ensureBodyBucket(s3ClientFromEnv(env), services.config.bodyBucket);
@@ -138,6 +149,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ticks.start();
     stops.unshift(() => ticks.stop());
 
+    // Push groups of an earlier run (a data folder) push again, as their mappings would in AWS.
+    for (const group of await ports.catalog.listGroups()) if (group.push !== undefined) await pushers.sync(group);
+    stops.unshift(() => pushers.stop());
+
     const app = createApp(services, {
       metrics: () => metrics.snapshot(),
       recentMessages: (topic, limit) => recent.recent(topic, limit),
@@ -164,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       services,
       metrics,
       poller,
+      pushers,
       async stop() {
         for (const stop of stops) await stop();
       },

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readConfig } from '../core/config.ts';
 import type { Resolve } from '../core/endpoint-rules.ts';
-import type { CheckClient, Ports } from '../core/ports.ts';
+import type { CheckClient, Ports, PushMappings, PushTransport } from '../core/ports.ts';
 import { createServices, type FerryServices } from '../core/services.ts';
 import { TimerWheel } from '../core/timers.ts';
 import { CountedFaults } from './counted-faults.ts';
@@ -20,6 +20,11 @@ export interface MemoryPorts extends Ports {
   faults: CountedFaults;
   bodies: MemoryBodyStore;
 }
+
+/** No pusher runs in memory: push settings are stored, and unit tests drive the Pusher themselves. */
+const noPushers: PushMappings = { sync: async () => undefined, remove: async () => undefined };
+/** An endpoint nobody answers. */
+const noEndpoint: PushTransport = { post: async () => ({ kind: 'failed', error: 'no endpoint in memory' }) };
 
 /** A check endpoint nobody answers: every check-back is UNKNOWN. */
 const unanswered: CheckClient = { check: async () => 'UNKNOWN' };
@@ -45,6 +50,8 @@ export function createMemoryPorts(
     checks: {},
     faults: new CountedFaults(),
     bodies: new MemoryBodyStore(clock),
+    pushTransport: noEndpoint,
+    pushMappings: noPushers,
   };
 }
 

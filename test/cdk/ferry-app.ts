@@ -45,6 +45,7 @@ export interface Statement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 /** Every statement of every identity policy (AWS::IAM::Policy) in the template, by the policy's logical id. */

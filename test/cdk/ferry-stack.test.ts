@@ -93,8 +93,8 @@ describe('the functions', () => {
     NODE_OPTIONS: '--enable-source-maps',
   };
 
-  it('are exactly the API, the dispatcher, the stream redrive, the tick and the tick shard, on Node.js 22 and arm64, bundled as ESM', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+  it('are exactly the API, the dispatcher, the stream redrive, the tick, the tick shard and the pusher, on Node.js 22 and arm64, bundled as ESM', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Array<{
       Properties: Record<string, unknown>;
     }>) {
@@ -126,7 +126,7 @@ describe('the functions', () => {
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
     });
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    template.resourceCountIs('AWS::Logs::LogGroup', 6);
+    template.resourceCountIs('AWS::Logs::LogGroup', 7);
   });
 
   it('need no AWS managed policy: each role may write only to its own log group', () => {
@@ -134,7 +134,7 @@ describe('the functions', () => {
     const logStatements = identityStatements(template).filter(({ statement }) =>
       actionsOf(statement).some((action) => action.startsWith('logs:')),
     );
-    expect(logStatements).toHaveLength(5);
+    expect(logStatements).toHaveLength(6);
     for (const { statement } of logStatements)
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
   });
@@ -232,12 +232,19 @@ describe('permissions', () => {
     }
   });
 
-  it('allow a resource of * only for dynamodb:ListStreams, which has no resource-level permission', () => {
+  it('allow a resource of * only for actions that have no resource-level permission (the event source mapping ones only for the pusher)', () => {
     const unbounded = identityStatements(template).filter(
       ({ statement }) =>
         statement.Resource === '*' || (Array.isArray(statement.Resource) && statement.Resource.includes('*')),
     );
-    expect(unbounded.map(({ statement }) => actionsOf(statement))).toEqual([['dynamodb:ListStreams']]);
+    expect(unbounded.map(({ statement }) => [actionsOf(statement), statement.Condition])).toEqual([
+      [['dynamodb:ListStreams'], undefined],
+      [
+        ['lambda:CreateEventSourceMapping', 'lambda:DeleteEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+        { StringEquals: { 'lambda:FunctionArn': stack.resolve(ferry.pusherFunction.functionArn) } },
+      ],
+      [['lambda:ListEventSourceMappings'], undefined],
+    ]);
   });
 
   it('let the API manage and consume only the queues under the prefix', () => {
@@ -311,6 +318,10 @@ describe('permissions', () => {
         's3:GetObject',
         's3:ListBucket',
         's3:PutObject',
+        'lambda:CreateEventSourceMapping',
+        'lambda:DeleteEventSourceMapping',
+        'lambda:ListEventSourceMappings',
+        'lambda:UpdateEventSourceMapping',
         'scheduler:GetSchedule',
         'sqs:ChangeMessageVisibility',
         'sqs:CreateQueue',
@@ -347,6 +358,19 @@ describe('permissions', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    // Its group from the catalog, push trace, and what its queue event sources and retries need.
+    expect(allowed(ferry.pusherFunction)).toEqual(
+      [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
       ].sort(),
     );
   });
@@ -444,9 +468,12 @@ describe('construction', () => {
       'FerryDeadLettersAlarm',
       'FerryOldestMessageAgeAlarm',
       'FerryBodyBucket',
+      // Push delivery (issue 13).
+      'FerryPusherFunction',
+      'FerryPushMappingsPolicy',
     ];
     const kept = logicalIds.filter((id) => !added.some((prefix) => id.startsWith(prefix)));
-    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5 + 3 + 2);
+    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5 + 3 + 2 + 5);
     expect(kept.sort()).toEqual([
       'FerryApiAccessLogs3F0AE08D',
       'FerryApiFunction61949C4E',
@@ -544,8 +571,8 @@ describe('construction', () => {
     const prefixed = identityStatements(custom.template).filter(({ statement }) =>
       JSON.stringify(statement.Resource).includes(':dev1-*'),
     );
-    // The API, the dispatcher, the stream redrive and the tick's sweep.
-    expect(prefixed).toHaveLength(4);
+    // The API, the dispatcher, the stream redrive, the tick's sweep and the pusher.
+    expect(prefixed).toHaveLength(5);
     custom.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ DeletionProtectionEnabled: false }),

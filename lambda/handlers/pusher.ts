@@ -1,0 +1,69 @@
+// Lambda entry of the pusher: an SQS event source mapping per push group hands it a batch of the group's queue; the
+// core POSTs each message, and the failures go back as partial batch failures.
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { ConsumerGroup } from '../core/model.ts';
+import { PushPacer, realSleep } from '../core/push-pacer.ts';
+import type { Pusher } from '../core/push.ts';
+import { TtlCache } from '../core/ttl-cache.ts';
+import { createAwsPorts } from '../aws/services.ts';
+import { createServices } from '../core/services.ts';
+import { ratePerPusher } from '../aws/lambda-push-mappings.ts';
+import { logPushFigures } from '../aws/push-figures.ts';
+
+export interface PusherDeps {
+  pusher: Pusher;
+  group: (name: string) => Promise<ConsumerGroup | undefined>;
+  queuePrefix: string;
+}
+
+export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: PusherDeps) {
+  // One pacer per group per instance, kept while its rate stays the same.
+  const pacers = new Map<string, { rate: number; pacer: PushPacer }>();
+  const pacerOf = (group: ConsumerGroup) => {
+    const rate = group.push === undefined ? undefined : ratePerPusher(group.push);
+    if (rate === undefined) return undefined;
+    const known = pacers.get(group.name);
+    if (known?.rate === rate) return known.pacer;
+    const pacer = new PushPacer(rate, Date.now, realSleep);
+    pacers.set(group.name, { rate, pacer });
+    return pacer;
+  };
+
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const first = event.Records[0];
+    if (first === undefined) return { batchItemFailures: [] };
+    const group = await groupNamed(groupOfQueueArn(first.eventSourceARN, queuePrefix));
+    // A group switched back to pull (its mapping is going) or deleted: the batch goes back to its queue untouched.
+    if (group?.push === undefined) {
+      return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
+    }
+    const byHandle = new Map(event.Records.map((record) => [record.receiptHandle, record.messageId]));
+    const result = await pusher.pushBatch(
+      group,
+      event.Records.map((record) => ({
+        body: record.body,
+        queueHandle: record.receiptHandle,
+        receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      })),
+      pacerOf(group),
+    );
+    logPushFigures(group.name, result.figures);
+    return { batchItemFailures: result.failed.map((handle) => ({ itemIdentifier: byHandle.get(handle)! })) };
+  };
+}
+
+/** `arn:…:sqs:<region>:<account>:<prefix><group>[.fifo]` names the group (see core/names.ts). */
+export function groupOfQueueArn(queueArn: string, queuePrefix: string): string {
+  const queueName = queueArn.slice(queueArn.lastIndexOf(':') + 1);
+  return queueName.slice(queuePrefix.length).replace(/\.fifo$/, '');
+}
+
+const ports = createAwsPorts();
+const services = createServices(ports);
+const groups = new TtlCache<ConsumerGroup | undefined>(ports.config.catalogCacheSeconds * 1000, ports.clock);
+
+export const handler = createPusherHandler({
+  pusher: services.pusher,
+  group: (name) => groups.get(name, () => ports.catalog.getGroup(name)),
+  queuePrefix: ports.config.queuePrefix,
+});

@@ -1,0 +1,155 @@
+// The local stack's pushers: for each push group, maxConcurrency loops that long-poll its queue and hand what they get
+// to the same core the pusher Lambda runs, paced to the group's rate. It stands where the event source mappings stand
+// in AWS, so the API starts, changes and stops it the same way.
+import type { ConsumerGroup } from '../core/model.ts';
+import type { PushMappings, QueueService } from '../core/ports.ts';
+import { PushPacer, type Pacing } from '../core/push-pacer.ts';
+import { pushBatchSize, type Pusher } from '../core/push.ts';
+
+/** A receive waits this long for messages; short, so that a group switched back to pull stops pushing promptly. */
+const POLL_SECONDS = 1;
+
+/** Everything the group's pushers have done since they (re)started, for the benchmark and the local dashboard. */
+export interface LocalPushFigures {
+  pushed: number;
+  failed: number;
+  latencyMsMax: number;
+  latencyMsTotal: number;
+}
+
+export class PushRunner implements PushMappings {
+  private readonly loops = new Map<string, GroupLoop>();
+  private pusher: Pusher | undefined;
+  private queues: QueueService | undefined;
+
+  constructor(private readonly onError: (group: string, error: unknown) => void) {}
+
+  /** The services are built after their ports, this among them: they are handed in once they exist. */
+  attach(pusher: Pusher, queues: QueueService): void {
+    this.pusher = pusher;
+    this.queues = queues;
+  }
+
+  async sync(group: ConsumerGroup): Promise<void> {
+    await this.remove(group);
+    if (group.push === undefined) return;
+    if (this.pusher === undefined || this.queues === undefined) throw new Error('the push runner is not attached');
+    const loop = new GroupLoop({ ...group, push: group.push }, this.pusher, this.queues, (error) =>
+      this.onError(group.name, error),
+    );
+    this.loops.set(group.name, loop);
+    loop.start();
+  }
+
+  /** Waits for the group's pushers to finish what they hold, so that after a switch to pull no push is under way. */
+  async remove(group: Pick<ConsumerGroup, 'name'>): Promise<void> {
+    const loop = this.loops.get(group.name);
+    if (loop === undefined) return;
+    this.loops.delete(group.name);
+    await loop.stop();
+  }
+
+  figures(group: string): LocalPushFigures | undefined {
+    return this.loops.get(group)?.figures;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.loops.keys()].map((name) => this.remove({ name })));
+  }
+}
+
+class GroupLoop {
+  readonly figures: LocalPushFigures = { pushed: 0, failed: 0, latencyMsMax: 0, latencyMsTotal: 0 };
+  private readonly abort = new AbortController();
+  private readonly pacer: PushPacer | undefined;
+  private workers: Array<Promise<void>> = [];
+
+  constructor(
+    private readonly group: ConsumerGroup & { push: NonNullable<ConsumerGroup['push']> },
+    private readonly pusher: Pusher,
+    private readonly queues: QueueService,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    // One pacer for all of the group's loops: in one process they can share it, so the rate is the group's own.
+    this.pacer =
+      group.push.ratePerSecond === undefined
+        ? undefined
+        : new PushPacer(group.push.ratePerSecond, Date.now, (ms) => this.sleep(ms));
+  }
+
+  start(): void {
+    this.workers = Array.from({ length: this.group.push.maxConcurrency }, () => this.work());
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.workers);
+  }
+
+  /**
+   * One of maxConcurrency loops, each with at most one request in flight. With a rate, a loop takes its first slot
+   * before it receives, so that a message is received only when it can be sent, and takes a batch no longer than its
+   * share of the rate lets it push within the window (the same sizing as a pusher instance in AWS).
+   */
+  private async work(): Promise<void> {
+    const settings = this.group.push;
+    const batchSize = pushBatchSize(
+      settings,
+      settings.ratePerSecond === undefined ? undefined : settings.ratePerSecond / settings.maxConcurrency,
+    );
+    while (!this.abort.signal.aborted) {
+      try {
+        await this.pacer?.take();
+        if (this.abort.signal.aborted) break;
+        const messages = await this.queues.receive(this.group.queueUrl, {
+          maxMessages: batchSize,
+          waitSeconds: POLL_SECONDS,
+        });
+        if (messages.length === 0) continue;
+        const result = await this.pusher.pushBatch(this.group, messages, this.pacer && afterFirst(this.pacer));
+        if (result.acknowledged.length > 0) {
+          const { failed } = await this.queues.delete(this.group.queueUrl, result.acknowledged);
+          if (failed.length > 0)
+            this.onError(new Error(`${failed.length} pushed messages not deleted: they come again`));
+        }
+        this.count(result.figures);
+      } catch (error) {
+        this.onError(error);
+        await this.sleep(POLL_SECONDS * 1000);
+      }
+    }
+  }
+
+  private count(figures: { pushed: number; failed: number; latenciesMs: number[] }): void {
+    this.figures.pushed += figures.pushed;
+    this.figures.failed += figures.failed;
+    for (const latency of figures.latenciesMs) {
+      this.figures.latencyMsTotal += latency;
+      this.figures.latencyMsMax = Math.max(this.figures.latencyMsMax, latency);
+    }
+  }
+
+  /** A wait that ends early when the loop stops. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.abort.signal.aborted) return resolve();
+      const timer = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** The pacer, but the first request goes at once: its slot was taken before the receive. */
+function afterFirst(pacer: Pacing): Pacing {
+  let first = true;
+  return {
+    take: () => {
+      if (!first) return pacer.take();
+      first = false;
+      return Promise.resolve();
+    },
+  };
+}
