@@ -81,7 +81,7 @@ describe.each(ENGINE_MODES)('FIFO messages (%s engines)', (mode) => {
   it('many groups × many messages with random nacks and dispatcher failures: each group strictly in order, none lost, none duplicated', async () => {
     await stack.client.putGroup('shipping', [{ topic: 'order-events' }], 100);
     // The persistent engines are slower (SQLite and file writes): a smaller run there, the full one in memory.
-    const [GROUPS, PER_GROUP] = mode === 'persistent' ? [10, 40] : [40, 75];
+    const [GROUPS, PER_GROUP] = mode === 'persistent' ? [10, 40] : [25, 50];
     // One producer per order, each waiting for the answer before it publishes the next event.
     await Promise.all(
       Array.from({ length: GROUPS }, async (_, g) => {

@@ -64,7 +64,8 @@ describe('queue ownership', () => {
     expect(json).toMatchObject({ error: { code: 'QUEUE_NOT_FERRYS' } });
     expect((json as { error: { message: string } }).error.message).toContain(`'${prefix}q-payments'`);
     expect((await request(stack, 'GET', '/v1/groups/payments')).status).toBe(404);
-    expect(await tagsOf(foreign)).toBeUndefined();
+    // Untouched: no tags (the SDK answers an empty map or none, depending on its version).
+    expect((await tagsOf(foreign)) ?? {}).toEqual({});
   });
 
   it("refuses a dead-letter queue that another Ferry's stack tagged, even for the same group name", async () => {
