@@ -25,7 +25,7 @@ import { BODY_PREFIX } from '../lambda/aws/body-layout.ts';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi, type FrontDoorKind } from './parts/api.ts';
-import { createBodyBucket } from './parts/bodies.ts';
+import { createBodyBucket, grantBodyRead } from './parts/bodies.ts';
 import { createDispatch } from './parts/dispatch.ts';
 import { createMonitoring, type GroupAlarms } from './parts/monitoring.ts';
 import { createPusher, grantPushMappings } from './parts/push.ts';
@@ -230,6 +230,9 @@ export class Ferry extends Construct {
     });
     this.apiFunction = api.apiFunction;
     this.pusherFunction = createPusher(this, { table: this.table, functions, queueArnPattern: queues });
+    // A large message is pushed whole: the pusher reads its body as receive does.
+    grantBodyRead(this.bodyBucket, this.pusherFunction);
+    this.pusherFunction.addEnvironment('FERRY_BODY_BUCKET', this.bodyBucket.bucketName);
     const pushMappingsPolicy = grantPushMappings(this, this.apiFunction, this.pusherFunction);
     this.httpApi = api.httpApi;
     this.restApi = api.restApi;

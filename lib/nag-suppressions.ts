@@ -102,6 +102,11 @@ function acknowledgeBodyBucketFindings(ferry: NagSubjects): void {
     'Large bodies are objects named by message id, created at run time under the body prefix; the API may put and get objects there and nothing else (no delete: lifecycle rules expire them).',
   );
   acknowledge(
+    ferry.pusherFunction.role,
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${BODY_PREFIX}*]`,
+    'The pusher reads large bodies (objects named by message id under the body prefix) to push them whole; it may get objects there and nothing else.',
+  );
+  acknowledge(
     ferry.bodyBucket,
     'AwsSolutions-S1',
     "Only the API function reads and writes this bucket, and the API's access logs record every request with its caller; object-level auditing is CloudTrail data events where an account wants them. Server access logs would need a second bucket, which would itself be unlogged.",

@@ -13,11 +13,13 @@ export const COUNT_METRICS = [
   'committed',
   'rolledBack',
   'checkedBack',
+  'pushed',
+  'pushFailed',
 ] as const;
 export type CountMetric = (typeof COUNT_METRICS)[number];
 
 /** Durations in milliseconds. */
-export const DURATION_METRICS = ['publishToReceive', 'scheduledLateness'] as const;
+export const DURATION_METRICS = ['publishToReceive', 'scheduledLateness', 'pushLatency'] as const;
 export type DurationMetric = (typeof DURATION_METRICS)[number];
 
 /** What a figure is about: a topic, a group, or (dispatched, received…) a group's share of a topic. */

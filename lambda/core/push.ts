@@ -1,8 +1,11 @@
 // Push delivery's core: POSTs a batch of a push group's queue messages to its endpoint and settles each one, the same
 // for the pusher Lambda (AWS) and the local stack's push loop.
 import { refOf } from './message-ref.ts';
-import type { ConsumerGroup, DeliveredMessage, PushSettings } from './model.ts';
+import { BodyMissingError, withBody } from './large-body.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
+import type { ConsumerGroup, DeliveredMessage, PushSettings, QueuedMessage } from './model.ts';
 import type {
+  BodyStore,
   Clock,
   FaultLog,
   IncomingMessage,
@@ -59,6 +62,8 @@ export class Pusher {
     private readonly store: MessageStore,
     private readonly clock: Clock,
     private readonly faults: FaultLog,
+    private readonly metrics: Metrics = noMetrics,
+    private readonly bodies?: BodyStore,
   ) {}
 
   /**
@@ -76,16 +81,31 @@ export class Pusher {
     const trace: TraceEntry[] = [];
     const blocked = new Map<string, number>();
     for (const incoming of messages) {
-      const message: PushedMessage = {
-        ...(JSON.parse(incoming.body) as DeliveredMessage),
-        deliveryAttempt: incoming.receiveCount,
-      };
-      const heldBy = message.messageGroup === undefined ? undefined : blocked.get(message.messageGroup);
+      const queued = JSON.parse(incoming.body) as QueuedMessage;
+      const heldBy = queued.messageGroup === undefined ? undefined : blocked.get(queued.messageGroup);
       if (group.fifo && heldBy !== undefined) {
         await this.retryLater(group, incoming, heldBy);
         result.failed.push(incoming.queueHandle);
         continue;
       }
+      // A large body is pushed whole, as receive answers it; one that cannot be read is never pushed without it.
+      let delivered: DeliveredMessage;
+      try {
+        delivered = await withBody(queued, this.bodies);
+      } catch (error) {
+        const delay = backoffSeconds(incoming.receiveCount);
+        this.faults.report(error instanceof BodyMissingError ? 'BODY_MISSING' : 'BODY_NOT_FETCHED', {
+          messageId: queued.messageId,
+          group: group.name,
+          error: String(error),
+        });
+        await this.retryLater(group, incoming, delay);
+        if (queued.messageGroup !== undefined) blocked.set(queued.messageGroup, delay);
+        result.failed.push(incoming.queueHandle);
+        result.figures.failed++;
+        continue;
+      }
+      const message: PushedMessage = { ...delivered, deliveryAttempt: incoming.receiveCount };
       await pacer?.take();
       const started = this.clock.now();
       const answer = await this.post(settings, group.pushSecret ?? '', message);
@@ -130,7 +150,15 @@ export class Pusher {
       }
     }
     await this.traceBestEffort(trace);
+    this.count(group.name, result.figures);
     return result;
+  }
+
+  /** Pushed, failed and the endpoint's latency per group: CloudWatch in AWS, the local stack's counters (GET /v1/metrics). */
+  private count(group: string, figures: PushFigures): void {
+    if (figures.pushed > 0) this.metrics.count('pushed', { group }, figures.pushed);
+    if (figures.failed > 0) this.metrics.count('pushFailed', { group }, figures.failed);
+    for (const latency of figures.latenciesMs) this.metrics.duration('pushLatency', { group }, latency);
   }
 
   private post(settings: PushSettings, secret: string, message: PushedMessage): Promise<PushAnswer> {

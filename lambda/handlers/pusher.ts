@@ -8,7 +8,10 @@ import { TtlCache } from '../core/ttl-cache.ts';
 import { createAwsPorts } from '../aws/services.ts';
 import { createServices } from '../core/services.ts';
 import { ratePerPusher } from '../aws/lambda-push-mappings.ts';
-import { logPushFigures } from '../aws/push-figures.ts';
+import { flushingMetrics } from '../aws/powertools-metrics.ts';
+import { createClients } from '../aws/clients.ts';
+import { s3BodyStoreFromEnv } from '../aws/s3-body-store.ts';
+import { parseQueueName } from '../core/names.ts';
 
 export interface PusherDeps {
   pusher: Pusher;
@@ -47,23 +50,28 @@ export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: 
       })),
       pacerOf(group),
     );
-    logPushFigures(group.name, result.figures);
     return { batchItemFailures: result.failed.map((handle) => ({ itemIdentifier: byHandle.get(handle)! })) };
   };
 }
 
-/** `arn:…:sqs:<region>:<account>:<prefix><group>[.fifo]` names the group (see core/names.ts). */
+/**
+ * `arn:…:sqs:<region>:<account>:<prefix>q-<group>[.fifo]` names the group (core/names.ts); a group made before that
+ * naming keeps its `<prefix><group>` queue.
+ */
 export function groupOfQueueArn(queueArn: string, queuePrefix: string): string {
   const queueName = queueArn.slice(queueArn.lastIndexOf(':') + 1);
-  return queueName.slice(queuePrefix.length).replace(/\.fifo$/, '');
+  return parseQueueName(queuePrefix, queueName)?.group ?? queueName.slice(queuePrefix.length).replace(/\.fifo$/, '');
 }
 
-const ports = createAwsPorts();
+// The pusher reads large bodies (S3) to push them whole, as receive answers them.
+const ports = createAwsPorts(process.env, createClients(process.env), { bodies: s3BodyStoreFromEnv(process.env) });
 const services = createServices(ports);
 const groups = new TtlCache<ConsumerGroup | undefined>(ports.config.catalogCacheSeconds * 1000, ports.clock);
 
-export const handler = createPusherHandler({
-  pusher: services.pusher,
-  group: (name) => groups.get(name, () => ports.catalog.getGroup(name)),
-  queuePrefix: ports.config.queuePrefix,
-});
+export const handler = flushingMetrics(
+  createPusherHandler({
+    pusher: services.pusher,
+    group: (name) => groups.get(name, () => ports.catalog.getGroup(name)),
+    queuePrefix: ports.config.queuePrefix,
+  }),
+);

@@ -48,3 +48,17 @@ export function grantBodyUse(bucket: Bucket, grantee: IGrantable): void {
     }),
   );
 }
+
+/** The pusher reads bodies (to push a large message whole), under the body prefix only; ListBucket so that a missing body reads as missing, not forbidden. */
+export function grantBodyRead(bucket: Bucket, grantee: IGrantable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${BODY_PREFIX}*`)] }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${BODY_PREFIX}*` } },
+    }),
+  );
+}

@@ -72,6 +72,10 @@ export function createMonitoring(scope: Construct, props: MonitoringProps): Moni
     graph('Transactions per topic', [perTopic('committed'), perTopic('rolledBack'), perTopic('checkedBack')]),
     graph('Oldest message age, s (worst queues)', [oldestAge]),
   );
+  dashboard.addWidgets(
+    graph('Pushed and failed pushes per group', [perGroup('pushed'), perGroup('pushFailed')]),
+    graph("Push endpoint's latency, ms (max per group)", [perGroup('pushLatency', 'MAX')]),
+  );
   return {
     dashboard,
     alarms: {

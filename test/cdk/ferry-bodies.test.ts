@@ -78,7 +78,7 @@ describe('the body bucket', () => {
     expect(Math.max(...KEEP_DAYS)).toBeGreaterThan(365 + 365 + 29);
   });
 
-  it('is written and read by the API function alone, under the body prefix, and no one may delete a body', () => {
+  it('is written by the API function alone and read by it and the pusher, under the body prefix, and no one may delete a body', () => {
     const statements = s3Statements();
     const api = statements.filter(
       ({ roles }) => JSON.stringify(roles) === JSON.stringify([roleRef(ferry.apiFunction.role!)]),
@@ -91,7 +91,14 @@ describe('the body bucket', () => {
         Condition: { StringLike: { 's3:prefix': 'bodies/*' } },
       }),
     ]);
-    const others = statements.filter((entry) => !api.includes(entry));
+    const pusher = statements.filter(
+      ({ roles }) => JSON.stringify(roles) === JSON.stringify([roleRef(ferry.pusherFunction.role!)]),
+    );
+    expect(pusher.map(({ statement }) => statement)).toEqual([
+      expect.objectContaining({ Action: 's3:GetObject', Resource: bodyObjects }),
+      expect.objectContaining({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': 'bodies/*' } } }),
+    ]);
+    const others = statements.filter((entry) => !api.includes(entry) && !pusher.includes(entry));
     expect(others.map(({ roles }) => roles)).toEqual([[roleRef(reader)]]);
     expect(statements.flatMap(({ statement }) => actionsOf(statement)).filter((a) => a.includes('Delete'))).toEqual([]);
   });
@@ -105,7 +112,7 @@ describe('the body bucket', () => {
     expect(statement.Resource).not.toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] });
   });
 
-  it('is named to the API function only, and in the stack outputs', () => {
+  it('is named to the API function and the pusher only, and in the stack outputs', () => {
     const functions = template.findResources('AWS::Lambda::Function') as Record<
       string,
       { Properties: { Environment: { Variables: Record<string, unknown> } } }
@@ -113,7 +120,11 @@ describe('the body bucket', () => {
     const told = Object.entries(functions)
       .filter(([, fn]) => 'FERRY_BODY_BUCKET' in fn.Properties.Environment.Variables)
       .map(([id, fn]) => [id, fn.Properties.Environment.Variables.FERRY_BODY_BUCKET]);
-    expect(told).toEqual([[stack.getLogicalId(ferry.apiFunction.node.defaultChild as never), { Ref: bucketId }]]);
+    expect(told.sort()).toEqual(
+      [ferry.apiFunction, ferry.pusherFunction]
+        .map((fn) => [stack.getLogicalId(fn.node.defaultChild as never), { Ref: bucketId }])
+        .sort(),
+    );
     template.hasOutput('BodyBucketName', { Value: { Ref: bucketId } });
   });
 

@@ -366,6 +366,8 @@ describe('permissions', () => {
         'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        's3:GetObject',
+        's3:ListBucket',
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',

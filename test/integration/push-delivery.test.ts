@@ -1,6 +1,6 @@
 // Push delivery: a push group's messages are POSTed to its endpoint, signed, retried, dead-lettered, paced and kept in
 // order, on DynamoDB Local and fauxqs with an endpoint on 127.0.0.1.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { drain, request, startTestStack, type TestStack } from './harness.ts';
 import { startPushEndpoint, type PushAnswerSpec, type PushCall, type PushEndpoint } from './push-endpoint.ts';
@@ -35,6 +35,7 @@ beforeAll(async () => {
     'push-refused',
     'push-capped',
     'push-signed',
+    'push-large',
   ]) {
     await stack.client.putTopic(topic, 'NORMAL');
   }
@@ -62,6 +63,23 @@ describe.concurrent('push delivery', () => {
     }, waitLong);
     const first = published.results[0] as { messageId: string };
     await vi.waitFor(async () => expect(await pushTrace(first.messageId)).toEqual([['PUSHED', 1, 204, undefined]]));
+  });
+
+  it('a large body (kept in S3) is pushed whole, and the pushes are counted for the group', async () => {
+    const target = await endpoint(() => ({ status: 200 }));
+    await stack.client.putGroup('push-large', [{ topic: 'push-large' }], undefined, { url: target.url });
+    // Past the 400 KB item: the queue carries only a reference, which the pusher must resolve.
+    const body = 'x'.repeat(600 * 1024);
+    await stack.client.publish('push-large', { body });
+    const [call] = await target.until(1);
+    expect(createHash('sha256').update(call!.body).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
+    await vi.waitFor(async () => {
+      const { json } = await request(stack, 'GET', '/v1/metrics');
+      const figures = (json as { groups: Record<string, { totals: Record<string, number>; durations: unknown }> })
+        .groups['push-large'];
+      expect(figures?.totals).toMatchObject({ pushed: 1, pushFailed: 0 });
+      expect(figures?.durations).toMatchObject({ pushLatency: { count: 1 } });
+    }, waitLong);
   });
 
   it('a 500 is retried after the backoff, and the trace shows both attempts with their status codes', async () => {
