@@ -2,6 +2,7 @@
 // core POSTs each message, and the failures go back as partial batch failures.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ConsumerGroup } from '../core/model.ts';
+import { parseQueueName } from '../core/names.ts';
 import { PushPacer, realSleep } from '../core/push-pacer.ts';
 import type { Pusher } from '../core/push.ts';
 import { TtlCache } from '../core/ttl-cache.ts';
@@ -32,7 +33,8 @@ export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: 
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const first = event.Records[0];
     if (first === undefined) return { batchItemFailures: [] };
-    const group = await groupNamed(groupOfQueueArn(first.eventSourceARN, queuePrefix));
+    const name = groupOfQueueArn(first.eventSourceARN, queuePrefix);
+    const group = name === undefined ? undefined : await groupNamed(name);
     // A group switched back to pull (its mapping is going) or deleted: the batch goes back to its queue untouched.
     if (group?.push === undefined) {
       return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
@@ -52,10 +54,10 @@ export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: 
   };
 }
 
-/** `arn:…:sqs:<region>:<account>:<prefix><group>[.fifo]` names the group (see core/names.ts). */
-export function groupOfQueueArn(queueArn: string, queuePrefix: string): string {
-  const queueName = queueArn.slice(queueArn.lastIndexOf(':') + 1);
-  return queueName.slice(queuePrefix.length).replace(/\.fifo$/, '');
+/** `arn:…:sqs:<region>:<account>:<prefix>q-<group>[.fifo]` names the group (core/names.ts); anything else, none. */
+export function groupOfQueueArn(queueArn: string, queuePrefix: string): string | undefined {
+  const parsed = parseQueueName(queuePrefix, queueArn.slice(queueArn.lastIndexOf(':') + 1));
+  return parsed?.role === 'main' ? parsed.group : undefined;
 }
 
 const ports = createAwsPorts();
