@@ -2,6 +2,7 @@
 // core POSTs each message, and the failures go back as partial batch failures.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ConsumerGroup } from '../core/model.ts';
+import { parseQueueName } from '../core/names.ts';
 import { PushPacer, realSleep } from '../core/push-pacer.ts';
 import type { Pusher } from '../core/push.ts';
 import { TtlCache } from '../core/ttl-cache.ts';
@@ -11,7 +12,6 @@ import { ratePerPusher } from '../aws/lambda-push-mappings.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
 import { createClients } from '../aws/clients.ts';
 import { s3BodyStoreFromEnv } from '../aws/s3-body-store.ts';
-import { parseQueueName } from '../core/names.ts';
 
 export interface PusherDeps {
   pusher: Pusher;
@@ -35,7 +35,8 @@ export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: 
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const first = event.Records[0];
     if (first === undefined) return { batchItemFailures: [] };
-    const group = await groupNamed(groupOfQueueArn(first.eventSourceARN, queuePrefix));
+    const name = groupOfQueueArn(first.eventSourceARN, queuePrefix);
+    const group = name === undefined ? undefined : await groupNamed(name);
     // A group switched back to pull (its mapping is going) or deleted: the batch goes back to its queue untouched.
     if (group?.push === undefined) {
       return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
@@ -55,12 +56,14 @@ export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: 
 }
 
 /**
- * `arn:…:sqs:<region>:<account>:<prefix>q-<group>[.fifo]` names the group (core/names.ts); a group made before that
- * naming keeps its `<prefix><group>` queue.
+ * `arn:…:sqs:<region>:<account>:<prefix>q-<group>[.fifo]` names the group (core/names.ts); a dead-letter queue or
+ * another prefix's queue, none. A group made before that naming keeps its `<prefix><group>` queue.
  */
-export function groupOfQueueArn(queueArn: string, queuePrefix: string): string {
-  const queueName = queueArn.slice(queueArn.lastIndexOf(':') + 1);
-  return parseQueueName(queuePrefix, queueName)?.group ?? queueName.slice(queuePrefix.length).replace(/\.fifo$/, '');
+export function groupOfQueueArn(queueArn: string, queuePrefix: string): string | undefined {
+  const name = queueArn.slice(queueArn.lastIndexOf(':') + 1);
+  const parsed = parseQueueName(queuePrefix, name);
+  if (parsed !== undefined) return parsed.role === 'main' ? parsed.group : undefined;
+  return name.startsWith(queuePrefix) ? name.slice(queuePrefix.length).replace(/\.fifo$/, '') : undefined;
 }
 
 // The pusher reads large bodies (S3) to push them whole, as receive answers them.

@@ -16,10 +16,10 @@ export interface PushProps {
 }
 
 /**
- * The pusher reads the group from the catalog (GetItem) and writes push trace (BatchWriteItem, authorised as
- * PutItem): nothing else of the table.
+ * The pusher reads the group from the catalog (GetItem) and writes push trace (BatchWriteItem, which IAM authorises as
+ * itself, not as PutItem): nothing else of the table.
  */
-export const PUSHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'];
+export const PUSHER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchWriteItem'];
 
 /**
  * What an SQS event source mapping needs of its function's role (ReceiveMessage, DeleteMessage, GetQueueAttributes),

@@ -45,10 +45,11 @@ const DISPATCH_TABLE_ACTIONS = [
 export const DISPATCH_TABLE_USE: TableUse = { actions: DISPATCH_TABLE_ACTIONS, indexes: [] };
 
 /**
- * The tick: its state (GetItem, PutItem), whether a bucket is empty (Query on the due-time index), and the sweep, which
- * reads the outbox (Query), the messages (BatchGetItem) and dispatches them.
+ * The tick: its state (GetItem, PutItem), whether a bucket is empty (Query on the due-time index), the sweep, which
+ * reads the outbox (Query), the messages (BatchGetItem) and dispatches them, and replays, which read a topic's messages
+ * of a time range (Query on the topic-time index) and checkpoint the job (PutItem).
  */
-export const TICK_TABLE_USE: TableUse = { actions: DISPATCH_TABLE_ACTIONS, indexes: ['byDueTime'] };
+export const TICK_TABLE_USE: TableUse = { actions: DISPATCH_TABLE_ACTIONS, indexes: ['byDueTime', 'byTopicTime'] };
 
 /**
  * One tick shard: reads the due messages (Query on the due-time index) and the producer group of a transaction
@@ -64,7 +65,8 @@ export const TICK_SHARD_TABLE_USE: TableUse = {
  * The API: the catalog and messages (GetItem, Query, PutItem, UpdateItem, DeleteItem; TransactWriteItems is authorised
  * per contained Put, Update or Delete, and no transaction holds a ConditionCheck), the checks a producer group pulls
  * (BatchGetItem, BatchWriteItem), a message found by id alone (Query on the byMessageId index: FIFO messages share a
- * partition), and health (DescribeTable).
+ * partition), the query and listing routes (Query on byKey, byTopicTime, and byWaiting for scheduled and undecided
+ * messages; cancel and reschedule by key read byKey too), and health (DescribeTable).
  */
 export const API_TABLE_USE: TableUse = {
   actions: [
@@ -77,7 +79,7 @@ export const API_TABLE_USE: TableUse = {
     'dynamodb:BatchWriteItem',
     'dynamodb:DescribeTable',
   ],
-  indexes: ['byMessageId'],
+  indexes: ['byMessageId', 'byKey', 'byTopicTime', 'byWaiting'],
 };
 
 /** The table with the indexes of the shared layout (`lambda/aws/table-layout.ts`), on demand, with TTL, stream and PITR. */

@@ -365,7 +365,6 @@ describe('permissions', () => {
       [
         'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
-        'dynamodb:PutItem',
         's3:GetObject',
         's3:ListBucket',
         'sqs:ChangeMessageVisibility',
@@ -403,12 +402,17 @@ describe('permissions', () => {
           return JSON.stringify(statement.Resource).match(/\/index\/\w+/g);
         })
         .flat();
-    // A message found by id alone (FIFO messages share a partition).
-    expect(indexesQueried(ferry.apiFunction)).toEqual(['/index/byMessageId']);
+    // A message found by id alone (FIFO messages share a partition); by key, by time, scheduled and undecided ones.
+    expect(indexesQueried(ferry.apiFunction).sort()).toEqual([
+      '/index/byKey',
+      '/index/byMessageId',
+      '/index/byTopicTime',
+      '/index/byWaiting',
+    ]);
     expect(indexesQueried(ferry.dispatcherFunction)).toEqual([]);
     expect(indexesQueried(ferry.streamRedriveFunction)).toEqual([]);
-    // The due messages of a bucket.
-    expect(indexesQueried(ferry.tickFunction)).toEqual(['/index/byDueTime']);
+    // The due messages of a bucket; a replay's messages of a time range.
+    expect(indexesQueried(ferry.tickFunction).sort()).toEqual(['/index/byDueTime', '/index/byTopicTime']);
     expect(indexesQueried(ferry.tickShardFunction)).toEqual(['/index/byDueTime']);
   });
 

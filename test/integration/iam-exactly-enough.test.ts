@@ -7,12 +7,20 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
+import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCheckEndpoint, type CheckEndpoint } from './check-endpoint.ts';
 import { permissionsOf, type FunctionName, type Permission } from './iam/aws-calls.ts';
 import { startDeployedFunctions, type DeployedFunctions } from './iam/deployed-functions.ts';
 import { templateGrants, type TemplateGrants } from './iam/template-grants.ts';
+import { startPushEndpoint, type PushEndpoint } from './push-endpoint.ts';
+
+/** Routes that cannot answer 2xx from the API as deployed in AWS, each with why. */
+const NOT_2XX_IN_AWS: Record<string, string> = {
+  'GET /v1/metrics':
+    "Lambda keeps no counters across invocations: the API answers 404 METRICS_NOT_KEPT by design (Ferry's metrics are in CloudWatch); only the local stack serves it",
+};
 
 /** Why the dispatch code's rarest calls are not in the run: it takes them only after a second failure or a refusal. */
 const DISPATCH_FAILURE_PATHS: Record<string, string> = {
@@ -84,6 +92,7 @@ const TIMERS = {
 let functions: DeployedFunctions;
 let grants: TemplateGrants;
 let checkEndpoint: CheckEndpoint;
+let pushEndpoint: PushEndpoint;
 /** Every request the API answered, by method and path. */
 const answered: Array<{ method: string; path: string; status: number }> = [];
 
@@ -162,6 +171,8 @@ async function exerciseEverything(): Promise<void> {
     ['later', 'DELAY'],
     ['txns', 'TRANSACTION'],
     ['doomed', 'NORMAL'],
+    ['hooks', 'NORMAL'],
+    ['large', 'NORMAL'],
   ])
     await call('PUT', `/v1/topics/${topic}`, { messageType });
   await call('GET', '/v1/topics');
@@ -174,19 +185,32 @@ async function exerciseEverything(): Promise<void> {
   await call('PUT', '/v1/groups/closer', { subscriptions: [{ topic: 'later' }] });
   await call('PUT', '/v1/groups/shipping', { subscriptions: [{ topic: 'txns' }] });
   await call('PUT', '/v1/groups/doomed-reader', { subscriptions: [{ topic: 'doomed' }] });
+  await call('PUT', '/v1/groups/large-reader', { subscriptions: [{ topic: 'large' }] });
   await call('GET', '/v1/groups');
   await call('GET', '/v1/groups/billing');
   await call('PUT', '/v1/producer-groups/pusher', { checkUrl: checkEndpoint.url });
   await call('PUT', '/v1/producer-groups/puller', {});
   await call('GET', '/v1/producer-groups/pusher');
+  await call('POST', '/v1/producer-groups/puller/secret', { graceSeconds: 60 });
   await call('GET', '/v1/health');
   await call('GET', '/v1/openapi.json');
+  const metrics = await functions.api('GET', '/v1/metrics'); // in NOT_2XX_IN_AWS
+  expect([metrics.status, (metrics.json as { error: { code: string } }).error.code]).toEqual([404, 'METRICS_NOT_KEPT']);
+  await call('POST', '/v1/topics/orders/filter-preview', {
+    filter: { type: 'SQL92', expression: 'lane IS NULL' },
+    messages: [{ messageId: 'm1', properties: {} }],
+  });
 
-  // Publish: one, with a dedupKey (a transaction with its key), and a batch.
-  const { messageId: first } = await call('POST', '/v1/topics/orders/messages', { body: 'order 1', dedupKey: 'o-1' });
-  await call('POST', '/v1/topics/orders/messages', { body: 'order 1', dedupKey: 'o-1' });
+  // Publish: one, with a dedupKey (a transaction with its key), and a batch; found by id, by key and by time.
+  const start = new Date().toISOString();
+  const order = { body: 'order 1', dedupKey: 'o-1', keys: ['o-1'] };
+  const { messageId: first } = await call('POST', '/v1/topics/orders/messages', order);
+  await call('POST', '/v1/topics/orders/messages', order);
   await call('POST', '/v1/topics/orders/messages/batch', { messages: [{ body: 'order 2' }, { body: 'order 3' }] });
   await call('GET', `/v1/messages/${first as string}`);
+  expect((await call('GET', '/v1/topics/orders/messages?key=o-1')).messages).toHaveLength(1);
+  const byTime = await call('GET', `/v1/topics/orders/messages?from=${start}&to=${new Date().toISOString()}`);
+  expect(byTime.messages).toHaveLength(3);
 
   // FIFO: the dispatcher's first send to a FIFO queue fails, so the message group is held and then released.
   functions.recorder.failOnce({
@@ -229,6 +253,17 @@ async function exerciseEverything(): Promise<void> {
   });
   await call('POST', `/v1/messages/${cancelled as string}/cancel`);
   await call('POST', `/v1/topics/later/messages/${cancelledOnTopic as string}/cancel`);
+  // Listed, rescheduled (by id, under the topic, by key) and cancelled by key.
+  const later = async (keys: string[]) =>
+    (await call('POST', '/v1/topics/later/messages', { body: 'z', delaySeconds: 600, keys })).messageId as string;
+  const deliverAt = new Date(Date.now() + 1_200_000).toISOString();
+  const steered = [await later([]), await later([]), await later(['move-me']), await later(['drop-me'])];
+  const listed = (await call('GET', '/v1/topics/later/scheduled')).messages as Array<{ messageId: string }>;
+  expect(listed.map((m) => m.messageId)).toEqual(expect.arrayContaining(steered));
+  await call('POST', `/v1/messages/${steered[0]!}/reschedule`, { deliverAt });
+  await call('POST', `/v1/topics/later/messages/${steered[1]!}/reschedule`, { deliverAt });
+  await call('POST', '/v1/topics/later/messages/reschedule?key=move-me', { deliverAt });
+  await call('POST', '/v1/topics/later/messages/cancel?key=drop-me');
   await tickUntilNot(waiting as string, 'SCHEDULED');
 
   // Transactions: every decision route, a check-back that commits, and a pulled check decided by the producer.
@@ -241,6 +276,7 @@ async function exerciseEverything(): Promise<void> {
   checkEndpoint.answer = () => 'COMMIT';
   await tickUntilNot(await prepare('pusher'), 'PREPARED');
   const pulled = await prepare('puller');
+  expect((await call('GET', '/v1/producer-groups/puller/transactions')).messages).toHaveLength(1);
   for (let attempt = 0; attempt < 30; attempt++) {
     const { checks } = await call('GET', '/v1/producer-groups/puller/checks');
     if ((checks as unknown[]).length > 0) break;
@@ -271,6 +307,53 @@ async function exerciseEverything(): Promise<void> {
   expect((await functions.redrive(failureRecord)).batchItemFailures).toEqual([]);
   functions.startDispatcher();
 
+  // Replay: the orders published since the start, to billing again, sent by the tick.
+  const { replayId } = await call('POST', '/v1/groups/billing/replay', {
+    topic: 'orders',
+    from: start,
+    to: new Date().toISOString(),
+  });
+  const replay = `/v1/groups/billing/replays/${replayId as string}`;
+  for (let attempt = 0; attempt < 10 && (await call('GET', replay)).state === 'RUNNING'; attempt++)
+    await functions.tick();
+  expect((await call('GET', replay)).state).toBe('DONE');
+
+  // Large bodies: written to the body bucket at publish, read back by query and receive; and one whose object is gone
+  // (as the bucket's lifecycle rule would remove it), which must be told from a refused read.
+  const large = (fill: string) => ({ body: fill.repeat(500_000) });
+  const { messageId: big } = await call('POST', '/v1/topics/large/messages', large('a'));
+  const bigView = await call('GET', `/v1/messages/${big as string}`);
+  expect((bigView.message as { body: string }).body).toHaveLength(500_000);
+  await functions.dispatched();
+  const [bigReceived] = await receive('large-reader', 1);
+  await call('POST', '/v1/groups/large-reader/ack', { receiptHandles: [bigReceived!.receiptHandle] });
+  const { messageId: gone } = await call('POST', '/v1/topics/large/messages', large('b'));
+  const { Contents } = await functions.bodies.send(
+    new ListObjectsV2Command({ Bucket: functions.names.bodyBucket, Prefix: 'bodies/' }),
+  );
+  const goneKey = Contents!.find((object) => object.Key!.endsWith(gone as string))!.Key!;
+  await functions.bodies.send(new DeleteObjectCommand({ Bucket: functions.names.bodyBucket, Key: goneKey }));
+  await functions.dispatched();
+  const missingRead = () =>
+    functions.recorder.calls.some((c) => c.operation === 'GetObject' && c.error === 'NoSuchKey');
+  for (let attempt = 0; attempt < 10 && !missingRead(); attempt++)
+    expect((await call('POST', '/v1/groups/large-reader/receive', { waitSeconds: 1 })).messages).toEqual([]);
+  expect(missingRead()).toBe(true);
+
+  // Push: a group switched to push (its mapping made), its messages POSTed (one failing once: its retry delay set),
+  // its settings changed (the mapping updated), and switched back to pull (the mapping removed).
+  const push = (settings: object) => ({
+    subscriptions: [{ topic: 'hooks' }],
+    push: { url: pushEndpoint.url, ...settings },
+  });
+  await call('PUT', '/v1/groups/webhook', push({}));
+  await call('POST', '/v1/topics/hooks/messages/batch', { messages: [{ body: 'ok' }, { body: 'fail once' }] });
+  await functions.dispatched();
+  for (let attempt = 0; attempt < 10 && pushEndpoint.calls.length < 2; attempt++) await functions.push();
+  expect(pushEndpoint.calls.map((c) => c.body).sort()).toEqual(['fail once', 'ok']);
+  await call('PUT', '/v1/groups/webhook', push({ maxConcurrency: 3 }));
+  await call('PUT', '/v1/groups/webhook', { subscriptions: [{ topic: 'hooks' }] });
+
   // Deletions last.
   await call('DELETE', '/v1/groups/doomed-reader');
   await call('DELETE', '/v1/topics/doomed');
@@ -279,11 +362,13 @@ async function exerciseEverything(): Promise<void> {
 beforeAll(async () => {
   grants = templateGrants();
   checkEndpoint = await startCheckEndpoint(() => 'UNKNOWN');
+  pushEndpoint = await startPushEndpoint((pushed) => ({ status: pushed.body === 'fail once' ? 500 : 204 }));
   const id = randomBytes(3).toString('hex');
   functions = await startDeployedFunctions({
     engines: { dynamoDbEndpoint: inject('dynamoDbEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
     tableName: `ferry-iam-${id}`,
     queuePrefix: `i${id}-`, // as prefixes are in AWS: letters or digits, then one final -
+    bodyBucket: `ferry-iam-${id}`,
     env: TIMERS,
   });
   await exerciseEverything();
@@ -291,6 +376,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await functions?.stop();
   await checkEndpoint?.close();
+  await pushEndpoint?.close();
 });
 
 /** What each function was recorded doing, as IAM permissions, deduplicated. */
@@ -314,11 +400,11 @@ describe("each function's role, against what its code called while every route a
         .map((method) => method.toUpperCase())
         .filter((method) => {
           const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-          return !answered.some((a) => a.method === method && pattern.test(a.path) && a.status < 300);
+          return !answered.some((a) => a.method === method && pattern.test(a.path.split('?')[0]!) && a.status < 300);
         })
         .map((method) => `${method} ${path}`),
     );
-    expect(unexercised).toEqual([]);
+    expect(unexercised.sort()).toEqual(Object.keys(NOT_2XX_IN_AWS).sort());
   });
 
   for (const fn of [
@@ -327,6 +413,7 @@ describe("each function's role, against what its code called while every route a
     'streamRedriveFunction',
     'tickFunction',
     'tickShardFunction',
+    'pusherFunction',
   ] as const) {
     it(`${fn}: every call it made is allowed (else it fails in AWS)`, () => {
       const allowed = grants.allowed.get(fn)!;

@@ -1,8 +1,14 @@
 // Records every AWS call a function makes (a middleware on its SDK clients) and names the IAM actions and resources it needs.
+import { BODY_PREFIX } from '../../../lambda/aws/body-layout.ts';
 
 /** The functions of the CDK app, by the Ferry construct's property names. */
 export type FunctionName =
-  'apiFunction' | 'dispatcherFunction' | 'streamRedriveFunction' | 'tickFunction' | 'tickShardFunction';
+  | 'apiFunction'
+  | 'dispatcherFunction'
+  | 'streamRedriveFunction'
+  | 'tickFunction'
+  | 'tickShardFunction'
+  | 'pusherFunction';
 
 /** One AWS call as the SDK made it: `service` is the client's serviceId, `operation` the API name. */
 export interface AwsCall {
@@ -10,12 +16,15 @@ export interface AwsCall {
   service: string;
   operation: string;
   input: Record<string, unknown>;
+  /** The error's name when the call failed (S3 answers a missing object differently by what the caller may do). */
+  error?: string;
 }
 
 /**
  * What a call needs from IAM: an action on a resource. Resources are named as `template-grants.ts` names the template's:
  * `table`, `table/index/<name>`, `table/stream`, `queue:group` (any queue with the group queue prefix),
- * `tick-schedule`, `tick-shard-function`; anything else by what it is, so that it matches no grant and shows.
+ * `tick-schedule`, `tick-shard-function`, `body-bucket` and `body-bucket/bodies/*` (any object under the body prefix);
+ * anything else by what it is, so that it matches no grant and shows.
  */
 export interface Permission {
   action: string;
@@ -28,6 +37,7 @@ export interface LocalNames {
   queuePrefix: string;
   tickScheduleName: string;
   tickShardFunction: string;
+  bodyBucket: string;
 }
 
 interface MiddlewareStackLike {
@@ -67,7 +77,8 @@ export class AwsCallRecorder {
       (client.middlewareStack as MiddlewareStackLike).add(
         (next, context) => async (args) => {
           const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-          this.calls.push({ fn, service, operation, input: args.input });
+          const call: AwsCall = { fn, service, operation, input: args.input };
+          this.calls.push(call);
           const fault = this.faults.findIndex(
             (f) => f.fn === fn && f.operation === operation && (f.when?.(args.input) ?? true),
           );
@@ -78,7 +89,12 @@ export class AwsCallRecorder {
               $fault: 'server',
             });
           }
-          return next(args);
+          try {
+            return await next(args);
+          } catch (error) {
+            call.error = (error as Error).name;
+            throw error;
+          }
         },
         { step: 'initialize', name: 'ferryIamRecorder', priority: 'high' },
       );
@@ -101,7 +117,9 @@ const TRANSACT_PARTS: Record<string, string> = {
 /**
  * The IAM action and resource each call needs, as the service authorisation reference lists them: SQS's batch calls
  * are authorised as their single calls (SendMessageBatch as sqs:SendMessage), a DynamoDB transaction by its parts,
- * Lambda's Invoke as lambda:InvokeFunction, the DynamoDB Streams API under the dynamodb prefix.
+ * Lambda's Invoke as lambda:InvokeFunction, the DynamoDB Streams API under the dynamodb prefix, a CreateQueue with tags
+ * also as sqs:TagQueue (SQS asks for both), and an S3 GetObject of a missing object also as s3:ListBucket (without it
+ * S3 answers 403, not 404, and a body past its time could not be told from a refused read).
  */
 export function permissionsOf(call: AwsCall, names: LocalNames): Permission[] {
   const input = call.input;
@@ -110,8 +128,26 @@ export function permissionsOf(call: AwsCall, names: LocalNames): Permission[] {
       return dynamoDbPermissions(call.operation, input, names);
     case 'DynamoDB Streams':
       return [{ action: `dynamodb:${call.operation}`, resource: 'table/stream' }];
-    case 'SQS':
-      return [{ action: `sqs:${call.operation.replace(/Batch$/, '')}`, resource: queueOf(input, names) }];
+    case 'SQS': {
+      const queue = queueOf(input, names);
+      const tagged =
+        call.operation === 'CreateQueue' && Object.keys((input.tags as object | undefined) ?? {}).length > 0;
+      return [
+        { action: `sqs:${call.operation.replace(/Batch$/, '')}`, resource: queue },
+        ...(tagged ? [{ action: 'sqs:TagQueue', resource: queue }] : []),
+      ];
+    }
+    case 'S3': {
+      const bucket = input.Bucket === names.bodyBucket ? 'body-bucket' : `bucket:${String(input.Bucket)}`;
+      const key = String(input.Key);
+      const object = `${bucket}/${key.startsWith(BODY_PREFIX) ? `${BODY_PREFIX}*` : key}`;
+      return [
+        { action: `s3:${call.operation}`, resource: object },
+        ...(call.operation === 'GetObject' && call.error === 'NoSuchKey'
+          ? [{ action: 's3:ListBucket', resource: bucket }]
+          : []),
+      ];
+    }
     case 'Scheduler':
       return [
         {
@@ -123,15 +159,23 @@ export function permissionsOf(call: AwsCall, names: LocalNames): Permission[] {
       return [
         {
           action: call.operation === 'Invoke' ? 'lambda:InvokeFunction' : `lambda:${call.operation}`,
-          resource:
-            input.FunctionName === names.tickShardFunction
-              ? 'tick-shard-function'
-              : `function:${String(input.FunctionName)}`,
+          resource: lambdaResourceOf(call.operation, input, names),
         },
       ];
     default:
       return [{ action: `${call.service.toLowerCase()}:${call.operation}`, resource: `unknown:${call.service}` }];
   }
+}
+
+/**
+ * Invoke names its function; the event source mapping calls are authorised on `*` (their resource is the mapping, whose
+ * ARN exists only once made), with the function they touch as the `lambda:FunctionArn` condition the role may set.
+ */
+function lambdaResourceOf(operation: string, input: Record<string, unknown>, names: LocalNames): string {
+  if (operation.endsWith('EventSourceMapping') || operation === 'ListEventSourceMappings') return '*';
+  return input.FunctionName === names.tickShardFunction
+    ? 'tick-shard-function'
+    : `function:${String(input.FunctionName)}`;
 }
 
 function dynamoDbPermissions(operation: string, input: Record<string, unknown>, names: LocalNames): Permission[] {

@@ -1,24 +1,32 @@
-// Ferry's five functions composed as their Lambda entries (lambda/handlers/*.ts) compose them, each with its own SDK
-// clients recorded under its name, on the local engines: the API, the dispatcher behind a stream poller (Lambda's
-// event source mapping, which reads the stream with the dispatcher's role), the tick fanning out over Lambda's Invoke
-// API to the tick-shard function, and the stream redrive.
+// Ferry's six functions composed as their Lambda entries (lambda/handlers/*.ts) compose them, each with its own SDK
+// clients recorded under its name, on the local engines: the API (with its body store in fauxqs's S3, and making the
+// pusher's event source mappings), the dispatcher behind a stream poller (Lambda's event source mapping, which reads
+// the stream with the dispatcher's role), the tick fanning out over Lambda's Invoke API to the tick-shard function,
+// the stream redrive, and the pusher behind the SQS polling of its mappings (with the pusher's role, as in Lambda).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createApp } from '../../../lambda/api/app.ts';
 import { createClients } from '../../../lambda/aws/clients.ts';
+import { LambdaPushMappings } from '../../../lambda/aws/lambda-push-mappings.ts';
 import { LambdaShardWaker } from '../../../lambda/aws/lambda-shard-waker.ts';
-import { createAwsServices } from '../../../lambda/aws/services.ts';
+import { S3BodyStore, s3ClientFromEnv } from '../../../lambda/aws/s3-body-store.ts';
+import { createAwsPorts } from '../../../lambda/aws/services.ts';
+import { createServices } from '../../../lambda/core/services.ts';
 import type { TickReport } from '../../../lambda/core/tick.ts';
 import { createDispatchHandler } from '../../../lambda/handlers/dispatch-stream-batch.ts';
+import { createPusherHandler } from '../../../lambda/handlers/pusher.ts';
 import { createStreamRedriveHandler } from '../../../lambda/handlers/stream-redrive.ts';
 import { createTickShardHandler } from '../../../lambda/handlers/tick-shard.ts';
 import { createTickHandler } from '../../../lambda/handlers/tick.ts';
 import { localAwsEnv } from '../../../lambda/local/local-stack.ts';
+import { ensureBodyBucket } from '../../../lambda/local/bucket.ts';
 import { StreamPoller } from '../../../lambda/local/stream-poller.ts';
 import { ensureTable } from '../../../lambda/local/table.ts';
 import { startLambdaInvokeEndpoint } from '../lambda-invoke-endpoint.ts';
+import { startLambdaMappingsEndpoint } from '../lambda-mappings-endpoint.ts';
 import { startSchedulerEndpoint } from '../scheduler-endpoint.ts';
 import { AwsCallRecorder, type FunctionName, type LocalNames } from './aws-calls.ts';
 
@@ -36,17 +44,23 @@ export interface DeployedFunctions {
   startDispatcher(): void;
   /** The stream redrive function, given the on-failure records Lambda would put in its queue. */
   redrive(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** One poll of every push group's mapping, each batch handed to the pusher: how many messages it was handed. */
+  push(): Promise<number>;
+  /** An S3 client with no function's role, to do behind Ferry what the bucket's lifecycle rules do. */
+  bodies: S3Client;
   streamArn: string;
   stop(): Promise<void>;
 }
 
 const TICK_SHARD_FUNCTION = 'ferry-tick-shard';
 const TICK_SCHEDULE = 'ferry-tick';
+const PUSHER_FUNCTION = 'arn:aws:lambda:us-east-1:000000000000:function:ferry-pusher';
 
 export async function startDeployedFunctions(options: {
   engines: { dynamoDbEndpoint: string; sqsEndpoint: string };
   tableName: string;
   queuePrefix: string;
+  bodyBucket: string;
   env: Record<string, string>;
 }): Promise<DeployedFunctions> {
   const recorder = new AwsCallRecorder();
@@ -55,6 +69,7 @@ export async function startDeployedFunctions(options: {
     ...localAwsEnv(options.engines),
     FERRY_TABLE_NAME: options.tableName,
     FERRY_QUEUE_PREFIX: options.queuePrefix,
+    FERRY_BODY_BUCKET: options.bodyBucket,
     ...options.env,
   };
   // The SDK's default credential chain reads these, as in Lambda.
@@ -64,28 +79,56 @@ export async function startDeployedFunctions(options: {
     new DynamoDBClient({ endpoint: options.engines.dynamoDbEndpoint }),
     options.tableName,
   );
+  // So does the body bucket.
+  const bodies = s3ClientFromEnv(shared);
+  await ensureBodyBucket(bodies, options.bodyBucket);
 
   /** Each function's own clients and services, configured from its own environment, as in its Lambda. */
-  const servicesOf = (
-    fn: FunctionName,
-    env: Record<string, string>,
-    extra: Parameters<typeof createAwsServices>[2] = {},
-  ) => {
+  const portsOf = (fn: FunctionName, env: Record<string, string>, extra: Parameters<typeof createAwsPorts>[2] = {}) => {
     const clients = createClients(env);
     recorder.record(fn, clients.dynamoDb, clients.documents, clients.sqs, clients.scheduler);
-    return createAwsServices(env, clients, extra);
+    return { clients, ports: createAwsPorts(env, clients, extra) };
   };
+  const servicesOf = (...args: Parameters<typeof portsOf>) => createServices(portsOf(...args).ports);
   const streamsOf = (fn: FunctionName) => {
     const streams = new DynamoDBStreamsClient({ endpoint: options.engines.dynamoDbEndpoint });
     recorder.record(fn, streams);
     return streams;
   };
 
+  // The pusher, fed by the mappings the API makes: Lambda polls a mapping's queue with the pusher's role.
+  const pusher = portsOf('pusherFunction', shared);
+  const pusherServices = createServices(pusher.ports);
+  const mappings = await startLambdaMappingsEndpoint({
+    sqs: pusher.clients.sqs,
+    // fauxqs names a queue `<endpoint>/<account>/<name>`, as SQS does under its own host.
+    queueUrlOf: (arn) => {
+      const [, , , , account, name] = arn.split(':');
+      return `${options.engines.sqsEndpoint}/${account!}/${name!}`;
+    },
+    handler: createPusherHandler({
+      pusher: pusherServices.pusher,
+      group: (name) => pusher.ports.catalog.getGroup(name),
+      queuePrefix: options.queuePrefix,
+    }),
+  });
+
+  // lambda/handlers/api.ts's s3BodyStoreFromEnv and lambda-push-mappings.ts's pushMappingsFromEnv, with clients this
+  // recorder sees.
+  const apiEnv = {
+    ...shared,
+    FERRY_TICK_SCHEDULE_NAME: TICK_SCHEDULE,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    FERRY_PUSHER_FUNCTION: PUSHER_FUNCTION,
+    AWS_ENDPOINT_URL_LAMBDA: mappings.url,
+  };
+  const apiS3 = s3ClientFromEnv(apiEnv);
+  const apiLambda = new LambdaClient({ endpoint: mappings.url });
+  recorder.record('apiFunction', apiS3, apiLambda);
   const app = createApp(
-    servicesOf('apiFunction', {
-      ...shared,
-      FERRY_TICK_SCHEDULE_NAME: TICK_SCHEDULE,
-      AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    servicesOf('apiFunction', apiEnv, {
+      bodies: new S3BodyStore(apiS3, options.bodyBucket),
+      pushMappings: new LambdaPushMappings(apiLambda, PUSHER_FUNCTION),
     }),
   );
 
@@ -119,6 +162,7 @@ export async function startDeployedFunctions(options: {
       queuePrefix: options.queuePrefix,
       tickScheduleName: TICK_SCHEDULE,
       tickShardFunction: TICK_SHARD_FUNCTION,
+      bodyBucket: options.bodyBucket,
     },
     async api(method, path, body) {
       const response = await app.request(path, {
@@ -134,10 +178,13 @@ export async function startDeployedFunctions(options: {
     stopDispatcher: () => poller.stop(),
     startDispatcher: () => poller.start(),
     redrive: (event) => redrive(event),
+    push: () => mappings.pollOnce(),
+    bodies,
     streamArn,
     async stop() {
       await poller.stop();
       await lambda.close();
+      await mappings.close();
       await scheduler.close();
     },
   };

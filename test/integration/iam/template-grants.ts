@@ -19,6 +19,7 @@ const FUNCTIONS: FunctionName[] = [
   'streamRedriveFunction',
   'tickFunction',
   'tickShardFunction',
+  'pusherFunction',
 ];
 
 /** The stack as `cdk synth` makes it, without bundling the code (the policies do not depend on it). */
@@ -32,6 +33,7 @@ export function templateGrants(): TemplateGrants {
     [`${idOf(ferry.table)}.StreamArn`, 'table/stream'],
     [`${idOf(ferry.streamFailureQueue)}.Arn`, 'queue:stream-failures'],
     [`${idOf(ferry.tickShardFunction)}.Arn`, 'tick-shard-function'],
+    [`${idOf(ferry.bodyBucket)}.Arn`, 'body-bucket'],
     ...(ferry.tickSchedule === undefined
       ? []
       : [[`${stack.getLogicalId(ferry.tickSchedule.node.defaultChild as CfnSchedule)}.Arn`, 'tick-schedule'] as const]),
