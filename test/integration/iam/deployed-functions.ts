@@ -97,7 +97,10 @@ export async function startDeployedFunctions(options: {
   };
 
   // The pusher, fed by the mappings the API makes: Lambda polls a mapping's queue with the pusher's role.
-  const pusher = portsOf('pusherFunction', shared);
+  // With the S3 client lambda/handlers/pusher.ts makes: a large body is pushed whole.
+  const pusherS3 = s3ClientFromEnv(shared);
+  recorder.record('pusherFunction', pusherS3);
+  const pusher = portsOf('pusherFunction', shared, { bodies: new S3BodyStore(pusherS3, options.bodyBucket) });
   const pusherServices = createServices(pusher.ports);
   const mappings = await startLambdaMappingsEndpoint({
     sqs: pusher.clients.sqs,
