@@ -63,10 +63,11 @@ export const PushInput = z
     maxConcurrency: z
       .number()
       .int()
-      .min(1)
+      // An SQS event source mapping runs at least 2 pushers (Lambda's MaximumConcurrency floor): 1 could not be kept.
+      .min(2, 'push.maxConcurrency is at least 2 (Lambda runs at least 2 pushers of an SQS event source mapping)')
       .max(1000)
       .optional()
-      .openapi({ description: 'Requests in flight to the endpoint at most; default 5.' }),
+      .openapi({ description: 'Requests in flight to the endpoint at most, 2 to 1000; default 5.' }),
     ratePerSecond: z
       .number()
       .min(0.1)

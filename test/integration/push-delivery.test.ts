@@ -179,6 +179,16 @@ describe.concurrent('push delivery', () => {
     expect(target.maxInFlight).toBeGreaterThan(1);
   });
 
+  it('a maxConcurrency below 2 is refused (Lambda runs at least 2 pushers per mapping), and nothing is stored', async () => {
+    const answer = await request(stack, 'PUT', '/v1/groups/push-one-at-a-time', {
+      subscriptions: [{ topic: 'push-ok' }],
+      push: { url: 'http://127.0.0.1:9/hook', maxConcurrency: 1 },
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.json)).toContain('at least 2');
+    expect((await request(stack, 'GET', '/v1/groups/push-one-at-a-time')).status).toBe(404);
+  });
+
   it('the endpoint never has more than maxConcurrency requests in flight', async () => {
     const target = await endpoint(() => ({ status: 200, delayMs: 30 }));
     await stack.client.putGroup('push-capped', [{ topic: 'push-capped' }], undefined, {
