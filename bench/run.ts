@@ -48,7 +48,7 @@ if (wanted('cost')) {
   printCost(await runCostBenchmark());
 }
 
-const STACK_SECTIONS = ['throughput', 'filter', 'delay', 'tick', 'transactions', 'fifo'];
+const STACK_SECTIONS = ['latency', 'throughput', 'filter', 'delay', 'tick', 'transactions', 'fifo'];
 const stack =
   only === undefined || only.some((name) => STACK_SECTIONS.includes(name))
     ? await startLocalStack({ env: BENCH_ENV, instrumentClients: countRequests })
@@ -71,6 +71,21 @@ try {
     console.log(`ratio   ${throughput.ratio} of the direct ceiling`);
     console.log('AWS requests per message:', JSON.stringify(throughput.requestsPerMessage));
     console.log('DynamoDB items written per message:', JSON.stringify(throughput.itemWritesPerMessage));
+  }
+
+  if (stack !== undefined && wanted('latency')) {
+    const { runPublishLatencyBenchmark } = await import('./latency.ts');
+    const latency = await runPublishLatencyBenchmark(stack);
+    console.log(
+      `\n## publish latency: ${latency.messages} messages paced at ${latency.ratePerSecond}/s, one group subscribed and consuming`,
+    );
+    const line = (name: string, figures: { p50Ms: number; p99Ms: number; p999Ms: number }, unit = ' ms') =>
+      console.log(`${name.padEnd(22)} p50 ${figures.p50Ms}${unit}  p99 ${figures.p99Ms}${unit}  p99.9 ${figures.p999Ms}${unit}`);
+    line('raw PutItem', latency.raw);
+    line('Ferry publish', latency.ferry);
+    line('Ferry / raw', latency.ratios, '×');
+    if (latency.apiCpuMsPerMessage !== undefined)
+      console.log(`CPU of the API process per message published (and received and acked): ${latency.apiCpuMsPerMessage} ms`);
   }
 
   if (wanted('filter')) {

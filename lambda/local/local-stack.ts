@@ -54,6 +54,8 @@ export interface LocalStack {
   poller: StreamPoller;
   /** The push groups' pushers (the event source mappings of AWS). */
   pushers: PushRunner;
+  /** CPU time (ms) the API's process or thread has used so far, where it can be told apart from the rest. */
+  apiCpuUsage?: () => number;
   stop(): Promise<void>;
 }
 

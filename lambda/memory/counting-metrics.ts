@@ -44,14 +44,23 @@ export interface MetricsSnapshot {
 
 class ScopeCounter {
   readonly totals = zeros(COUNT_METRICS, 0);
-  /** Recent counts as [epoch ms, metric, value], oldest first. */
-  private recent: Array<[number, CountMetric, number]> = [];
+  /**
+   * Recent counts summed per second (epoch second → metric → value), so that counting stays constant time however
+   * many events a minute brings.
+   */
+  private readonly recent = new Map<number, Partial<Record<CountMetric, number>>>();
   private readonly durations = zeros(DURATION_METRICS, { count: 0, sumMs: 0, maxMs: 0 });
 
   count(metric: CountMetric, value: number, now: number): void {
     this.totals[metric] += value;
-    this.recent.push([now, metric, value]);
-    if (this.recent.length > 4096) this.trim(now);
+    const second = Math.floor(now / 1000);
+    let counts = this.recent.get(second);
+    if (counts === undefined) {
+      this.trim(now);
+      counts = {};
+      this.recent.set(second, counts);
+    }
+    counts[metric] = (counts[metric] ?? 0) + value;
   }
 
   duration(metric: DurationMetric, ms: number): void {
@@ -66,7 +75,8 @@ class ScopeCounter {
   figures(now: number): ScopeFigures {
     this.trim(now);
     const lastMinute = zeros(COUNT_METRICS, 0);
-    for (const [, metric, value] of this.recent) lastMinute[metric] += value;
+    for (const counts of this.recent.values())
+      for (const metric of COUNT_METRICS) lastMinute[metric] += counts[metric] ?? 0;
     const durations = Object.fromEntries(
       DURATION_METRICS.map((metric) => {
         const { count, sumMs, maxMs } = this.durations[metric];
@@ -76,9 +86,10 @@ class ScopeCounter {
     return { totals: { ...this.totals }, lastMinute, durations };
   }
 
+  /** Forgets the seconds that have left the window (the window's first second counts whole). */
   private trim(now: number): void {
-    const first = this.recent.findIndex(([at]) => at > now - RATE_WINDOW_MS);
-    this.recent = first === -1 ? [] : this.recent.slice(first);
+    const oldestKept = Math.floor((now - RATE_WINDOW_MS) / 1000) + 1;
+    for (const second of this.recent.keys()) if (second < oldestKept) this.recent.delete(second);
   }
 }
 

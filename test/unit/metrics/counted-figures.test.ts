@@ -96,3 +96,21 @@ describe('metrics per topic and group', () => {
     expect(metrics.snapshot().topics.payments!.totals).toMatchObject({ committed: 1, rolledBack: 1, checkedBack: 1 });
   });
 });
+
+describe('last-minute rates under a busy minute', () => {
+  it('counts every event of a minute with thousands of them, and forgets them a minute later', () => {
+    const ports = createMemoryPorts();
+    const metrics = new CountingMetrics(ports.clock);
+    for (let i = 0; i < 12_000; i++) {
+      metrics.count('published', { topic: 'orders' });
+      if (i > 0 && i % 200 === 0) ports.clock.advance(1_000);
+    }
+    expect(metrics.snapshot().topics.orders!.lastMinute.published).toBe(12_000);
+    ports.clock.advance(30_000);
+    // The events spanned 60 seconds: 30 s later the first half of them have left the window.
+    expect(metrics.snapshot().topics.orders!.lastMinute.published).toBeLessThan(12_000);
+    ports.clock.advance(61_000);
+    expect(metrics.snapshot().topics.orders!.lastMinute.published).toBe(0);
+    expect(metrics.snapshot().topics.orders!.totals.published).toBe(12_000);
+  });
+});
