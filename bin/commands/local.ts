@@ -20,7 +20,7 @@ export function registerLocalCommand(program: Command): void {
       };
       let stack;
       try {
-        stack = await startLocalStack({ port, dataDir, enginePorts });
+        stack = await startLocalStack({ port, dataDir, enginePorts, separateProcesses: true });
       } catch (error) {
         console.error(
           `ferry: ${error instanceof JavaMissingError || error instanceof Error ? error.message : String(error)}`,

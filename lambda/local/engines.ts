@@ -3,9 +3,9 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startFauxqs } from 'fauxqs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { assertJavaRunsSource, LOOPBACK, spawnDynamoDbLocal } from './dynamodb-local.ts';
+import { startChildModule } from './child-module.ts';
 
 export interface EngineOptions {
   /** Where DynamoDB Local and fauxqs keep their files; omitted means in memory (tests). */
@@ -73,16 +73,22 @@ export async function startEngines(options: EngineOptions = {}): Promise<Engines
     throw error;
   }
 
-  // listenHost: an option Ferry's patch adds to fauxqs (patches/), which otherwise listens on 0.0.0.0.
-  const sqs = await startFauxqs({
-    port: options.sqsPort ?? 0,
-    logger: false,
-    dataDir: sqsDataDir,
-    listenHost: LOOPBACK,
-  });
+  // fauxqs runs in a Node process of its own (lambda/local/sqs-emulator-process.ts).
+  let sqs;
+  try {
+    sqs = await startChildModule(new URL('./sqs-emulator-process.ts', import.meta.url), {
+      ...process.env,
+      FERRY_FAUXQS_PORT: String(options.sqsPort ?? 0),
+      FERRY_FAUXQS_DATA_DIR: sqsDataDir ?? '',
+    });
+  } catch (error) {
+    await stopChild(java);
+    throw error;
+  }
+  const { address } = sqs.detail as { address: string };
   return {
     dynamoDbEndpoint,
-    sqsEndpoint: sqs.address,
+    sqsEndpoint: address,
     async stop() {
       await sqs.stop();
       await stopChild(java);

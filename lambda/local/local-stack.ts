@@ -1,26 +1,25 @@
 // The local stack: the same handlers and SDK calls as in AWS, against DynamoDB Local and fauxqs, on 127.0.0.1.
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createApp } from '../api/app.ts';
-import { createClients, type InstrumentClient } from '../aws/clients.ts';
-import { faultSettingsFrom, injectFaults } from '../aws/fault-injection.ts';
-import { s3BodyStoreFromEnv, s3ClientFromEnv } from '../aws/s3-body-store.ts';
-import { createAwsPorts } from '../aws/services.ts';
+import type { InstrumentClient } from '../aws/clients.ts';
+import { s3ClientFromEnv } from '../aws/s3-body-store.ts';
 import { systemClock, type Ports } from '../core/ports.ts';
-import { createServices, type FerryServices } from '../core/services.ts';
-import { createDispatchHandler } from '../handlers/dispatch-stream-batch.ts';
-import { createTickHandler } from '../handlers/tick.ts';
-import { TickLoop } from './tick-loop.ts';
+import type { FerryServices } from '../core/services.ts';
+import { startBackground, timed } from './background.ts';
+import { startChildModule } from './child-module.ts';
 import { startEngines, type Engines } from './engines.ts';
+import { replayMetrics, type MetricRecord } from './forwarded-metrics.ts';
+import { createLocalServices } from './local-services.ts';
 import { PushRunner } from './push-runner.ts';
-import { StreamPoller } from './stream-poller.ts';
 import { ensureBodyBucket } from './bucket.ts';
 import { ensureTable } from './table.ts';
 import { CountingMetrics } from '../memory/counting-metrics.ts';
 import { registerDashboardPage } from '../dashboard/serve-page.ts';
 import { RecentMessages } from './recent-messages.ts';
+import { LOOPBACK } from './dynamodb-local.ts';
 
 export interface LocalStackOptions {
   /** HTTP port of the API; 0 picks a free one. */
@@ -33,6 +32,12 @@ export interface LocalStackOptions {
   engines?: Pick<Engines, 'dynamoDbEndpoint' | 'sqsEndpoint'>;
   /** Extra FERRY_* settings; the process environment fills the rest. */
   env?: Record<string, string>;
+  /**
+   * Runs the dispatcher and the tick in a Node process of their own, as AWS runs them in functions of their own, so
+   * that they never hold up the API (`npm start` and the benchmark). Omitted: all in this process, where tests can
+   * stop the poller and wrap the ports (`adjustPorts`, `instrumentClients` and `timeHandlers` need this).
+   */
+  separateProcesses?: boolean;
   /** Told of dispatcher failures (they are retried). */
   onStreamError?: (error: unknown) => void;
   /** Tests only: wraps the stores and queues, to inject faults that a real engine cannot produce. */
@@ -43,6 +48,14 @@ export interface LocalStackOptions {
   timeHandlers?: (handler: 'api' | 'dispatcher', ms: number) => void;
 }
 
+/** The stream poller, in this process or in the background process. */
+export interface PollerControl {
+  /** Resolves once everything written before the call was dispatched. */
+  caughtUp(): Promise<void>;
+  stop(): Promise<void>;
+  start(): void | Promise<void>;
+}
+
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
@@ -51,7 +64,7 @@ export interface LocalStack {
   services: FerryServices;
   /** The counters behind GET /v1/metrics and the dashboard. */
   metrics: CountingMetrics;
-  poller: StreamPoller;
+  poller: PollerControl;
   /** The push groups' pushers (the event source mappings of AWS). */
   pushers: PushRunner;
   /** CPU time (ms) the API's process or thread has used so far, where it can be told apart from the rest. */
@@ -74,6 +87,11 @@ export function localAwsEnv(engines: Pick<Engines, 'dynamoDbEndpoint' | 'sqsEndp
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  if (
+    options.separateProcesses === true &&
+    (options.adjustPorts ?? options.instrumentClients ?? options.timeHandlers) !== undefined
+  )
+    throw new Error('adjustPorts, instrumentClients and timeHandlers reach into this process only');
   const owned =
     options.engines === undefined
       ? await startEngines({
@@ -99,57 +117,57 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...awsEnv,
       ...options.env,
     };
-    // Only the chaos runner sets FERRY_CHAOS_FAULT_RATE (npm run chaos): AWS calls then fail at random. Like the
-    // benchmark's counters, this lives here and not in the Lambda bundles.
-    const faults = faultSettingsFrom(env);
-    const clients = createClients(env, (service, middlewareStack) => {
-      options.instrumentClients?.(service, middlewareStack);
-      if (faults !== undefined) injectFaults(service, middlewareStack, faults);
-    });
     const pushers = new PushRunner((group, error) =>
       console.error(`ferry: push of group ${group}: ${error instanceof Error ? error.message : String(error)}`),
     );
     // The dashboard's sources: counters instead of CloudWatch, and each topic's latest messages for the filter playground.
     const metrics = new CountingMetrics(systemClock);
     const recent = new RecentMessages();
-    const basePorts = {
-      ...createAwsPorts(env, clients, { bodies: s3BodyStoreFromEnv(env), pushMappings: pushers }),
+    const { clients, ports, services } = createLocalServices(env, {
       metrics,
-    };
-    basePorts.store = recent.watch(basePorts.store);
-    const ports = options.adjustPorts === undefined ? basePorts : options.adjustPorts(basePorts);
-    const services = createServices(ports);
+      pushMappings: pushers,
+      watchStore: (store) => recent.watch(store),
+      ...(options.adjustPorts === undefined ? {} : { adjustPorts: options.adjustPorts }),
+      ...(options.instrumentClients === undefined ? {} : { instrumentClients: options.instrumentClients }),
+    });
     pushers.attach(services.pusher, ports.queues);
     const tableName = services.config.tableName;
     const streamArn = await ensureTable(clients.dynamoDb, tableName);
     await ensureBodyBucket(s3ClientFromEnv(env), services.config.bodyBucket);
-
-    const streams = new DynamoDBStreamsClient({ endpoint: engines.dynamoDbEndpoint });
-    if (faults !== undefined) injectFaults('DynamoDBStreams', streams.middlewareStack, faults);
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-    const poller = new StreamPoller({
-      streams,
-      streamArn,
-      handler: timed(createDispatchHandler(services.dispatcher), (ms) => options.timeHandlers?.('dispatcher', ms)),
-      ...(options.dataDir === undefined
-        ? {}
-        : { checkpointFile: `${options.dataDir}/stream-checkpoints-${tableName}.json` }),
-      onError:
-        options.onStreamError ??
-        ((error) =>
-          console.error(`ferry: dispatch will be retried: ${error instanceof Error ? error.message : String(error)}`)),
-    });
-    poller.start();
-    stops.unshift(() => poller.stop());
 
-    // The first tick runs before the API answers, so health is green from the start.
-    const tickHandler = createTickHandler(services.tick);
-    await tickHandler();
-    const ticks = new TickLoop(tickHandler, services.config.tickSeconds * 1000, (error) =>
-      console.error(`ferry: tick failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
-    ticks.start();
-    stops.unshift(() => ticks.stop());
+    let poller: PollerControl;
+    if (options.separateProcesses === true) {
+      const background = await startChildModule(
+        new URL('./background-process.ts', import.meta.url),
+        {
+          ...env,
+          FERRY_STREAM_ARN: streamArn,
+          FERRY_DATA_DIR_ABSOLUTE: options.dataDir === undefined ? '' : resolve(options.dataDir),
+        },
+        (detail) => replayMetrics((detail as { metrics: MetricRecord[] }).metrics, metrics),
+      );
+      stops.unshift(() => background.stop());
+      poller = {
+        caughtUp: () => background.request('caughtUp'),
+        stop: () => background.request('stopPoller'),
+        start: () => background.request('startPoller'),
+      };
+    } else {
+      const background = await startBackground({
+        env,
+        services,
+        dynamoDbEndpoint: engines.dynamoDbEndpoint,
+        streamArn,
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+        ...(options.onStreamError === undefined ? {} : { onStreamError: options.onStreamError }),
+        ...(options.timeHandlers === undefined
+          ? {}
+          : { timeDispatcher: (ms: number) => options.timeHandlers?.('dispatcher', ms) }),
+      });
+      stops.unshift(() => background.stop());
+      poller = background.poller;
+    }
 
     // Push groups of an earlier run (a data folder) push again, as their mappings would in AWS.
     for (const group of await ports.catalog.listGroups()) if (group.push !== undefined) await pushers.sync(group);
@@ -160,10 +178,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       recentMessages: (topic, limit) => recent.recent(topic, limit),
     });
     registerDashboardPage(app);
-    const server = await listen(
-      timed(app.fetch, (ms) => options.timeHandlers?.('api', ms)),
-      options.port ?? 0,
-    );
+    const handle =
+      options.timeHandlers === undefined ? app.fetch : timed(app.fetch, (ms) => options.timeHandlers?.('api', ms));
+    const server = await listen(handle, options.port ?? 0);
     stops.unshift(
       () =>
         new Promise<void>((resolve) => {
@@ -174,7 +191,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const port = (server.address() as AddressInfo).port;
     return {
-      apiUrl: `http://127.0.0.1:${port}`,
+      apiUrl: `http://${LOOPBACK}:${port}`,
       dynamoDbEndpoint: engines.dynamoDbEndpoint,
       sqsEndpoint: engines.sqsEndpoint,
       tableName,
@@ -182,6 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       metrics,
       poller,
       pushers,
+      ...(options.separateProcesses === true ? { apiCpuUsage: () => cpuMs(process.cpuUsage()) } : {}),
       async stop() {
         for (const stop of stops) await stop();
       },
@@ -192,17 +210,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-/** The handler, telling `record` how long each call took. */
-function timed<A extends unknown[], R>(handler: (...args: A) => R | Promise<R>, record: (ms: number) => void) {
-  return async (...args: A): Promise<R> => {
-    const started = performance.now();
-    try {
-      return await handler(...args);
-    } finally {
-      record(performance.now() - started);
-    }
-  };
-}
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
   const server = createAdaptorServer({ fetch });
@@ -212,6 +220,6 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
         error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what holds it or set FERRY_PORT`) : error,
       ),
     );
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, LOOPBACK, () => resolve(server));
   });
 }

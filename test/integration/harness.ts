@@ -10,7 +10,10 @@ export interface TestStack extends LocalStack {
   dispatched(): Promise<void>;
 }
 
-/** The two engine pairs global-setup started: in memory, and persisting to a data folder as `npm start` runs them. */
+/**
+ * The two engine pairs global-setup started: in memory, and persisting to a data folder as `npm start` runs them (with
+ * the dispatcher and the tick in a process of their own, as `npm start` runs them too, unless the test wraps the ports).
+ */
 export type EngineMode = 'in memory' | 'persistent';
 export const ENGINE_MODES: EngineMode[] = ['in memory', 'persistent'];
 
@@ -26,6 +29,8 @@ export async function startTestStack(
   const id = randomBytes(3).toString('hex');
   const stack = await startLocalStack({
     engines: enginesFor(options.engines ?? 'in memory'),
+    // Wrapped ports (injected faults) reach only this process, so such a stack keeps its dispatcher here.
+    separateProcesses: options.engines === 'persistent' && options.adjustPorts === undefined,
     env: {
       FERRY_TABLE_NAME: `ferry-test-${id}`,
       FERRY_QUEUE_PREFIX: `t${id}-`,
