@@ -1,20 +1,30 @@
 // Benchmark: publish latency under a steady load with a group subscribed, beside a raw PutItem to the same DynamoDB
-// Local at the same pace in the same run (issue 14, point 2).
+// Local at the same pace in the same run (issue 14, point 2), and the CPU that the API's process spends per message.
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { FerryClient } from '../client/index.ts';
-import type { LocalStack } from '../lambda/local/local-stack.ts';
 import { consumeCount } from './consumers.ts';
 import { percentile, round } from './stats.ts';
 
 const RATE_PER_SECOND = 100;
 /** 30 s at 100/s: 3,000 samples, so that p99.9 rests on three. */
 const MESSAGES = 3000;
+/** Published with nobody consuming, to tell the publish path's own CPU from the consumers'. */
+const PUBLISH_ONLY_MESSAGES = 1000;
 const BODY = JSON.stringify({ padding: 'x'.repeat(200) });
 
 export interface LatencyFigures {
   p50Ms: number;
   p99Ms: number;
   p999Ms: number;
+}
+
+/** What the benchmark needs of a stack: where it answers, and (where it runs apart) its processes' CPU. */
+export interface MeasuredStack {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  tableName: string;
+  apiCpuUsage?: () => number;
+  backgroundCpuUsage?: () => number;
 }
 
 export interface PublishLatencyFigures {
@@ -24,16 +34,19 @@ export interface PublishLatencyFigures {
   ferry: LatencyFigures;
   /** Ferry's figure over the raw write's, at each percentile. */
   ratios: LatencyFigures;
-  /** CPU time of the process that serves the API, per published message (its share of the consume path included). */
-  apiCpuMsPerMessage: number | undefined;
+  /** CPU of the API's process per message: publishing alone, and with the message received and acknowledged too. */
+  apiCpuMsPerPublish?: number;
+  apiCpuMsPerMessage?: number;
+  /** CPU of the background process (stream poller, dispatcher, tick) per message. */
+  backgroundCpuMsPerMessage?: number;
 }
 
-/** Calls `send` RATE_PER_SECOND times a second, MESSAGES times, and returns each call's duration. */
-async function paced(send: (index: number) => Promise<void>): Promise<number[]> {
+/** Calls `send` RATE_PER_SECOND times a second, `count` times, and returns each call's duration. */
+async function paced(count: number, send: (index: number) => Promise<void>): Promise<number[]> {
   const started = performance.now();
   const durations: number[] = [];
   await Promise.all(
-    Array.from({ length: MESSAGES }, async (_, index) => {
+    Array.from({ length: count }, async (_, index) => {
       await sleepUntil(started + (index * 1000) / RATE_PER_SECOND);
       const sent = performance.now();
       await send(index);
@@ -51,16 +64,30 @@ const figuresOf = (durations: number[]): LatencyFigures => ({
   p999Ms: round(percentile(durations, 99.9)),
 });
 
-export async function runPublishLatencyBenchmark(stack: LocalStack): Promise<PublishLatencyFigures> {
+/** CPU ms per message that `usage` reports over `work`. */
+async function cpuPerMessage(
+  usage: (() => number) | undefined,
+  messages: number,
+  work: () => Promise<void>,
+): Promise<number | undefined> {
+  const before = usage?.();
+  await work();
+  const after = usage?.();
+  return before === undefined || after === undefined ? undefined : round((after - before) / messages, 3);
+}
+
+export async function runPublishLatencyBenchmark(stack: MeasuredStack): Promise<PublishLatencyFigures> {
   const dynamoDb = new DynamoDBClient({ endpoint: stack.dynamoDbEndpoint });
   const client = new FerryClient({ baseUrl: stack.apiUrl });
   await client.putTopic('latency', 'NORMAL');
   await client.putGroup('latency-consumer', [{ topic: 'latency' }]);
+  const consume = (count: number) =>
+    consumeCount(client, 'latency-consumer', { count, consumers: 2, timeoutMs: count * 20 + 60_000 }, () => {});
   // Warm both paths (connections, caches, JIT) before either is measured.
   for (let index = 0; index < 50; index++) await client.publish('latency', { body: BODY });
-  await consumeCount(client, 'latency-consumer', { count: 50, consumers: 1, timeoutMs: 30_000 }, () => {});
+  await consume(50);
 
-  const raw = await paced((index) =>
+  const raw = await paced(MESSAGES, (index) =>
     dynamoDb
       .send(
         new PutItemCommand({
@@ -70,19 +97,22 @@ export async function runPublishLatencyBenchmark(stack: LocalStack): Promise<Pub
       )
       .then(() => undefined),
   );
-
-  const cpuBefore = stack.apiCpuUsage?.();
-  const consumed = consumeCount(
-    client,
-    'latency-consumer',
-    { count: MESSAGES, consumers: 2, timeoutMs: MESSAGES * 20 + 60_000 },
-    () => {},
-  );
-  const ferry = await paced(() => client.publish('latency', { body: BODY }).then(() => undefined));
-  const received = await consumed;
-  const cpuAfter = stack.apiCpuUsage?.();
   dynamoDb.destroy();
-  if (received < MESSAGES) throw new Error(`only ${received} of ${MESSAGES} messages arrived`);
+
+  const apiCpuMsPerPublish = await cpuPerMessage(stack.apiCpuUsage, PUBLISH_ONLY_MESSAGES, async () => {
+    await paced(PUBLISH_ONLY_MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
+  });
+  if ((await consume(PUBLISH_ONLY_MESSAGES)) < PUBLISH_ONLY_MESSAGES) throw new Error('publish-only messages were lost');
+
+  let ferry: number[] = [];
+  const backgroundBefore = stack.backgroundCpuUsage?.();
+  const apiCpuMsPerMessage = await cpuPerMessage(stack.apiCpuUsage, MESSAGES, async () => {
+    const consumed = consume(MESSAGES);
+    ferry = await paced(MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
+    const received = await consumed;
+    if (received < MESSAGES) throw new Error(`only ${received} of ${MESSAGES} messages arrived`);
+  });
+  const backgroundAfter = stack.backgroundCpuUsage?.();
 
   const rawFigures = figuresOf(raw);
   const ferryFigures = figuresOf(ferry);
@@ -96,7 +126,10 @@ export async function runPublishLatencyBenchmark(stack: LocalStack): Promise<Pub
       p99Ms: round(ferryFigures.p99Ms / rawFigures.p99Ms, 2),
       p999Ms: round(ferryFigures.p999Ms / rawFigures.p999Ms, 2),
     },
-    apiCpuMsPerMessage:
-      cpuBefore === undefined || cpuAfter === undefined ? undefined : round((cpuAfter - cpuBefore) / MESSAGES, 3),
+    ...(apiCpuMsPerPublish === undefined ? {} : { apiCpuMsPerPublish }),
+    ...(apiCpuMsPerMessage === undefined ? {} : { apiCpuMsPerMessage }),
+    ...(backgroundBefore === undefined || backgroundAfter === undefined
+      ? {}
+      : { backgroundCpuMsPerMessage: round((backgroundAfter - backgroundBefore) / MESSAGES, 3) }),
   };
 }

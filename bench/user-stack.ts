@@ -1,0 +1,87 @@
+// The local stack as a user runs it (`npm start`: `ferry local`), in a process of its own, so that the benchmark's
+// load generator never shares an event loop or a CPU account with the API it measures.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../lambda/local/engines.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface UserStack {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  sqsEndpoint: string;
+  tableName: string;
+  /** CPU time (ms) used so far by the API's process. */
+  apiCpuUsage(): number;
+  /** CPU time (ms) used so far by the background process (the dispatcher and the tick). */
+  backgroundCpuUsage(): number;
+  stop(): Promise<void>;
+}
+
+/** utime + stime of a process, from /proc (Linux), in milliseconds. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name in parentheses may hold spaces: the fields after it are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** The child process of `pid` whose command line contains `marker`. */
+function childWith(pid: number, marker: string): number | undefined {
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(' ').filter(Boolean);
+    for (const child of children.map(Number))
+      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(marker)) return child;
+  }
+  return undefined;
+}
+
+export async function startUserStack(env: Record<string, string>): Promise<UserStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
+  const [port, dynamoDbPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
+  const tableName = env.FERRY_TABLE_NAME ?? 'ferry';
+  // node itself (not the tsx launcher), so that this pid is the API's process.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...env,
+        FERRY_PORT: String(port),
+        FERRY_DYNAMODB_PORT: String(dynamoDbPort),
+        FERRY_SQS_PORT: String(sqsPort),
+        FERRY_DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (let waited = 0; !output.includes('Press Ctrl-C'); waited += 200) {
+    if (child.exitCode !== null || waited > 120_000) throw new Error(`ferry local did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const pid = child.pid!;
+  const background = childWith(pid, 'background-process');
+  return {
+    apiUrl: `http://127.0.0.1:${port}`,
+    dynamoDbEndpoint: `http://127.0.0.1:${dynamoDbPort}`,
+    sqsEndpoint: `http://127.0.0.1:${sqsPort}`,
+    tableName,
+    apiCpuUsage: () => cpuMsOf(pid),
+    backgroundCpuUsage: () => (background === undefined ? NaN : cpuMsOf(background)),
+    async stop() {
+      child.kill('SIGINT');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
