@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FerryApiError, FerryClient, type ReceivedMessage } from '../client/index.ts';
 import { seededRandom } from '../lambda/aws/fault-injection.ts';
+import { freePortTriple } from '../test/support/free-ports.ts';
 import { startChaosCheckEndpoint } from './check-endpoint.ts';
 import { Ledger, type ChaosFigures, type FinalState } from './ledger.ts';
 import {
@@ -15,7 +16,7 @@ import {
   type PlannedMessage,
   type PublishUnit,
 } from './plan.ts';
-import { freePortTriple, StackProcess } from './stack-process.ts';
+import { StackProcess } from './stack-process.ts';
 
 export interface ChaosOptions {
   /** Messages published (at least; batches round up). */
@@ -81,7 +82,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const checks = await startChaosCheckEndpoint();
   const stack = new StackProcess({
     dataDir,
-    port: await freePortTriple(Math.random),
+    port: await freePortTriple(),
     env: {
       ...CHAOS_STACK_ENV,
       FERRY_CHAOS_FAULT_RATE: String(options.faultRate),
@@ -176,7 +177,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills,
       unplannedRestarts: stack.unplannedExits,
       faultsInjected: stack.faultsInjected(),
-      checkCalls: checks.calls,
+      checkCalls: checks.calls.length,
       seconds: seconds(started),
       lostSamples,
       ...(keepData ? { dataDir } : {}),

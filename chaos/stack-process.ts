@@ -1,9 +1,9 @@
 // `ferry local` as a user runs it, in its own process group, so that SIGKILL takes DynamoDB Local (Java) down with it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canListen } from '../test/support/free-ports.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -159,33 +159,12 @@ async function waitForGroupGone(pid: number): Promise<void> {
   }
 }
 
-async function canListen(port: number): Promise<boolean> {
-  const server = createServer();
-  const listening = await new Promise<boolean>((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => resolve(true));
-  });
-  if (listening) await new Promise((resolve) => server.close(resolve));
-  return listening;
-}
-
 async function waitForPortsFree(ports: number[]): Promise<void> {
   for (let waited = 0; waited < 30_000; waited += 100) {
     if ((await Promise.all(ports.map(canListen))).every(Boolean)) return;
     await sleep(100);
   }
   throw new Error(`ports ${ports.join(', ')} are still taken 30 s after the stack was killed`);
-}
-
-/**
- * Three free ports in a row (the API's, then the engines' at + 1 and + 2), below Linux's ephemeral range so that no
- * outgoing connection takes one between two incarnations.
- */
-export async function freePortTriple(random: () => number): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(random() * 12_000);
-    if ((await canListen(port)) && (await canListen(port + 1)) && (await canListen(port + 2))) return port;
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,13 +5,11 @@ export interface OutputOptions {
   json?: boolean;
 }
 
+/** A table's columns: header → the cell of a row. */
+export type Columns<T> = Record<string, (row: T) => string | number | boolean | undefined>;
+
 /** Prints `rows` as a table with `columns` (header → cell), or `data` as JSON when --json. */
-export function printRows<T>(
-  options: OutputOptions,
-  data: unknown,
-  rows: T[],
-  columns: Record<string, (row: T) => string | number | boolean | undefined>,
-): void {
+export function printRows<T>(options: OutputOptions, data: unknown, rows: T[], columns: Columns<T>): void {
   if (options.json === true) {
     console.log(JSON.stringify(data, null, 2));
     return;

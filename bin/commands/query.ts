@@ -3,17 +3,17 @@
 import type { Command } from 'commander';
 import type { ByKeyResult, ListedMessage, MessageList, Replay } from '../../client/index.ts';
 import { apiClient as client } from './api-client.ts';
-import { formatTable, print, type Column } from './table.ts';
+import { printRows, type Columns, type OutputOptions } from './output.ts';
 
-const messageColumns: Column<ListedMessage>[] = [
-  { header: 'MESSAGE ID', value: (message) => message.messageId },
-  { header: 'STATE', value: (message) => message.state },
-  { header: 'BORN', value: (message) => message.bornAt },
-  { header: 'DELIVER AT', value: (message) => message.deliverAt },
-  { header: 'TAG', value: (message) => message.tag },
-  { header: 'KEYS', value: (message) => message.keys.join(',') },
-  { header: 'BODY', value: (message) => bodyCell(message.body, message.bodyRef?.bytes) },
-];
+const messageColumns: Columns<ListedMessage> = {
+  'MESSAGE ID': (message) => message.messageId,
+  STATE: (message) => message.state,
+  BORN: (message) => message.bornAt,
+  'DELIVER AT': (message) => message.deliverAt,
+  TAG: (message) => message.tag,
+  KEYS: (message) => message.keys.join(','),
+  BODY: (message) => bodyCell(message.body, message.bodyRef?.bytes),
+};
 
 /** The body's first characters, or the size of a large body kept aside (`ferry trace` shows it whole). */
 function bodyCell(body: string | undefined, bytes: number | undefined): string {
@@ -21,31 +21,31 @@ function bodyCell(body: string | undefined, bytes: number | undefined): string {
   return body.length > 40 ? `${body.slice(0, 39)}…` : body;
 }
 
-const listTable = (list: MessageList) =>
-  formatTable(list.messages, messageColumns) + (list.next === undefined ? '' : `\nmore: --cursor ${list.next}`);
+/** A page of messages, and the cursor of the next page for people to pass back. */
+function printList(options: OutputOptions, list: MessageList): void {
+  printRows(options, list, list.messages, messageColumns);
+  if (options.json !== true && list.next !== undefined) console.log(`more: --cursor ${list.next}`);
+}
 
-const byKeyTable = (answer: ByKeyResult) =>
-  formatTable(answer.results, [
-    { header: 'MESSAGE ID', value: (result) => result.messageId },
-    { header: 'STATE', value: (result) => result.state },
-    { header: 'NOT CHANGED BECAUSE', value: (result) => result.error?.message },
-  ]);
+const printByKey = (options: OutputOptions, answer: ByKeyResult) =>
+  printRows(options, answer, answer.results, {
+    'MESSAGE ID': (result) => result.messageId,
+    STATE: (result) => result.state,
+    'NOT CHANGED BECAUSE': (result) => result.error?.message,
+  });
 
-const replayTable = (replay: Replay) =>
-  formatTable(
-    [replay],
-    [
-      { header: 'REPLAY ID', value: (job) => job.replayId },
-      { header: 'GROUP', value: (job) => job.group },
-      { header: 'TOPIC', value: (job) => job.topic },
-      { header: 'FROM', value: (job) => job.from },
-      { header: 'TO', value: (job) => job.to },
-      { header: 'STATE', value: (job) => job.state },
-      { header: 'SENT', value: (job) => job.sent },
-      { header: 'SKIPPED', value: (job) => job.skipped },
-      { header: 'REASON', value: (job) => job.reason },
-    ],
-  );
+const printReplay = (options: OutputOptions, replay: Replay) =>
+  printRows(options, replay, [replay], {
+    'REPLAY ID': (job) => job.replayId,
+    GROUP: (job) => job.group,
+    TOPIC: (job) => job.topic,
+    FROM: (job) => job.from,
+    TO: (job) => job.to,
+    STATE: (job) => job.state,
+    SENT: (job) => job.sent,
+    SKIPPED: (job) => job.skipped,
+    REASON: (job) => job.reason,
+  });
 
 /** `--at` (ISO 8601 or epoch ms) or `--in` seconds from now. */
 function deliveryTime(options: { at?: string; in?: string }): string | number {
@@ -84,13 +84,13 @@ export function registerQueryCommands(program: Command): void {
         ? { key: options.key }
         : { from: options.from ?? '', to: options.to ?? new Date().toISOString() };
     if (options.key === undefined && options.from === undefined) throw new Error('give --key <key>, or --from <time>');
-    print(await client().queryMessages(topic, { ...query, ...page(options) }), options.json, listTable);
+    printList(options, await client().queryMessages(topic, { ...query, ...page(options) }));
   });
 
   pageOptions(
     program.command('scheduled <topic>').description("a DELAY topic's messages not yet handed on, soonest first"),
   ).action(async (topic: string, options: PageOptions) => {
-    print(await client().scheduledMessages(topic, page(options)), options.json, listTable);
+    printList(options, await client().scheduledMessages(topic, page(options)));
   });
 
   pageOptions(
@@ -98,7 +98,7 @@ export function registerQueryCommands(program: Command): void {
       .command('transactions <producerGroup>')
       .description("a producer group's prepared messages without a decision, oldest first"),
   ).action(async (producerGroup: string, options: PageOptions) => {
-    print(await client().undecidedTransactions(producerGroup, page(options)), options.json, listTable);
+    printList(options, await client().undecidedTransactions(producerGroup, page(options)));
   });
 
   program
@@ -116,19 +116,14 @@ export function registerQueryCommands(program: Command): void {
       ) => {
         const at = deliveryTime(options);
         if (options.key !== undefined)
-          return print(await client().rescheduleByKey(topic, options.key, at), options.json, byKeyTable);
+          return printByKey(options, await client().rescheduleByKey(topic, options.key, at));
         if (messageId === undefined) throw new Error('give a message id, or --key <key>');
         const answer = await client().reschedule(topic, messageId, at);
-        print(answer, options.json, (result) =>
-          formatTable(
-            [result],
-            [
-              { header: 'MESSAGE ID', value: (row) => row.messageId },
-              { header: 'STATE', value: (row) => row.state },
-              { header: 'DELIVER AT', value: (row) => row.deliverAt },
-            ],
-          ),
-        );
+        printRows(options, answer, [answer], {
+          'MESSAGE ID': (row) => row.messageId,
+          STATE: (row) => row.state,
+          'DELIVER AT': (row) => row.deliverAt,
+        });
       },
     );
 
@@ -138,11 +133,10 @@ export function registerQueryCommands(program: Command): void {
     .option('--key <key>', 'every scheduled message of the topic with this key')
     .option('--json', 'print the API answer as JSON')
     .action(async (topic: string, messageId: string | undefined, options: { key?: string; json?: boolean }) => {
-      if (options.key !== undefined)
-        return print(await client().cancelByKey(topic, options.key), options.json, byKeyTable);
+      if (options.key !== undefined) return printByKey(options, await client().cancelByKey(topic, options.key));
       if (messageId === undefined) throw new Error('give a message id, or --key <key>');
       const answer = await client().cancel(topic, messageId);
-      print({ results: [answer] }, options.json, byKeyTable);
+      printByKey(options, { results: [answer] });
     });
 
   program
@@ -169,7 +163,7 @@ export function registerQueryCommands(program: Command): void {
           await new Promise((resolve) => setTimeout(resolve, 1000));
           replay = await client().getReplay(group, replay.replayId);
         }
-        print(replay, options.json, replayTable);
+        printReplay(options, replay);
       },
     );
 }

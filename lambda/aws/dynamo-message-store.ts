@@ -17,17 +17,19 @@ import { refOf } from '../core/message-ref.ts';
 import { queryAll } from './query-all.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { Message, MessageId, MessageState, TraceEvent } from '../core/model.ts';
-import type {
-  FifoGroup,
-  FifoHold,
-  MessageRef,
-  MessageStore,
-  OutboxEntry,
-  StoredSize,
-  TickState,
-  TraceEntry,
-  Transition,
-  TransitionResult,
+import {
+  PULL_CHECKS_MAX,
+  type FifoGroup,
+  type FifoHold,
+  type MessageRef,
+  type MessageStore,
+  type OutboxEntry,
+  type ReplayJob,
+  type StoredSize,
+  type TickState,
+  type TraceEntry,
+  type Transition,
+  type TransitionResult,
 } from '../core/ports.ts';
 import { DYNAMODB_ITEM_MAX_BYTES, itemBytes } from './item-size.ts';
 import type { TimerWheel } from '../core/timers.ts';
@@ -65,7 +67,6 @@ import {
   timeIndexPartition,
   undecidedPartition,
 } from './table-layout.ts';
-import type { ReplayJob } from '../core/ports.ts';
 import { foldReceipts, receiptEvents } from './receipt-log.ts';
 import { dispatchEvents, foldDispatches } from './dispatch-log.ts';
 
@@ -619,7 +620,7 @@ export class DynamoMessageStore implements MessageStore {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': pullChecksPartition(producerGroup) },
         ConsistentRead: true,
-        Limit: 100,
+        Limit: PULL_CHECKS_MAX,
       }),
     );
     const ids = Items.map((item) => String(item.messageId));

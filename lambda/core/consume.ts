@@ -1,5 +1,6 @@
 // Consuming over HTTP: receive from a group's queue (bodies kept aside fetched whole), then acknowledge, negatively
 // acknowledge or extend.
+import { traceBestEffort } from './best-effort.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { refOf } from './message-ref.ts';
 import { answerBytes, BodyMissingError, withBody } from './large-body.ts';
@@ -79,7 +80,9 @@ export class Consumer {
       }
       if (taken.length < incoming.length || incoming.length === 0) break;
     }
-    await this.traceBestEffort(
+    await traceBestEffort(
+      this.store,
+      this.faults,
       received.map((message) =>
         this.trace(message, 'RECEIVED', group.name, { deliveryAttempt: message.deliveryAttempt }),
       ),
@@ -168,7 +171,9 @@ export class Consumer {
     );
     const failedHandles = new Map(failed.map((failure) => [failure.queueHandle, failure.reason]));
     const acked = handles.filter(({ handle }) => !failedHandles.has(handle.queueHandle));
-    await this.traceBestEffort(
+    await traceBestEffort(
+      this.store,
+      this.faults,
       acked.map(({ handle }) => this.trace(handle, 'ACKED', group.name, { deliveryAttempt: handle.deliveryAttempt })),
     );
     for (const { handle } of acked) this.metrics.count('acked', { topic: handle.topic, group: group.name });
@@ -194,7 +199,7 @@ export class Consumer {
     const delay = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
     checkVisibility(delay, 'retryAfterSeconds');
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, delay);
-    await this.traceBestEffort([
+    await traceBestEffort(this.store, this.faults, [
       this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay }),
     ]);
     const scope = { topic: handle.topic, group: group.name };
@@ -219,16 +224,6 @@ export class Consumer {
       this.metrics.count('received', scope);
       if (message.deliveryAttempt === 1)
         this.metrics.duration('publishToReceive', scope, Math.max(0, now - Date.parse(message.bornAt)));
-    }
-  }
-
-  /** The queue already handed out or took back these messages: a failed trace write is counted, never the caller's error. */
-  private async traceBestEffort(entries: TraceEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    try {
-      await this.store.appendTrace(entries);
-    } catch (error) {
-      this.faults.report('TRACE_NOT_WRITTEN', { count: entries.length, error: String(error) });
     }
   }
 

@@ -1,4 +1,5 @@
 // The one path by which a READY message reaches consumers: filter per subscription, send to each matching group's queue.
+import { bestEffort, traceBestEffort } from './best-effort.ts';
 import { cachedFilter } from './filter/index.ts';
 import { refOf } from './message-ref.ts';
 import { toQueued, type Message, type MessageId } from './model.ts';
@@ -210,8 +211,10 @@ export class Dispatcher {
       if (fate.kind === 'undeliverable') await this.markUndeliverable(message, fate, now, trace);
     }
     await Promise.all([
-      this.bestEffort('DISPATCH_MARK_NOT_WRITTEN', done.length, () => this.ports.store.markDispatched(done.map(refOf))),
-      this.bestEffort('TRACE_NOT_WRITTEN', trace.length, () => this.ports.store.appendTrace(trace)),
+      bestEffort(this.ports.faults, 'DISPATCH_MARK_NOT_WRITTEN', done.length, () =>
+        this.ports.store.markDispatched(done.map(refOf)),
+      ),
+      traceBestEffort(this.ports.store, this.ports.faults, trace),
     ]);
   }
 
@@ -239,22 +242,11 @@ export class Dispatcher {
     const step = undeliverable(now, fate.refused, fate.reason);
     // Refused by every queue it was meant for: the message's own state says so; otherwise its trace does.
     if (fate.groups.length === 0) {
-      await this.bestEffort('TRACE_NOT_WRITTEN', 1, () => this.ports.store.transition(refOf(message), step));
+      await bestEffort(this.ports.faults, 'TRACE_NOT_WRITTEN', 1, () =>
+        this.ports.store.transition(refOf(message), step),
+      );
     } else {
       trace.push({ message: refOf(message), event: step.event, expiresAt: message.expiresAt });
-    }
-  }
-
-  private async bestEffort(
-    kind: 'TRACE_NOT_WRITTEN' | 'DISPATCH_MARK_NOT_WRITTEN',
-    count: number,
-    write: () => Promise<unknown>,
-  ): Promise<void> {
-    if (count === 0) return;
-    try {
-      await write();
-    } catch (error) {
-      this.ports.faults.report(kind, { count, error: String(error) });
     }
   }
 

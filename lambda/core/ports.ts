@@ -176,6 +176,7 @@ export interface MessageStore {
   saveTickState(state: TickState): Promise<void>;
   /** Prepared messages a producer group has been asked to decide (pull mode). */
   addPullCheck(producerGroup: string, messageId: MessageId): Promise<void>;
+  /** Up to PULL_CHECKS_MAX of them, by message id. */
   pullChecks(producerGroup: string): Promise<Message[]>;
   removePullChecks(producerGroup: string, messageIds: MessageId[]): Promise<void>;
   /** A topic's messages with this key, newest first (indexes may lag a write by a moment). */
@@ -356,6 +357,9 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** The most prepared messages one `pullChecks` answers: one DynamoDB BatchGetItem's worth. */
+export const PULL_CHECKS_MAX = 100;
 
 /** Everything the core's services are built on: one implementation of each port (AWS, or in memory for tests). */
 /** The deployment's receipt-handle key: created when the first handle is signed; a check never creates it. */

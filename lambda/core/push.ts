@@ -1,5 +1,6 @@
 // Push delivery's core: POSTs a batch of a push group's queue messages to its endpoint and settles each one, the same
 // for the pusher Lambda (AWS) and the local stack's push loop.
+import { traceBestEffort } from './best-effort.ts';
 import { refOf } from './message-ref.ts';
 import { BodyMissingError, withBody } from './large-body.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
@@ -149,7 +150,7 @@ export class Pusher {
         );
       }
     }
-    await this.traceBestEffort(trace);
+    await traceBestEffort(this.store, this.faults, trace);
     this.count(group.name, result.figures);
     return result;
   }
@@ -181,15 +182,6 @@ export class Pusher {
       await this.queues.changeVisibility(group.queueUrl, incoming.queueHandle, seconds);
     } catch (error) {
       this.faults.report('PUSH_RETRY_NOT_SET', { group: group.name, seconds, error: String(error) });
-    }
-  }
-
-  private async traceBestEffort(entries: TraceEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    try {
-      await this.store.appendTrace(entries);
-    } catch (error) {
-      this.faults.report('TRACE_NOT_WRITTEN', { count: entries.length, error: String(error) });
     }
   }
 }

@@ -1,4 +1,5 @@
 // Replay (RocketMQ's reset offset, Pub/Sub's seek): one topic's messages of a time range sent again to one group.
+import { traceBestEffort } from './best-effort.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { cachedFilter } from './filter/index.ts';
 import { newMessageId } from './ids.ts';
@@ -171,17 +172,15 @@ export class Replays {
     if (transient !== undefined) throw new Error(`replay ${job.replayId}: send failed: ${transient.reason}`);
     const refused = new Set(failed.map((failure) => Number(failure.id)));
     const sent = messages.filter((_, index) => !refused.has(index));
-    try {
-      await this.store.appendTrace(
-        sent.map((message) => ({
-          message: refOf(message),
-          event: { type: 'REPLAYED', at: now, groups: [group.name], detail: { replayId: job.replayId } },
-          expiresAt: message.expiresAt,
-        })),
-      );
-    } catch (error) {
-      this.faults.report('TRACE_NOT_WRITTEN', { count: sent.length, error: String(error) });
-    }
+    await traceBestEffort(
+      this.store,
+      this.faults,
+      sent.map((message) => ({
+        message: refOf(message),
+        event: { type: 'REPLAYED', at: now, groups: [group.name], detail: { replayId: job.replayId } },
+        expiresAt: message.expiresAt,
+      })),
+    );
     return sent;
   }
 }

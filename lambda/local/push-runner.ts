@@ -1,6 +1,7 @@
 // The local stack's pushers: for each push group, maxConcurrency loops that long-poll its queue and hand what they get
 // to the same core the pusher Lambda runs, paced to the group's rate. It stands where the event source mappings stand
-// in AWS, so the API starts, changes and stops it the same way.
+// in AWS, so the API starts, changes and stops it the same way. It counts nothing itself: the Pusher counts pushes
+// through the Metrics port (the local stack's `metrics`, GET /v1/metrics), as it does in AWS.
 import type { ConsumerGroup } from '../core/model.ts';
 import type { PushMappings, QueueService } from '../core/ports.ts';
 import { PushPacer, type Pacing } from '../core/push-pacer.ts';
@@ -8,14 +9,6 @@ import { pushBatchSize, type Pusher } from '../core/push.ts';
 
 /** A receive waits this long for messages; short, so that a group switched back to pull stops pushing promptly. */
 const POLL_SECONDS = 1;
-
-/** Everything the group's pushers have done since they (re)started, for the benchmark and the local dashboard. */
-export interface LocalPushFigures {
-  pushed: number;
-  failed: number;
-  latencyMsMax: number;
-  latencyMsTotal: number;
-}
 
 export class PushRunner implements PushMappings {
   private readonly loops = new Map<string, GroupLoop>();
@@ -49,17 +42,12 @@ export class PushRunner implements PushMappings {
     await loop.stop();
   }
 
-  figures(group: string): LocalPushFigures | undefined {
-    return this.loops.get(group)?.figures;
-  }
-
   async stop(): Promise<void> {
     await Promise.all([...this.loops.keys()].map((name) => this.remove({ name })));
   }
 }
 
 class GroupLoop {
-  readonly figures: LocalPushFigures = { pushed: 0, failed: 0, latencyMsMax: 0, latencyMsTotal: 0 };
   private readonly abort = new AbortController();
   private readonly pacer: PushPacer | undefined;
   private workers: Array<Promise<void>> = [];
@@ -112,20 +100,10 @@ class GroupLoop {
           if (failed.length > 0)
             this.onError(new Error(`${failed.length} pushed messages not deleted: they come again`));
         }
-        this.count(result.figures);
       } catch (error) {
         this.onError(error);
         await this.sleep(POLL_SECONDS * 1000);
       }
-    }
-  }
-
-  private count(figures: { pushed: number; failed: number; latenciesMs: number[] }): void {
-    this.figures.pushed += figures.pushed;
-    this.figures.failed += figures.failed;
-    for (const latency of figures.latenciesMs) {
-      this.figures.latencyMsTotal += latency;
-      this.figures.latencyMsMax = Math.max(this.figures.latencyMsMax, latency);
     }
   }
 

@@ -1,26 +1,25 @@
 // Messages, their trace, the due-time index, the tick's state and pull checks in memory, with the DynamoDB store's semantics.
 import type { Message, MessageId, MessageState, TraceEvent } from '../core/model.ts';
 import { refOf } from '../core/message-ref.ts';
-import type {
-  FifoGroup,
-  FifoHold,
-  MessageRef,
-  MessageStore,
-  OutboxEntry,
-  StoredSize,
-  TickState,
-  TraceEntry,
-  Transition,
-  TransitionResult,
+import {
+  PULL_CHECKS_MAX,
+  type FifoGroup,
+  type FifoHold,
+  type MessageRef,
+  type MessageStore,
+  type OutboxEntry,
+  type ReplayJob,
+  type StoredSize,
+  type TickState,
+  type TraceEntry,
+  type Transition,
+  type TransitionResult,
 } from '../core/ports.ts';
 import type { TimerSlot, TimerWheel } from '../core/timers.ts';
 import { idRange, scheduledPosition, type MessagePage, type PageRequest } from '../core/pages.ts';
-import type { ReplayJob } from '../core/ports.ts';
 
 /** A DynamoDB query page holds up to 1 MB; a small page here makes callers meet more than one. */
 const DEFAULT_PAGE_SIZE = 25;
-/** The DynamoDB store reads at most this many pull checks per call. */
-const PULL_CHECKS_MAX = 100;
 
 const slotKey = (slot: TimerSlot) => `${slot.bucket}#${slot.shard}`;
 const holdKey = (group: FifoGroup) => `${group.topic}\u0000${group.messageGroup}`;

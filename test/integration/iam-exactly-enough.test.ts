@@ -10,7 +10,7 @@ import {
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startCheckEndpoint, type CheckEndpoint } from './check-endpoint.ts';
+import { startCheckEndpoint, type CheckEndpoint } from '../support/check-endpoint.ts';
 import { permissionsOf, type FunctionName, type Permission } from './iam/aws-calls.ts';
 import { startDeployedFunctions, type DeployedFunctions } from './iam/deployed-functions.ts';
 import { templateGrants, type TemplateGrants } from './iam/template-grants.ts';

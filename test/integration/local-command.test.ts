@@ -1,35 +1,14 @@
 // `npm start` as a user runs it: `ferry local` in a child process, with a relative data folder, stopped by Ctrl-C.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePortTriple } from '../support/free-ports.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DATA_DIR = `.ferry-test-${process.pid}`;
 
 afterAll(() => rmSync(`${ROOT}/${DATA_DIR}`, { recursive: true, force: true }));
-
-async function canListen(port: number): Promise<boolean> {
-  const server = createServer();
-  const listening = await new Promise<boolean>((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => resolve(true));
-  });
-  if (listening) await new Promise((resolve) => server.close(resolve));
-  return listening;
-}
-
-/**
- * Three free ports in a row (the API's, then the engines' at + 1 and + 2, as `ferry local` takes them), below Linux's
- * ephemeral range so that no outgoing connection of a parallel test takes one meanwhile.
- */
-async function freePorts(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if ((await canListen(port)) && (await canListen(port + 1)) && (await canListen(port + 2))) return port;
-  }
-}
 
 async function answers(url: string): Promise<boolean> {
   return fetch(url).then(
@@ -40,7 +19,7 @@ async function answers(url: string): Promise<boolean> {
 
 describe('ferry local (npm start)', () => {
   it('starts from a fresh data folder, prints its URLs, answers health, and Ctrl-C stops everything it started', async () => {
-    const port = await freePorts();
+    const port = await freePortTriple();
     const child = spawn(
       `${ROOT}/node_modules/.bin/tsx`,
       ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'],

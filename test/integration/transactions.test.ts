@@ -1,7 +1,7 @@
 // Transaction messages: half messages no consumer sees, decisions with one winner, check-backs, and the order story.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FerryApiError } from '../../client/index.ts';
-import { startCheckEndpoint, type CheckBehaviour, type CheckEndpoint } from './check-endpoint.ts';
+import { startCheckEndpoint, type CheckBehaviour, type CheckEndpoint } from '../support/check-endpoint.ts';
 import { drain, startTestStack, type TestStack } from './harness.ts';
 
 // First check 1 s after publish, then every 1 s, at most 3 times, each allowed 1 s.
@@ -17,7 +17,7 @@ let endpoint: CheckEndpoint;
 const behaviour = new Map<string, CheckBehaviour>();
 
 beforeAll(async () => {
-  endpoint = await startCheckEndpoint((messageId) => behaviour.get(messageId) ?? 'UNKNOWN');
+  endpoint = await startCheckEndpoint(({ messageId }) => behaviour.get(messageId) ?? 'UNKNOWN');
   stack = await startTestStack({ env: CHECKS });
   await stack.client.putTopic('orders', 'TRANSACTION');
   await stack.client.call('PUT', '/v1/producer-groups/checkout', { checkUrl: endpoint.url });

@@ -1,25 +1,33 @@
-// A producer's check-back endpoint on 127.0.0.1 for tests: answers per message as the test says, and records the calls.
+// A producer's check-back endpoint on 127.0.0.1, for the tests and the chaos run: answers each check as its caller says,
+// and records the calls.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type CheckBehaviour = 'COMMIT' | 'ROLLBACK' | 'UNKNOWN' | 'GARBAGE' | 'SLOW' | 'ERROR';
 
+/** The fields of a check-back payload that an answer may depend on. */
+export interface Check {
+  messageId: string;
+  checkCount: number;
+  properties?: Record<string, string>;
+}
+
 export interface CheckEndpoint {
   url: string;
   calls: Array<{ messageId: string; checkCount: number }>;
-  answer: (messageId: string) => CheckBehaviour;
+  answer: (check: Check) => CheckBehaviour;
   close(): Promise<void>;
 }
 
-export async function startCheckEndpoint(answer: (messageId: string) => CheckBehaviour): Promise<CheckEndpoint> {
+export async function startCheckEndpoint(answer: (check: Check) => CheckBehaviour): Promise<CheckEndpoint> {
   const endpoint: CheckEndpoint = { url: '', calls: [], answer, close: async () => undefined };
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      const payload = JSON.parse(body) as { messageId: string; checkCount: number };
-      endpoint.calls.push({ messageId: payload.messageId, checkCount: payload.checkCount });
-      const behaviour = endpoint.answer(payload.messageId);
+      const check = JSON.parse(body) as Check;
+      endpoint.calls.push({ messageId: check.messageId, checkCount: check.checkCount });
+      const behaviour = endpoint.answer(check);
       if (behaviour === 'SLOW') {
         setTimeout(() => response.end(JSON.stringify({ status: 'COMMIT' })), 5000).unref();
       } else if (behaviour === 'ERROR') {
@@ -27,7 +35,7 @@ export async function startCheckEndpoint(answer: (messageId: string) => CheckBeh
       } else if (behaviour === 'GARBAGE') {
         response.end('<html>not json</html>');
       } else {
-        response.end(JSON.stringify({ status: behaviour }));
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: behaviour }));
       }
     });
   });
