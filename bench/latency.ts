@@ -102,7 +102,8 @@ export async function runPublishLatencyBenchmark(stack: MeasuredStack): Promise<
   const apiCpuMsPerPublish = await cpuPerMessage(stack.apiCpuUsage, PUBLISH_ONLY_MESSAGES, async () => {
     await paced(PUBLISH_ONLY_MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
   });
-  if ((await consume(PUBLISH_ONLY_MESSAGES)) < PUBLISH_ONLY_MESSAGES) throw new Error('publish-only messages were lost');
+  if ((await consume(PUBLISH_ONLY_MESSAGES)) < PUBLISH_ONLY_MESSAGES)
+    throw new Error('publish-only messages were lost');
 
   let ferry: number[] = [];
   const backgroundBefore = stack.backgroundCpuUsage?.();

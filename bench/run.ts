@@ -6,7 +6,9 @@ import { runBundleBenchmark } from './bundles.ts';
 import { printCost, runCostBenchmark } from './cost.ts';
 import { runDelayBenchmark } from './delay.ts';
 import { runFifoBenchmark } from './fifo.ts';
+import { runPublishLatencyBenchmark } from './latency.ts';
 import { runThroughputBenchmark } from './throughput.ts';
+import { startUserStack } from './user-stack.ts';
 import { runTickBenchmark } from './tick.ts';
 import { round } from './stats.ts';
 import { runTransactionBenchmark } from './transactions.ts';
@@ -48,46 +50,61 @@ if (wanted('cost')) {
   printCost(await runCostBenchmark());
 }
 
-const STACK_SECTIONS = ['latency', 'throughput', 'filter', 'delay', 'tick', 'transactions', 'fifo'];
+const STACK_SECTIONS = ['delay', 'tick', 'transactions', 'fifo', 'push'];
+// Latency and throughput are measured on the stack as users run it (`ferry local`: the API in a process of its own,
+// the dispatcher and the tick in another, the emulators apart), with this process only generating the load.
+// FERRY_BENCH_ONE_PROCESS=1 measures instead the API, dispatcher and tick in this process (the layout before 2026-12).
+if (wanted('latency') || wanted('throughput')) {
+  const onePerProcess = process.env.FERRY_BENCH_ONE_PROCESS !== '1';
+  const measured = onePerProcess ? await startUserStack(BENCH_ENV) : await startLocalStack({ env: BENCH_ENV });
+  console.log(
+    `\n(layout: ${onePerProcess ? 'ferry local, API and background in processes of their own' : 'API, dispatcher and tick in the benchmark process'})`,
+  );
+  try {
+    if (wanted('latency')) {
+      const latency = await runPublishLatencyBenchmark(measured);
+      console.log(
+        `\n## publish latency: ${latency.messages} messages paced at ${latency.ratePerSecond}/s, one group subscribed and consuming`,
+      );
+      const line = (name: string, figures: { p50Ms: number; p99Ms: number; p999Ms: number }, unit = ' ms') =>
+        console.log(
+          `${name.padEnd(22)} p50 ${figures.p50Ms}${unit}  p99 ${figures.p99Ms}${unit}  p99.9 ${figures.p999Ms}${unit}`,
+        );
+      line('raw PutItem', latency.raw);
+      line('Ferry publish', latency.ferry);
+      line('Ferry / raw', latency.ratios, '×');
+      if (latency.apiCpuMsPerPublish !== undefined)
+        console.log(
+          `CPU per message: API process ${latency.apiCpuMsPerPublish} ms publishing alone, ${latency.apiCpuMsPerMessage} ms with receive and ack; background process (dispatch) ${latency.backgroundCpuMsPerMessage} ms`,
+        );
+    }
+
+    if (wanted('throughput')) {
+      const throughput = await runThroughputBenchmark(measured);
+      console.log(
+        `\n## publish → receive → ack, NORMAL topic, ${throughput.messages} messages (16 publishers, 4 consumers)`,
+      );
+      console.log(
+        `ferry   ${throughput.ferry.perSecond} msg/s  latency p50 ${throughput.ferry.p50Ms} ms  p99 ${throughput.ferry.p99Ms} ms`,
+      );
+      console.log(
+        `paced   ${throughput.paced.messages} messages at ${throughput.paced.ratePerSecond} msg/s: latency p50 ${throughput.paced.p50Ms} ms  p99 ${throughput.paced.p99Ms} ms`,
+      );
+      console.log(
+        `direct  ${throughput.direct.perSecond} msg/s  latency p50 ${throughput.direct.p50Ms} ms  p99 ${throughput.direct.p99Ms} ms  (PutItem + SendMessage, Receive + DeleteBatch)`,
+      );
+      console.log(`ratio   ${throughput.ratio} of the direct ceiling`);
+    }
+  } finally {
+    await measured.stop();
+  }
+}
+
 const stack =
   only === undefined || only.some((name) => STACK_SECTIONS.includes(name))
     ? await startLocalStack({ env: BENCH_ENV, instrumentClients: countRequests })
     : undefined;
 try {
-  if (stack !== undefined && wanted('throughput')) {
-    const throughput = await runThroughputBenchmark(stack);
-    console.log(
-      `\n## publish → receive → ack, NORMAL topic, ${throughput.messages} messages (16 publishers, 4 consumers)`,
-    );
-    console.log(
-      `ferry   ${throughput.ferry.perSecond} msg/s  latency p50 ${throughput.ferry.p50Ms} ms  p99 ${throughput.ferry.p99Ms} ms`,
-    );
-    console.log(
-      `paced   ${throughput.paced.messages} messages at ${throughput.paced.ratePerSecond} msg/s: latency p50 ${throughput.paced.p50Ms} ms  p99 ${throughput.paced.p99Ms} ms`,
-    );
-    console.log(
-      `direct  ${throughput.direct.perSecond} msg/s  latency p50 ${throughput.direct.p50Ms} ms  p99 ${throughput.direct.p99Ms} ms  (PutItem + SendMessage, Receive + DeleteBatch)`,
-    );
-    console.log(`ratio   ${throughput.ratio} of the direct ceiling`);
-    console.log('AWS requests per message:', JSON.stringify(throughput.requestsPerMessage));
-    console.log('DynamoDB items written per message:', JSON.stringify(throughput.itemWritesPerMessage));
-  }
-
-  if (stack !== undefined && wanted('latency')) {
-    const { runPublishLatencyBenchmark } = await import('./latency.ts');
-    const latency = await runPublishLatencyBenchmark(stack);
-    console.log(
-      `\n## publish latency: ${latency.messages} messages paced at ${latency.ratePerSecond}/s, one group subscribed and consuming`,
-    );
-    const line = (name: string, figures: { p50Ms: number; p99Ms: number; p999Ms: number }, unit = ' ms') =>
-      console.log(`${name.padEnd(22)} p50 ${figures.p50Ms}${unit}  p99 ${figures.p99Ms}${unit}  p99.9 ${figures.p999Ms}${unit}`);
-    line('raw PutItem', latency.raw);
-    line('Ferry publish', latency.ferry);
-    line('Ferry / raw', latency.ratios, '×');
-    if (latency.apiCpuMsPerMessage !== undefined)
-      console.log(`CPU of the API process per message published (and received and acked): ${latency.apiCpuMsPerMessage} ms`);
-  }
-
   if (wanted('filter')) {
     const { runFilterBenchmark } = await import('./filter.ts');
     const figures = await runFilterBenchmark();

@@ -8,8 +8,6 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { FerryClient } from '../client/index.ts';
-import { itemWriteCounts, requestCounts } from './request-counter.ts';
-import type { LocalStack } from '../lambda/local/local-stack.ts';
 import { inParallel, percentile, round } from './stats.ts';
 
 const MESSAGES = 2000;
@@ -25,8 +23,14 @@ export interface ThroughputFigures {
   paced: { ratePerSecond: number; messages: number; p50Ms: number; p99Ms: number };
   direct: { perSecond: number; p50Ms: number; p99Ms: number };
   ratio: number;
-  requestsPerMessage: Record<string, number>;
-  itemWritesPerMessage: Record<string, number>;
+}
+
+/** Where the stack under test answers: its API and its engines. */
+export interface ThroughputStack {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  sqsEndpoint: string;
+  tableName: string;
 }
 
 /**
@@ -62,7 +66,7 @@ async function runPipeline(
 const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
 
 async function runFerry(
-  stack: LocalStack,
+  stack: ThroughputStack,
   run: { count: number; ratePerSecond?: number },
 ): Promise<{ perSecond: number; latencies: number[] }> {
   const client = new FerryClient({ baseUrl: stack.apiUrl });
@@ -89,7 +93,7 @@ async function runFerry(
 }
 
 /** The ceiling: the item write, the queue send, receive and delete, with no HTTP, no stream and no trace. */
-async function runDirect(stack: LocalStack): Promise<{ perSecond: number; latencies: number[] }> {
+async function runDirect(stack: ThroughputStack): Promise<{ perSecond: number; latencies: number[] }> {
   const dynamoDb = new DynamoDBClient({ endpoint: stack.dynamoDbEndpoint });
   const sqs = new SQSClient({ endpoint: stack.sqsEndpoint });
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-direct' }));
@@ -125,17 +129,8 @@ async function runDirect(stack: LocalStack): Promise<{ perSecond: number; latenc
   );
 }
 
-function perMessage(counts: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...counts].sort().map(([key, count]) => [key, round(count / MESSAGES, 3)]));
-}
-
-export async function runThroughputBenchmark(stack: LocalStack): Promise<ThroughputFigures> {
-  requestCounts.clear();
-  itemWriteCounts.clear();
+export async function runThroughputBenchmark(stack: ThroughputStack): Promise<ThroughputFigures> {
   const ferry = await runFerry(stack, { count: MESSAGES });
-  await stack.poller.caughtUp();
-  const requestsPerMessage = perMessage(requestCounts);
-  const itemWritesPerMessage = perMessage(itemWriteCounts);
   const direct = await runDirect(stack);
   const paced = await runFerry(stack, { count: PACED_MESSAGES, ratePerSecond: PACED_RATE });
   const figures = (run: { perSecond: number; latencies: number[] }) => ({
@@ -155,7 +150,5 @@ export async function runThroughputBenchmark(stack: LocalStack): Promise<Through
     paced: pacedFigures,
     direct: figures(direct),
     ratio: round(ferry.perSecond / direct.perSecond, 2),
-    requestsPerMessage,
-    itemWritesPerMessage,
   };
 }

@@ -69,6 +69,8 @@ export async function startUserStack(env: Record<string, string>): Promise<UserS
     if (child.exitCode !== null || waited > 120_000) throw new Error(`ferry local did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  // The benchmark's own SDK clients (its direct calls) talk to the same engines, with what they accept.
+  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
   const pid = child.pid!;
   const background = childWith(pid, 'background-process');
   return {

@@ -7,12 +7,16 @@ export function registerLocalCommand(program: Command): void {
     .description(
       'start the local stack: DynamoDB Local, the fauxqs SQS emulator, the stream dispatcher and the HTTP API on 127.0.0.1',
     )
-    .action(async () => {
+    .option(
+      '--in-memory',
+      'keep nothing: the engines hold their data in memory, gone at Ctrl-C (faster; FERRY_DATA_DIR unused)',
+    )
+    .action(async (options: { inMemory?: boolean }) => {
       // Loaded here, so that the other commands do not start the emulators' machinery.
       const { JavaMissingError } = await import('../../lambda/local/engines.ts');
       const { startLocalStack } = await import('../../lambda/local/local-stack.ts');
       const port = Number(process.env.FERRY_PORT ?? 4000);
-      const dataDir = process.env.FERRY_DATA_DIR ?? '.ferry';
+      const dataDir = options.inMemory === true ? undefined : (process.env.FERRY_DATA_DIR ?? '.ferry');
       // Fixed engine ports: queue URLs stored with the data stay valid across restarts.
       const enginePorts = {
         dynamoDbPort: Number(process.env.FERRY_DYNAMODB_PORT ?? port + 1),
@@ -20,14 +24,19 @@ export function registerLocalCommand(program: Command): void {
       };
       let stack;
       try {
-        stack = await startLocalStack({ port, dataDir, enginePorts, separateProcesses: true });
+        stack = await startLocalStack({
+          port,
+          ...(dataDir === undefined ? {} : { dataDir }),
+          enginePorts,
+          separateProcesses: true,
+        });
       } catch (error) {
         console.error(
           `ferry: ${error instanceof JavaMissingError || error instanceof Error ? error.message : String(error)}`,
         );
         process.exit(1);
       }
-      console.log(`Ferry local stack is up (data in ${dataDir}/)`);
+      console.log(`Ferry local stack is up (${dataDir === undefined ? 'in memory' : `data in ${dataDir}/`})`);
       console.log(`  HTTP API   ${stack.apiUrl}/v1`);
       console.log(`  health     ${stack.apiUrl}/v1/health`);
       console.log(`  OpenAPI    ${stack.apiUrl}/v1/openapi.json`);
