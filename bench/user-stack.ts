@@ -1,9 +1,8 @@
-// The local stack as a user runs it (`npm start`: `ferry local`), in a process of its own, so that the benchmark's
-// load generator never shares an event loop or a CPU account with the API it measures.
+// The local stack as a user runs it (`ferry local`, here `--in-memory`: the engines' disk stores measure the disk, not
+// Ferry), in a process of its own, so that the benchmark's load generator never shares an event loop or a CPU account
+// with the API it measures.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../lambda/local/engines.ts';
 
@@ -41,13 +40,12 @@ function childWith(pid: number, marker: string): number | undefined {
 }
 
 export async function startUserStack(env: Record<string, string>): Promise<UserStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   const [port, dynamoDbPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
   const tableName = env.FERRY_TABLE_NAME ?? 'ferry';
   // node itself (not the tsx launcher), so that this pid is the API's process.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'],
+    ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local', '--in-memory'],
     {
       cwd: ROOT,
       env: {
@@ -56,7 +54,6 @@ export async function startUserStack(env: Record<string, string>): Promise<UserS
         FERRY_PORT: String(port),
         FERRY_DYNAMODB_PORT: String(dynamoDbPort),
         FERRY_SQS_PORT: String(sqsPort),
-        FERRY_DATA_DIR: dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -83,7 +80,6 @@ export async function startUserStack(env: Record<string, string>): Promise<UserS
     async stop() {
       child.kill('SIGINT');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
