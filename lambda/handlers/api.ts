@@ -5,10 +5,13 @@ import { createClients } from '../aws/clients.ts';
 import { s3BodyStoreFromEnv } from '../aws/s3-body-store.ts';
 import { createAwsServices } from '../aws/services.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
+import { pushMappingsFromEnv } from '../aws/lambda-push-mappings.ts';
 
 // The API alone reads and writes large bodies (publish, receive, query): the other functions carry only references.
-export const handler = flushingMetrics(
-  handle(
-    createApp(createAwsServices(process.env, createClients(process.env), { bodies: s3BodyStoreFromEnv(process.env) })),
-  ),
-);
+// It alone makes, changes and removes the pusher's event source mappings, as groups switch between pull and push.
+const services = createAwsServices(process.env, createClients(process.env), {
+  bodies: s3BodyStoreFromEnv(process.env),
+  pushMappings: pushMappingsFromEnv(process.env),
+});
+
+export const handler = flushingMetrics(handle(createApp(services)));
