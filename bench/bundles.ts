@@ -4,12 +4,10 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_CREDENTIALS } from '../lib/parts/function.ts';
+import { HANDLER_FILES, handlerBundling, REQUIRE_BANNER, type HandlerFile } from '../lib/parts/bundling.ts';
 import { percentile, round } from './stats.ts';
 
 const IMPORTS = 7;
-/** The handler files the construct deploys (lib/parts/*.ts). */
-const LAMBDA_HANDLERS = ['api', 'dispatcher', 'tick', 'tick-shard', 'stream-redrive'];
 
 export interface BundleFigures {
   handler: string;
@@ -18,9 +16,10 @@ export interface BundleFigures {
   importMsMax: number;
 }
 
-/** The same options as lib/parts/function.ts gives NodejsFunction (minified ESM for node22, the credentials alias). */
-async function bundle(handler: string, outdir: string): Promise<string> {
+/** The same options as lib/parts/function.ts gives NodejsFunction (minified ESM for node22, its aliases and defines). */
+async function bundle(handler: HandlerFile, outdir: string): Promise<string> {
   const outfile = join(outdir, handler, 'index.mjs');
+  const { alias, define } = handlerBundling(handler);
   await build({
     entryPoints: [`lambda/handlers/${handler}.ts`],
     bundle: true,
@@ -29,10 +28,9 @@ async function bundle(handler: string, outdir: string): Promise<string> {
     format: 'esm',
     target: 'node22',
     mainFields: ['module', 'main'],
-    banner: {
-      js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
-    },
-    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+    banner: { js: REQUIRE_BANNER },
+    alias,
+    define,
     outfile,
     logLevel: 'error',
   });
@@ -60,7 +58,7 @@ export async function runBundleBenchmark(): Promise<BundleFigures[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'ferry-bundles-'));
   try {
     const figures: BundleFigures[] = [];
-    for (const handler of LAMBDA_HANDLERS) {
+    for (const handler of HANDLER_FILES) {
       const file = await bundle(handler, outdir);
       writeFileSync(join(outdir, handler, 'package.json'), '{"type":"module"}');
       const times = Array.from({ length: IMPORTS }, () => timedImport(file));
