@@ -28,8 +28,8 @@ export type OutboundResult =
 
 /**
  * node:http, loaded when a plain-http URL is first called (the `local` endpoint policy alone allows one). An ESM import
- * of node:http would make Node 22 load undici for http's WebSocket exports at every cold start of every handler,
- * about 100 ms (nodejs/node#57649); process.getBuiltinModule takes the module as require() does, without that.
+ * of node:http makes Node 22 load undici for http's WebSocket exports at every cold start of every handler (30–40 ms
+ * of CPU on the 2-core development machine; nodejs/node#57649); process.getBuiltinModule takes it as require() does.
  */
 const plainHttpRequest = () => process.getBuiltinModule('node:http').request;
 
