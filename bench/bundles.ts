@@ -4,23 +4,27 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_CREDENTIALS } from '../lib/parts/function.ts';
+import { HANDLER_FILES, handlerBundling, REQUIRE_BANNER, type HandlerFile } from '../lib/parts/bundling.ts';
 import { percentile, round } from './stats.ts';
 
 const IMPORTS = 7;
-/** The handler files the construct deploys (lib/parts/*.ts). */
-const LAMBDA_HANDLERS = ['api', 'dispatcher', 'tick', 'tick-shard', 'stream-redrive'];
 
 export interface BundleFigures {
   handler: string;
   kilobytes: number;
   importMsMedian: number;
   importMsMax: number;
+  /** The import's CPU time (user + system): on a shared machine, wall time also counts the waits for a core. */
+  importCpuMsMedian: number;
 }
 
-/** The same options as lib/parts/function.ts gives NodejsFunction (minified ESM for node22, the credentials alias). */
-async function bundle(handler: string, outdir: string): Promise<string> {
+/** What the construct gives every function (lib/ferry.ts): Node reads the bundle's source map when it loads it. */
+const LAMBDA_NODE_OPTIONS = ['--enable-source-maps'];
+
+/** The same options as lib/parts/function.ts gives NodejsFunction (minified ESM for node22, its aliases and defines). */
+async function bundle(handler: HandlerFile, outdir: string): Promise<string> {
   const outfile = join(outdir, handler, 'index.mjs');
+  const { alias, define } = handlerBundling(handler);
   await build({
     entryPoints: [`lambda/handlers/${handler}.ts`],
     bundle: true,
@@ -29,20 +33,23 @@ async function bundle(handler: string, outdir: string): Promise<string> {
     format: 'esm',
     target: 'node22',
     mainFields: ['module', 'main'],
-    banner: {
-      js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
-    },
-    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+    banner: { js: REQUIRE_BANNER },
+    alias,
+    define,
+    sourcemap: true,
+    sourcesContent: false,
     outfile,
     logLevel: 'error',
   });
   return outfile;
 }
 
-/** A fresh Node process imports the bundle, as a cold start does, and says how long the import took. */
-function timedImport(file: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+/** A fresh Node process imports the bundle, as a cold start does, and says how long the import took, and its CPU time. */
+function timedImport(file: string): { ms: number; cpuMs: number } {
+  const script = `const cpu = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(file)});
+const ms = performance.now() - t; const { user, system } = process.cpuUsage(cpu);
+console.log(JSON.stringify({ ms, cpuMs: (user + system) / 1000 }));`;
+  const out = execFileSync(process.execPath, [...LAMBDA_NODE_OPTIONS, '--input-type=module', '-e', script], {
     env: {
       PATH: process.env.PATH,
       AWS_REGION: 'us-east-1',
@@ -53,22 +60,25 @@ function timedImport(file: string): number {
     },
     encoding: 'utf8',
   });
-  return Number(out.trim());
+  return JSON.parse(out.trim()) as { ms: number; cpuMs: number };
 }
 
 export async function runBundleBenchmark(): Promise<BundleFigures[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'ferry-bundles-'));
   try {
     const figures: BundleFigures[] = [];
-    for (const handler of LAMBDA_HANDLERS) {
+    for (const handler of HANDLER_FILES) {
       const file = await bundle(handler, outdir);
       writeFileSync(join(outdir, handler, 'package.json'), '{"type":"module"}');
-      const times = Array.from({ length: IMPORTS }, () => timedImport(file));
+      const imports = Array.from({ length: IMPORTS }, () => timedImport(file));
+      const times = imports.map(({ ms }) => ms);
+      const cpuTimes = imports.map(({ cpuMs }) => cpuMs);
       figures.push({
         handler,
         kilobytes: round(statSync(file).size / 1024, 1),
         importMsMedian: round(percentile(times, 50)),
         importMsMax: round(Math.max(...times)),
+        importCpuMsMedian: round(percentile(cpuTimes, 50)),
       });
     }
     return figures;

@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { FerryServices } from '../core/services.ts';
 import { describeZodError, errorResponse, handleError } from './errors.ts';
+import { generateOpenApiDocument, type OpenApiDocument } from './openapi-document.ts';
 import { registerConsumeRoutes } from './routes/consume.ts';
 import { registerDashboardRoutes, type DashboardSources } from './routes/dashboard.ts';
 import { registerGroupRoutes } from './routes/groups.ts';
@@ -19,8 +20,14 @@ export type FerryApp = OpenAPIHono;
 /** Lambda's request payload limit; a batch of large messages is refused before it is parsed. */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
-/** `sources`: what the local stack keeps for the dashboard (its counters, recent messages); Lambda has neither. */
-export function createApp(services: FerryServices, sources: DashboardSources = {}): FerryApp {
+export interface AppOptions {
+  /** What the local stack keeps for the dashboard (its counters, recent messages); Lambda has neither. */
+  dashboard?: DashboardSources;
+  /** The document `GET /v1/openapi.json` answers: the Lambda's was generated when it was bundled; else this app's. */
+  openApiDocument?: () => OpenApiDocument;
+}
+
+export function createApp(services: FerryServices, options: AppOptions = {}): FerryApp {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success)
@@ -52,7 +59,7 @@ export function createApp(services: FerryServices, sources: DashboardSources = {
   registerQueryRoutes(app, services);
   registerSchedulingRoutes(app, services);
   registerReplayRoutes(app, services);
-  registerSystemRoutes(app, services);
-  registerDashboardRoutes(app, services, sources);
+  registerSystemRoutes(app, services, options.openApiDocument ?? (() => generateOpenApiDocument(app)));
+  registerDashboardRoutes(app, services, options.dashboard ?? {});
   return app;
 }

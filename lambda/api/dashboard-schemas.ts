@@ -1,5 +1,5 @@
 // Request and answer schemas of the routes the dashboard adds: the local stack's metrics and the filter playground.
-import { z } from '@hono/zod-openapi';
+import * as z from './zod.ts';
 import { COUNT_METRICS, DURATION_METRICS } from '../core/metrics.ts';
 import { Filter } from './schemas.ts';
 

@@ -36,7 +36,8 @@ export function pushMappingsFromEnv(env: Record<string, string | undefined>): Pu
     : new LambdaPushMappings(new LambdaClient(endpointFor(env, 'LAMBDA')), functionArn);
 }
 
-const noPusher: PushMappings = {
+/** Push groups refused: what every handler but the API has (they never change a group), and the API without a pusher. */
+export const noPusher: PushMappings = {
   async sync(group) {
     if (group.push !== undefined) {
       throw new ValidationError('push is not available here: FERRY_PUSHER_FUNCTION is not set', 'PUSH_UNAVAILABLE');

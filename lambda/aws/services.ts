@@ -13,7 +13,7 @@ import { HealthProblem } from '../core/health-problem.ts';
 import { createClients, type AwsClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { LoggedFaults } from './fault-log.ts';
-import { pushMappingsFromEnv } from './lambda-push-mappings.ts';
+import { noPusher } from './lambda-push-mappings.ts';
 import { DynamoMessageStore } from './dynamo-message-store.ts';
 import { dynamoReceiptKeys } from './dynamo-receipt-key.ts';
 import { SqsQueues } from './sqs-queues.ts';
@@ -23,7 +23,11 @@ type Env = Record<string, string | undefined>;
 
 const TICK_LATE_MIN_MS = 30_000;
 
-/** `extra`: ports only some handlers have (the tick's fan-out, the API's body store), or the local stack's push loops. */
+/**
+ * `extra`: ports only some handlers have (the tick's fan-out, the API's body store and push mappings), or the local
+ * stack's push loops. A port that one handler alone needs is made there, so that the other bundles do not carry its
+ * client (the Lambda client of the push mappings is 70 KB).
+ */
 export function createAwsPorts(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
@@ -48,7 +52,7 @@ export function createAwsPorts(
     // Written to the logs at the end of each invocation by the handlers (flushingMetrics).
     metrics: lambdaMetrics,
     pushTransport: createHttpPushTransport(outbound),
-    pushMappings: pushMappingsFromEnv(env),
+    pushMappings: noPusher,
     ...extra,
     checks: {
       table: async () => {

@@ -1,7 +1,7 @@
 // One POST that Ferry sends out (a check-back or a push) and that cannot be aimed inward: the URL is checked, its
 // host name resolved and every address checked, the connection goes to an address that was checked (so a DNS answer
 // that changes between check and connect cannot switch it), and no redirect is followed.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import {
@@ -26,6 +26,13 @@ export type OutboundResult =
   | { kind: 'refused'; refusal: EndpointRefusal }
   | { kind: 'failed'; error: string };
 
+/**
+ * node:http, loaded when a plain-http URL is first called (the `local` endpoint policy alone allows one). An ESM import
+ * of node:http makes Node 22 load undici for http's WebSocket exports at every cold start of every handler (30–40 ms
+ * of CPU on the 2-core development machine; nodejs/node#57649); process.getBuiltinModule takes it as require() does.
+ */
+const plainHttpRequest = () => process.getBuiltinModule('node:http').request;
+
 /** An answer larger than this is cut off as a failure: a check-back answer is a few bytes. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -37,7 +44,7 @@ export function createOutboundPost(rules: EndpointRules, resolve: Resolve = reso
     if (refusal !== undefined) return { kind: 'refused', refusal };
     const target = new URL(url);
     const guard = pinnedLookup(rules, resolve);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = target.protocol === 'https:' ? httpsRequest : plainHttpRequest();
     return new Promise<OutboundResult>((settle) => {
       const outgoing = send(
         target,

@@ -174,8 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.unshift(() => pushers.stop());
 
     const app = createApp(services, {
-      metrics: () => metrics.snapshot(),
-      recentMessages: (topic, limit) => recent.recent(topic, limit),
+      dashboard: { metrics: () => metrics.snapshot(), recentMessages: (topic, limit) => recent.recent(topic, limit) },
     });
     registerDashboardPage(app);
     const handle =

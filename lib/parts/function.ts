@@ -6,6 +6,7 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { handlerBundling, REQUIRE_BANNER, type HandlerFile } from './bundling.ts';
 
 /** What every Ferry function shares: how long its logs live, what happens to them, and its environment. */
 export interface SharedFunctionProps {
@@ -18,7 +19,7 @@ export interface SharedFunctionProps {
 /** How one Ferry function differs from the others. */
 export interface FunctionOptions {
   /** File name under `lambda/handlers/`, without `.ts`; the file exports `handler`. */
-  readonly handlerFile: string;
+  readonly handlerFile: HandlerFile;
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
@@ -26,9 +27,6 @@ export interface FunctionOptions {
 
 /** The repository root: `lambda/` sits beside `lib/`, and `package-lock.json` pins what esbuild bundles. */
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Bundled in place of `@aws-sdk/credential-provider-node` (see the module). */
-export const LAMBDA_CREDENTIALS = fileURLToPath(new URL('../../lambda/aws/lambda-credentials.ts', import.meta.url));
 
 /**
  * One Ferry function from `lambda/handlers/<handlerFile>.ts`, with the shared runtime, bundling, environment and
@@ -50,6 +48,7 @@ export function createFerryFunction(
     description: `Runs ${scope.node.path}/${id}`,
   });
   logGroup.grantWrite(role);
+  const { alias, define } = handlerBundling(options.handlerFile);
   return new NodejsFunction(scope, id, {
     entry: fileURLToPath(new URL(`../../lambda/handlers/${options.handlerFile}.ts`, import.meta.url)),
     handler: 'handler',
@@ -68,9 +67,7 @@ export function createFerryFunction(
       format: OutputFormat.ESM,
       target: 'node22',
       mainFields: ['module', 'main'],
-      // CommonJS dependencies inside an ESM bundle still call require(); ESM has none, so the bundle defines it.
-      banner:
-        "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
+      banner: REQUIRE_BANNER,
       minify: true,
       sourceMap: true,
       sourceMapMode: SourceMapMode.DEFAULT,
@@ -79,8 +76,8 @@ export function createFerryFunction(
       // Bundle the AWS SDK too: the versions tested (package-lock.json) are the versions that run, whatever the
       // runtime happens to ship.
       externalModules: [],
-      // In Lambda the role's credentials are in the environment: the SDK's default chain gives way to that one provider.
-      esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+      define: { ...define },
+      esbuildArgs: Object.fromEntries(Object.entries(alias).map(([name, file]) => [`--alias:${name}`, file])),
       forceDockerBundling: false,
     },
   });

@@ -1,8 +1,9 @@
-// Health (200 only when every part answers) and the OpenAPI document generated from the request schemas.
+// Health (200 only when every part answers) and the OpenAPI document of the routes.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { logger } from '../../aws/logger.ts';
 import { HealthProblem } from '../../core/health-problem.ts';
 import type { FerryServices } from '../../core/services.ts';
+import type { OpenApiDocument } from '../openapi-document.ts';
 import { Health } from '../schemas.ts';
 
 const healthRoute = createRoute({
@@ -27,12 +28,18 @@ async function runCheck([name, check]: [string, () => Promise<void>]): Promise<r
   }
 }
 
-export function registerSystemRoutes(app: OpenAPIHono, { checks }: FerryServices): void {
+/** `openApiDocument` is asked once, at the first request for it: every route is registered by then. */
+export function registerSystemRoutes(
+  app: OpenAPIHono,
+  { checks }: FerryServices,
+  openApiDocument: () => OpenApiDocument,
+): void {
   app.openapi(healthRoute, async (c) => {
     const results = await Promise.all(Object.entries(checks).map(runCheck));
     const ok = results.every(([, result]) => result === 'ok');
     const status = ok ? ('ok' as const) : ('unavailable' as const);
     return c.json({ status, checks: Object.fromEntries(results) }, ok ? 200 : 503);
   });
-  app.doc31('/v1/openapi.json', { openapi: '3.1.0', info: { title: 'Ferry HTTP API', version: '1' } });
+  let document: OpenApiDocument | undefined;
+  app.get('/v1/openapi.json', (c) => c.json((document ??= openApiDocument())));
 }

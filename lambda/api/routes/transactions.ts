@@ -1,6 +1,7 @@
 // Routes for producers' decisions (commit, roll back, cancel: by id or under the topic), producer groups and their
 // signing secrets, checks.
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type * as z from '../zod.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { isMessageId } from '../../core/ids.ts';
 import type { MessageStore } from '../../core/ports.ts';

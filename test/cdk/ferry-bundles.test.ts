@@ -1,0 +1,78 @@
+// The Lambda bundles as `cdk synth` makes them: the API's bundle answers the OpenAPI document its routes generate,
+// without carrying the generator; and every function the stack deploys is one that the bundle benchmark measures.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../lambda/api/app.ts';
+import type { FerryServices } from '../../lambda/core/services.ts';
+import { HANDLER_FILES } from '../../lib/parts/bundling.ts';
+import { synthFerryStack } from './ferry-app.ts';
+
+const { app, stack, template } = synthFerryStack({}, 'FerryBundles');
+const apiBundle = join(bundleDirectory(stack.ferry.apiFunction.node.defaultChild as CfnFunction), 'index.mjs');
+
+/** Where `cdk synth` put a function's bundle: the asset directory its S3 key names. */
+function bundleDirectory(fn: CfnFunction): string {
+  const { s3Key } = stack.resolve(fn.code) as { s3Key: string };
+  return join(app.outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+}
+
+/** A fresh Node process imports the bundle, as Lambda does, and hands its handler an HTTP API request. */
+function invokeApiBundle(path: string): { statusCode: number; headers: Record<string, string>; body: string } {
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'api.example.com' },
+    requestContext: {
+      domainName: 'api.example.com',
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+      requestId: 'request',
+      routeKey: '$default',
+      stage: '$default',
+    },
+    isBase64Encoded: false,
+  };
+  const script = `const { handler } = await import(${JSON.stringify(apiBundle)});
+const result = await handler(${JSON.stringify(event)}, { awsRequestId: 'request', getRemainingTimeInMillis: () => 3000 });
+process.stdout.write('\\n' + JSON.stringify(result));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.slice(out.lastIndexOf('\n') + 1)) as ReturnType<typeof invokeApiBundle>;
+}
+
+describe('the API bundle', () => {
+  it('answers GET /v1/openapi.json with the document its routes generate, written in at synth', async () => {
+    const answer = invokeApiBundle('/v1/openapi.json');
+    // Documents need no services: the routes' handlers are never called.
+    const generated = await (await createApp({} as FerryServices).request('/v1/openapi.json')).json();
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.body)).toEqual(generated);
+  });
+
+  it('carries no OpenAPI generator: the one bundled in its place throws', () => {
+    const source = readFileSync(apiBundle, 'utf8');
+    // Messages of @asteasolutions/zod-to-openapi's generator, and of the module bundled in its place.
+    expect(source).not.toContain('Unknown zod object type');
+    expect(source).not.toContain('Conflicting location for parameter');
+    expect(source).toContain('no OpenAPI generator in this bundle');
+  });
+});
+
+describe('the functions', () => {
+  it('are the handler files that `npm run bench -- bundles` bundles and times, one function each', () => {
+    template.resourceCountIs('AWS::Lambda::Function', HANDLER_FILES.length);
+  });
+});
