@@ -2,7 +2,14 @@
 // sustained and 1,000,000 scheduled messages falling due in one hour, against the AWS limits that apply.
 import { itemBytes } from '../lambda/aws/item-size.ts';
 import { toMessageItem, toOutboxItem } from '../lambda/aws/message-items.ts';
-import { dispatchPartition, outboxKey, OUTBOX_SHARDS, receiptPartition } from '../lambda/aws/table-layout.ts';
+import {
+  dispatchPartition,
+  outboxKey,
+  OUTBOX_SHARDS,
+  QUERY_SHARDS,
+  receiptPartition,
+  timeIndexKeys,
+} from '../lambda/aws/table-layout.ts';
 import { newMessageId } from '../lambda/core/ids.ts';
 import type { Message } from '../lambda/core/model.ts';
 import { TimerWheel } from '../lambda/core/timers.ts';
@@ -75,6 +82,14 @@ export function runScalingSimulation(): string[] {
   print(
     `  the outbox partitions bind at ${Math.round(LIMITS.partitionWruPerSecond / (outboxHot * 2 * outboxWru))} messages/s`,
   );
+
+  // The query index by topic and time (issue 12): a keys-only entry (1 WRU) for every message, in QUERY_SHARDS
+  // partitions per topic; an index partition takes 1,000 WRU/s like a table's, and a throttled index throttles the table.
+  const timeIndexHot = hottestShare(sample, (message) => timeIndexKeys(message.topic, message.messageId).gsi3pk);
+  print(
+    `byTopicTime index: 1 WRU per message in ${QUERY_SHARDS} partitions per topic, the busiest takes ${round(timeIndexHot * 100, 2)}% → ${Math.round(rate * timeIndexHot)} WRU/s on it (limit ${LIMITS.partitionWruPerSecond})`,
+  );
+  print(`  binds at ${Math.round(LIMITS.partitionWruPerSecond / timeIndexHot)} messages/s per topic`);
 
   const dispatchPerSecond = (rate / 100) * dispatchItemWru;
   const dispatchPartitions = new Set(sample.slice(0, rate).map((message) => dispatchPartition(message.messageId))).size;
