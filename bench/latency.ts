@@ -8,8 +8,6 @@ import { percentile, round } from './stats.ts';
 const RATE_PER_SECOND = 100;
 /** 30 s at 100/s: 3,000 samples, so that p99.9 rests on three. */
 const MESSAGES = 3000;
-/** Published with nobody consuming, to tell the publish path's own CPU from the consumers'. */
-const PUBLISH_ONLY_MESSAGES = 1000;
 const BODY = JSON.stringify({ padding: 'x'.repeat(200) });
 
 export interface LatencyFigures {
@@ -31,9 +29,13 @@ export interface PublishLatencyFigures {
   ratePerSecond: number;
   messages: number;
   raw: LatencyFigures;
+  /** The group subscribed (the dispatcher sends every message to its queue), nobody consuming meanwhile. */
   ferry: LatencyFigures;
   /** Ferry's figure over the raw write's, at each percentile. */
   ratios: LatencyFigures;
+  /** The same with two consumers receiving and acknowledging all the while. */
+  ferryConsumed: LatencyFigures;
+  ratiosConsumed: LatencyFigures;
   /** CPU of the API's process per message: publishing alone, and with the message received and acknowledged too. */
   apiCpuMsPerPublish?: number;
   apiCpuMsPerMessage?: number;
@@ -99,17 +101,17 @@ export async function runPublishLatencyBenchmark(stack: MeasuredStack): Promise<
   );
   dynamoDb.destroy();
 
-  const apiCpuMsPerPublish = await cpuPerMessage(stack.apiCpuUsage, PUBLISH_ONLY_MESSAGES, async () => {
-    await paced(PUBLISH_ONLY_MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
-  });
-  if ((await consume(PUBLISH_ONLY_MESSAGES)) < PUBLISH_ONLY_MESSAGES)
-    throw new Error('publish-only messages were lost');
-
   let ferry: number[] = [];
+  const apiCpuMsPerPublish = await cpuPerMessage(stack.apiCpuUsage, MESSAGES, async () => {
+    ferry = await paced(MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
+  });
+  if ((await consume(MESSAGES)) < MESSAGES) throw new Error('published messages were lost');
+
+  let ferryConsumed: number[] = [];
   const backgroundBefore = stack.backgroundCpuUsage?.();
   const apiCpuMsPerMessage = await cpuPerMessage(stack.apiCpuUsage, MESSAGES, async () => {
     const consumed = consume(MESSAGES);
-    ferry = await paced(MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
+    ferryConsumed = await paced(MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
     const received = await consumed;
     if (received < MESSAGES) throw new Error(`only ${received} of ${MESSAGES} messages arrived`);
   });
@@ -117,16 +119,20 @@ export async function runPublishLatencyBenchmark(stack: MeasuredStack): Promise<
 
   const rawFigures = figuresOf(raw);
   const ferryFigures = figuresOf(ferry);
+  const consumedFigures = figuresOf(ferryConsumed);
+  const ratioTo = (figures: LatencyFigures) => ({
+    p50Ms: round(figures.p50Ms / rawFigures.p50Ms, 2),
+    p99Ms: round(figures.p99Ms / rawFigures.p99Ms, 2),
+    p999Ms: round(figures.p999Ms / rawFigures.p999Ms, 2),
+  });
   return {
     ratePerSecond: RATE_PER_SECOND,
     messages: MESSAGES,
     raw: rawFigures,
     ferry: ferryFigures,
-    ratios: {
-      p50Ms: round(ferryFigures.p50Ms / rawFigures.p50Ms, 2),
-      p99Ms: round(ferryFigures.p99Ms / rawFigures.p99Ms, 2),
-      p999Ms: round(ferryFigures.p999Ms / rawFigures.p999Ms, 2),
-    },
+    ratios: ratioTo(ferryFigures),
+    ferryConsumed: consumedFigures,
+    ratiosConsumed: ratioTo(consumedFigures),
     ...(apiCpuMsPerPublish === undefined ? {} : { apiCpuMsPerPublish }),
     ...(apiCpuMsPerMessage === undefined ? {} : { apiCpuMsPerMessage }),
     ...(backgroundBefore === undefined || backgroundAfter === undefined

@@ -66,7 +66,7 @@ if (wanted('latency') || wanted('throughput')) {
     if (wanted('latency')) {
       const latency = await runPublishLatencyBenchmark(measured);
       console.log(
-        `\n## publish latency: ${latency.messages} messages paced at ${latency.ratePerSecond}/s, one group subscribed and consuming`,
+        `\n## publish latency: ${latency.messages} messages paced at ${latency.ratePerSecond}/s, one group subscribed`,
       );
       const line = (name: string, figures: { p50Ms: number; p99Ms: number; p999Ms: number }, unit = ' ms') =>
         console.log(
@@ -75,6 +75,8 @@ if (wanted('latency') || wanted('throughput')) {
       line('raw PutItem', latency.raw);
       line('Ferry publish', latency.ferry);
       line('Ferry / raw', latency.ratios, '×');
+      line('… with 2 consumers', latency.ferryConsumed);
+      line('… / raw', latency.ratiosConsumed, '×');
       if (latency.apiCpuMsPerPublish !== undefined)
         console.log(
           `CPU per message: API process ${latency.apiCpuMsPerPublish} ms publishing alone, ${latency.apiCpuMsPerMessage} ms with receive and ack; background process (dispatch) ${latency.backgroundCpuMsPerMessage} ms`,

@@ -36,6 +36,7 @@ export async function startChildModule(
   moduleUrl: URL,
   env: Record<string, string | undefined>,
   onEvent: (detail: unknown) => void = () => {},
+  onUnexpectedExit: (description: string) => void = exitWithParent,
 ): Promise<ChildHandle> {
   const path = fileURLToPath(moduleUrl);
   const execArgv = path.endsWith('.ts')
@@ -51,6 +52,7 @@ export async function startChildModule(
   process.once('exit', kill);
   child.once('exit', () => process.removeListener('exit', kill));
 
+  let stopping = false;
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -74,6 +76,10 @@ export async function startChildModule(
     });
   });
 
+  // A part that dies while the stack runs would leave it half working (no dispatch, or no queues): say so, loudly.
+  child.once('exit', (code, signal) => {
+    if (!stopping) onUnexpectedExit(`${path} exited unexpectedly (${signal ?? `code ${code}`})`);
+  });
   return {
     process: child,
     detail,
@@ -85,6 +91,7 @@ export async function startChildModule(
       });
     },
     async stop(graceMs = 10_000) {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       if (child.connected) child.send({ kind: 'request', id: 0, call: 'stop' } satisfies ChildRequest);
@@ -93,6 +100,12 @@ export async function startChildModule(
       clearTimeout(timer);
     },
   };
+}
+
+/** The default when a part dies: the stack cannot go on without it, so neither does this process. */
+function exitWithParent(description: string): void {
+  console.error(`ferry: ${description}; stopping`);
+  process.exit(1);
 }
 
 /**
