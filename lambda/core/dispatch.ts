@@ -105,11 +105,14 @@ export class Dispatcher {
     const deliveries = routes.flatMap((matched, index) =>
       matched.map((route) => this.delivery(messages[index]!, index, route)),
     );
+    // Taken before the sends: a consumer may receive a message before its send call has returned, and the trace must
+    // not show RECEIVED before DISPATCHED (the dispatcher and the API run on different machines, or processes).
+    const sentAt = this.ports.clock.now();
     const failures = await this.sendAll(deliveries);
     const fates = await Promise.all(
       messages.map((message, index) => this.fateOf(message, routes[index]!, failures.get(index) ?? [])),
     );
-    await this.record(messages, fates);
+    await this.record(messages, fates, sentAt);
     return fates;
   }
 
@@ -193,8 +196,7 @@ export class Dispatcher {
   }
 
   /** Best effort after the sends: the outbox entries, the trace and any undeliverable state; none of it fails the delivery. */
-  private async record(messages: Message[], fates: Fate[]): Promise<void> {
-    const now = this.ports.clock.now();
+  private async record(messages: Message[], fates: Fate[], now: number): Promise<void> {
     const done = messages.filter((_, index) => fates[index]!.kind !== 'failed');
     const trace: TraceEntry[] = [];
     for (const [index, message] of messages.entries()) {

@@ -27,6 +27,17 @@ function wasScheduled(message: Message): boolean {
 }
 
 /** `bodies`: where a large body is fetched from, so that the view shows the whole message. */
+/** Events a consumer's call records: in a tie of milliseconds they come after the dispatch that made them possible. */
+const CONSUMER_SIDE = new Set<TraceEvent['type']>([
+  'RECEIVED',
+  'ACKED',
+  'NACKED',
+  'DEAD_LETTERED',
+  'PUSHED',
+  'PUSH_FAILED',
+]);
+const consumerSide = (event: TraceEvent) => (CONSUMER_SIDE.has(event.type) ? 1 : 0);
+
 export async function findMessage(store: MessageStore, messageId: string, bodies?: BodyStore): Promise<MessageView> {
   const found = isMessageId(messageId) ? await store.get(messageId) : undefined;
   if (found === undefined) throw new NotFoundError('MESSAGE', messageId);
@@ -41,7 +52,7 @@ export async function findMessage(store: MessageStore, messageId: string, bodies
       detail: { deliverAt: new Date(found.message.deliverAt!).toISOString() },
     });
   const events = [...born, ...(found.message.transitions ?? []), ...found.events]
-    .sort((a, b) => a.at - b.at)
+    .sort((a, b) => a.at - b.at || consumerSide(a) - consumerSide(b))
     .map((event) => ({ ...event, at: new Date(event.at).toISOString() }));
   const message =
     found.message.bodyRef === undefined ? toDelivered(found.message) : await withBody(toQueued(found.message), bodies);

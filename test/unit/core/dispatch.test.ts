@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../lambda/core/model.ts';
 import type { OutgoingMessage, QueueService } from '../../../lambda/core/ports.ts';
 import { Dispatcher } from '../../../lambda/core/dispatch.ts';
+import { findMessage } from '../../../lambda/core/query.ts';
 import { drainBodies, memoryFerry } from './memory-ferry.ts';
 
 /** Memory queues cannot fail on their own: this one refuses, in one queue, the entries from index `from` on, once (a fault, on purpose). */
@@ -90,4 +91,26 @@ describe('dispatcher', () => {
       expect(await drainBodies(ferry, 'ledger')).toEqual([...bodies, ...bodies.slice(failAt)]);
     });
   }
+
+  it('traces DISPATCHED before a RECEIVED that a consumer recorded while the send call was still under way', async () => {
+    const ferry = memoryFerry();
+    await ferry.admin.putTopic('payments', { messageType: 'NORMAL' });
+    await ferry.admin.putGroup('ledger', { subscriptions: [{ topic: 'payments' }] });
+    const { messageId } = await ferry.publisher.publish('payments', { body: 'paid' });
+    const { queues, clock } = ferry.ports;
+    // The queue has the message before the send call returns (in AWS and in the local stack the consumer runs apart):
+    // here the consumer receives it inside the send, and the send's answer comes 5 ms later.
+    const slowAnswer = Object.assign(Object.create(queues) as QueueService, {
+      async send(url: string, outgoing: OutgoingMessage[]) {
+        const result = await queues.send(url, outgoing);
+        await ferry.consumer.receive('ledger', { maxMessages: 1 });
+        clock.advance(5);
+        return result;
+      },
+    });
+    const dispatcher = new Dispatcher({ ...dispatcherPorts(ferry), queues: slowAnswer });
+    expect(await dispatcher.dispatch([await ferry.message(messageId)])).toEqual({});
+    const view = await findMessage(ferry.ports.store, messageId);
+    expect(view.events.map((event) => event.type)).toEqual(['PUBLISHED', 'DISPATCHED', 'RECEIVED']);
+  });
 });
