@@ -21,8 +21,8 @@ export interface MeasuredStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
   tableName: string;
-  apiCpuUsage?: () => number;
-  backgroundCpuUsage?: () => number;
+  /** CPU ms used so far by each of the stack's processes, where they run apart from the benchmark. */
+  partsCpuMs?: () => Record<string, number>;
 }
 
 export interface PublishLatencyFigures {
@@ -36,11 +36,8 @@ export interface PublishLatencyFigures {
   /** The same with two consumers receiving and acknowledging all the while. */
   ferryConsumed: LatencyFigures;
   ratiosConsumed: LatencyFigures;
-  /** CPU of the API's process per message: publishing alone, and with the message received and acknowledged too. */
-  apiCpuMsPerPublish?: number;
-  apiCpuMsPerMessage?: number;
-  /** CPU of the background process (stream poller, dispatcher, tick) per message. */
-  backgroundCpuMsPerMessage?: number;
+  /** CPU per message of each of the stack's processes: publishing (and dispatching) alone, and with two consumers. */
+  cpuMsPerMessage?: { publishing: Record<string, number>; withConsumers: Record<string, number> };
 }
 
 /** Calls `send` RATE_PER_SECOND times a second, `count` times, and returns each call's duration. */
@@ -66,16 +63,29 @@ const figuresOf = (durations: number[]): LatencyFigures => ({
   p999Ms: round(percentile(durations, 99.9)),
 });
 
-/** CPU ms per message that `usage` reports over `work`. */
+/** CPU ms per message of each part over `work` (undefined where the parts share the benchmark's process). */
 async function cpuPerMessage(
-  usage: (() => number) | undefined,
+  usage: (() => Record<string, number>) | undefined,
   messages: number,
   work: () => Promise<void>,
-): Promise<number | undefined> {
+): Promise<Record<string, number> | undefined> {
   const before = usage?.();
   await work();
   const after = usage?.();
-  return before === undefined || after === undefined ? undefined : round((after - before) / messages, 3);
+  if (before === undefined || after === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(after).map(([part, ms]) => [part, round((ms - (before[part] ?? 0)) / messages, 2)]),
+  );
+}
+
+/** Waits until the group's queue holds `count` visible messages: all of them dispatched. */
+async function waitForBacklog(client: FerryClient, count: number): Promise<void> {
+  for (let waited = 0; waited < 120_000; waited += 250) {
+    const group = (await client.call('GET', '/v1/groups/latency-consumer')) as { backlog?: { visible?: number } };
+    if ((group.backlog?.visible ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the ${count} messages were not all dispatched within 120 s`);
 }
 
 export async function runPublishLatencyBenchmark(stack: MeasuredStack): Promise<PublishLatencyFigures> {
@@ -102,20 +112,20 @@ export async function runPublishLatencyBenchmark(stack: MeasuredStack): Promise<
   dynamoDb.destroy();
 
   let ferry: number[] = [];
-  const apiCpuMsPerPublish = await cpuPerMessage(stack.apiCpuUsage, MESSAGES, async () => {
+  const publishing = await cpuPerMessage(stack.partsCpuMs, MESSAGES, async () => {
     ferry = await paced(MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
+    // Until the last one is dispatched: dispatching is part of what a published message costs.
+    await waitForBacklog(client, MESSAGES);
   });
   if ((await consume(MESSAGES)) < MESSAGES) throw new Error('published messages were lost');
 
   let ferryConsumed: number[] = [];
-  const backgroundBefore = stack.backgroundCpuUsage?.();
-  const apiCpuMsPerMessage = await cpuPerMessage(stack.apiCpuUsage, MESSAGES, async () => {
+  const withConsumers = await cpuPerMessage(stack.partsCpuMs, MESSAGES, async () => {
     const consumed = consume(MESSAGES);
     ferryConsumed = await paced(MESSAGES, () => client.publish('latency', { body: BODY }).then(() => undefined));
     const received = await consumed;
     if (received < MESSAGES) throw new Error(`only ${received} of ${MESSAGES} messages arrived`);
   });
-  const backgroundAfter = stack.backgroundCpuUsage?.();
 
   const rawFigures = figuresOf(raw);
   const ferryFigures = figuresOf(ferry);
@@ -133,10 +143,8 @@ export async function runPublishLatencyBenchmark(stack: MeasuredStack): Promise<
     ratios: ratioTo(ferryFigures),
     ferryConsumed: consumedFigures,
     ratiosConsumed: ratioTo(consumedFigures),
-    ...(apiCpuMsPerPublish === undefined ? {} : { apiCpuMsPerPublish }),
-    ...(apiCpuMsPerMessage === undefined ? {} : { apiCpuMsPerMessage }),
-    ...(backgroundBefore === undefined || backgroundAfter === undefined
+    ...(publishing === undefined || withConsumers === undefined
       ? {}
-      : { backgroundCpuMsPerMessage: round((backgroundAfter - backgroundBefore) / MESSAGES, 3) }),
+      : { cpuMsPerMessage: { publishing, withConsumers } }),
   };
 }

@@ -77,10 +77,14 @@ if (wanted('latency') || wanted('throughput')) {
       line('Ferry / raw', latency.ratios, '×');
       line('… with 2 consumers', latency.ferryConsumed);
       line('… / raw', latency.ratiosConsumed, '×');
-      if (latency.apiCpuMsPerPublish !== undefined)
-        console.log(
-          `CPU per message: API process ${latency.apiCpuMsPerPublish} ms publishing alone, ${latency.apiCpuMsPerMessage} ms with receive and ack; background process (dispatch) ${latency.backgroundCpuMsPerMessage} ms`,
-        );
+      if (latency.cpuMsPerMessage !== undefined) {
+        const parts = (cpu: Record<string, number>) =>
+          Object.entries(cpu)
+            .map(([part, ms]) => `${part} ${ms}`)
+            .join(', ');
+        console.log(`CPU ms per message, publish and dispatch: ${parts(latency.cpuMsPerMessage.publishing)}`);
+        console.log(`CPU ms per message, with receive and ack: ${parts(latency.cpuMsPerMessage.withConsumers)}`);
+      }
     }
 
     if (wanted('throughput')) {

@@ -13,10 +13,8 @@ export interface UserStack {
   dynamoDbEndpoint: string;
   sqsEndpoint: string;
   tableName: string;
-  /** CPU time (ms) used so far by the API's process. */
-  apiCpuUsage(): number;
-  /** CPU time (ms) used so far by the background process (the dispatcher and the tick). */
-  backgroundCpuUsage(): number;
+  /** CPU time (ms) used so far by each process of the stack: the API, the background, the SQS emulator, DynamoDB Local. */
+  partsCpuMs(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -69,14 +67,21 @@ export async function startUserStack(env: Record<string, string>): Promise<UserS
   // The benchmark's own SDK clients (its direct calls) talk to the same engines, with what they accept.
   Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
   const pid = child.pid!;
-  const background = childWith(pid, 'background-process');
+  const parts: Record<string, number | undefined> = {
+    api: pid,
+    background: childWith(pid, 'background-process'),
+    'sqs emulator': childWith(pid, 'sqs-emulator-process'),
+    'DynamoDB Local': childWith(pid, 'DynamoDBLocal'),
+  };
   return {
     apiUrl: `http://127.0.0.1:${port}`,
     dynamoDbEndpoint: `http://127.0.0.1:${dynamoDbPort}`,
     sqsEndpoint: `http://127.0.0.1:${sqsPort}`,
     tableName,
-    apiCpuUsage: () => cpuMsOf(pid),
-    backgroundCpuUsage: () => (background === undefined ? NaN : cpuMsOf(background)),
+    partsCpuMs: () =>
+      Object.fromEntries(
+        Object.entries(parts).map(([name, partPid]) => [name, partPid === undefined ? NaN : cpuMsOf(partPid)]),
+      ),
     async stop() {
       child.kill('SIGINT');
       await exited;

@@ -23,13 +23,24 @@ export interface StreamPollerOptions {
   checkpointFile?: string;
   /** Records per handler call, as the event source mapping's batch size. */
   batchSize?: number;
-  /** Pause between polls when the stream has nothing new. */
+  /** Pause between polls when the stream has nothing new; it grows to IDLE_MAX_MS while the stream stays quiet. */
   idleMs?: number;
   /** Told of each failed batch; it is retried (locally without limit, so that nothing is skipped). */
   onError?: (error: unknown) => void;
 }
 
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * A quiet stream is polled 4 times a second, Lambda's rate for a stream event source (each empty GetRecords costs
+ * DynamoDB Local about 10 ms of CPU: at 10 a second it was a tenth of a core for an idle stack). After a write, or
+ * while someone waits for caughtUp, the poll comes sooner.
+ */
+const IDLE_MAX_MS = 250;
+/**
+ * The shard list is asked for again after this long, or at once when a shard ends (its children appear then): asked
+ * on every poll, it was half of what DynamoDB Local did for an idle stack.
+ */
+const SHARD_LIST_MAX_AGE_MS = 2_000;
 
 export class StreamPoller {
   private running = false;
@@ -38,6 +49,7 @@ export class StreamPoller {
   private readonly finished = new Set<string>();
   private readonly iterators = new Map<string, string>();
   private lastPollFoundNothing = false;
+  private shardList: { shards: Shard[]; at: number } | undefined;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: StreamPollerOptions) {
@@ -64,6 +76,7 @@ export class StreamPoller {
   }
 
   private async run(): Promise<void> {
+    let quietPasses = 0;
     while (this.running) {
       let found = false;
       try {
@@ -78,9 +91,12 @@ export class StreamPoller {
       if (!found) {
         if (this.lastPollFoundNothing) this.releaseIdleWaiters();
         this.lastPollFoundNothing = true;
-        await sleep(this.options.idleMs ?? 100);
+        quietPasses++;
+        const base = this.options.idleMs ?? 100;
+        await sleep(this.idleWaiters.length > 0 ? base : Math.min(IDLE_MAX_MS, base * quietPasses));
       } else {
         this.lastPollFoundNothing = false;
+        quietPasses = 0;
       }
     }
     this.releaseIdleWaiters();
@@ -94,6 +110,18 @@ export class StreamPoller {
 
   /** Open shards whose parent is done: a child shard's records come after its parent's. */
   private async readyShards(): Promise<Shard[]> {
+    if (this.shardList === undefined || Date.now() - this.shardList.at > SHARD_LIST_MAX_AGE_MS)
+      this.shardList = { shards: await this.describeShards(), at: Date.now() };
+    const shards = this.shardList.shards;
+    const known = new Set(shards.map((shard) => shard.ShardId));
+    return shards.filter((shard) => {
+      if (shard.ShardId === undefined || this.finished.has(shard.ShardId)) return false;
+      const parent = shard.ParentShardId;
+      return parent === undefined || !known.has(parent) || this.finished.has(parent);
+    });
+  }
+
+  private async describeShards(): Promise<Shard[]> {
     const shards: Shard[] = [];
     let exclusiveStartShardId: string | undefined;
     do {
@@ -103,15 +131,10 @@ export class StreamPoller {
       shards.push(...(StreamDescription?.Shards ?? []));
       exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId !== undefined);
-    const known = new Set(shards.map((shard) => shard.ShardId));
-    return shards.filter((shard) => {
-      if (shard.ShardId === undefined || this.finished.has(shard.ShardId)) return false;
-      const parent = shard.ParentShardId;
-      return parent === undefined || !known.has(parent) || this.finished.has(parent);
-    });
+    return shards;
   }
 
-  /** Reads one page of a shard and hands it on; answers whether it found records. */
+  /** Reads one page of a shard and hands it on; answers whether it found records (or the shard ended). */
   private async pollShard(shard: Shard): Promise<boolean> {
     const shardId = shard.ShardId!;
     let iterator = this.iterators.get(shardId) ?? (await this.iteratorFor(shardId));
@@ -133,9 +156,11 @@ export class StreamPoller {
     if (page.NextShardIterator === undefined || page.NextShardIterator === null) {
       this.finished.add(shardId);
       this.iterators.delete(shardId);
-    } else {
-      this.iterators.set(shardId, page.NextShardIterator);
+      this.shardList = undefined;
+      // Its children are not known yet: the pass is not one that found nothing (caughtUp waits for them).
+      return true;
     }
+    this.iterators.set(shardId, page.NextShardIterator);
     return records.length > 0;
   }
 
