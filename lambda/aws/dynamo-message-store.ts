@@ -594,6 +594,8 @@ export class DynamoMessageStore implements MessageStore {
     const state: TickState = {};
     if (typeof Item?.cursor === 'number') state.cursor = Item.cursor;
     if (typeof Item?.lastTickAt === 'number') state.lastTickAt = Item.lastTickAt;
+    if (typeof Item?.bucketSeconds === 'number') state.bucketSeconds = Item.bucketSeconds;
+    if (typeof Item?.timerShards === 'number') state.timerShards = Item.timerShards;
     return state;
   }
 

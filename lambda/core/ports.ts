@@ -98,6 +98,9 @@ export interface TickState {
   /** The oldest time bucket that may still hold waiting messages. */
   cursor?: number;
   lastTickAt?: number;
+  /** The timer wheel the cursor and the waiting messages' index keys were made with (absent before 2026-12). */
+  bucketSeconds?: number;
+  timerShards?: number;
 }
 
 /** A replay: one topic's messages of a time range sent again to one group, page by page, by the tick. */

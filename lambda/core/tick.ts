@@ -5,7 +5,7 @@ import type { FerryConfig } from './config.ts';
 import { refOf } from './message-ref.ts';
 import { mapConcurrently } from './concurrency.ts';
 import type { Message, ProducerGroup } from './model.ts';
-import type { CheckClient, Clock, MessageStore, ShardWaker, ShardWork, WakeCounts } from './ports.ts';
+import type { CheckClient, Clock, MessageStore, ShardWaker, ShardWork, TickState, WakeCounts } from './ports.ts';
 import { checkedAgainLater, commit, due, rollback } from './state-machine.ts';
 import type { Replays } from './replay.ts';
 import type { Sweep } from './sweep.ts';
@@ -56,6 +56,7 @@ export class Tick implements ShardWaker {
   async run(): Promise<TickReport> {
     const now = this.clock.now();
     const state = await this.store.tickState();
+    this.assertSameWheel(state);
     const buckets = this.wheel.bucketsToRead(state.cursor, now);
     const shards = Array.from({ length: this.wheel.shards }, (_, shard) => shard);
     const outcomes = await Promise.allSettled(
@@ -77,12 +78,35 @@ export class Tick implements ShardWaker {
     const swept = await this.runSweep(failures);
     const replayed = await this.runReplays(failures);
     // A failed shard keeps its messages, so the cursor stays on their bucket; health sees the tick as late until one succeeds.
-    await this.store.saveTickState({ cursor, lastTickAt: failures.length === 0 ? now : state.lastTickAt });
+    await this.store.saveTickState({
+      cursor,
+      lastTickAt: failures.length === 0 ? now : state.lastTickAt,
+      bucketSeconds: this.wheel.bucketSeconds,
+      timerShards: this.wheel.shards,
+    });
     if (failures.length > 0)
       throw new Error(
         `the tick failed in ${failures.length} of ${shards.length} shards or the sweep (the next tick retries them): ${failures.join('; ')}`,
       );
     return { ...report, bucketsRead: buckets.length, swept, replayed, cursor, durationMs: this.clock.now() - now };
+  }
+
+  /**
+   * Waiting messages are indexed by bucket and shard of the wheel they were written with: read with another width or
+   * fewer shards, some would never be found again (and the cursor, a bucket number, would mean another time). So a
+   * changed wheel stops the tick with a message that says how to go on, rather than leave messages behind.
+   */
+  private assertSameWheel(state: TickState): void {
+    const was = { bucketSeconds: state.bucketSeconds, timerShards: state.timerShards };
+    const is = { bucketSeconds: this.wheel.bucketSeconds, timerShards: this.wheel.shards };
+    if (
+      (was.bucketSeconds !== undefined && was.bucketSeconds !== is.bucketSeconds) ||
+      (was.timerShards !== undefined && was.timerShards !== is.timerShards)
+    )
+      throw new TimerWheelChangedError(was, is);
+    // A state saved before the wheel was recorded: a cursor a million buckets back can only be another width's.
+    if (state.cursor !== undefined && this.wheel.bucketOf(this.clock.now()) - state.cursor > MAX_BUCKETS_BEHIND)
+      throw new TimerWheelChangedError(was, is);
   }
 
   private async runSweep(failures: string[]): Promise<number> {
@@ -186,4 +210,23 @@ function addCounts(sum: WakeCounts, counts: WakeCounts): WakeCounts {
     decidedByCheck: sum.decidedByCheck + counts.decidedByCheck,
     failed: (sum.failed ?? 0) + (counts.failed ?? 0),
   };
+}
+
+/** More buckets than any real pause of the tick leaves behind (two years of one-minute buckets). */
+const MAX_BUCKETS_BEHIND = 1_000_000;
+
+/** The timer wheel's settings differ from those the waiting messages were indexed with. */
+export class TimerWheelChangedError extends Error {
+  constructor(
+    was: { bucketSeconds?: number | undefined; timerShards?: number | undefined },
+    is: { bucketSeconds: number; timerShards: number },
+  ) {
+    const before =
+      was.bucketSeconds === undefined
+        ? 'were other values (the tick cursor lies further back than any pause of the tick)'
+        : `were ${was.bucketSeconds} and ${was.timerShards ?? is.timerShards}`;
+    super(
+      `FERRY_TIMER_BUCKET_SECONDS and FERRY_TIMER_SHARDS ${before} when scheduled messages were indexed, and are now ${is.bucketSeconds} and ${is.timerShards}: with other values some waiting messages would never be found. Set them back (the tick does nothing until then), or start from an empty table.`,
+    );
+  }
 }

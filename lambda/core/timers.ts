@@ -16,7 +16,7 @@ export class TimerWheel {
   private readonly bucketMs: number;
 
   constructor(
-    bucketSeconds: number,
+    readonly bucketSeconds: number,
     readonly shards: number,
   ) {
     this.bucketMs = bucketSeconds * 1000;

@@ -136,8 +136,10 @@ export function serveParent(handlers: Record<string, () => Promise<void>>): {
   });
   // The parent died or closed the channel: nothing would stop this process otherwise.
   process.on('disconnect', () => void (handlers.stop?.() ?? Promise.resolve()).finally(() => process.exit(0)));
-  // A SIGINT to the terminal's process group reaches children too: the parent decides when this one stops.
+  // Ctrl-C (SIGINT) reaches the terminal's whole process group, and a supervisor's SIGTERM may too: the parent stops
+  // this process when it stops itself (a part stopping first would look like a crash to it).
   process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
   return {
     ready: (detail) => send({ kind: 'ready', detail }),
     failed(error) {

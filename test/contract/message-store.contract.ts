@@ -183,8 +183,13 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
 
     it('keeps the tick state it is given, replacing the previous one', async () => {
       expect(await adapters.store.tickState()).toEqual({});
-      await adapters.store.saveTickState({ cursor: 42, lastTickAt: 1_000 });
-      expect(await adapters.store.tickState()).toEqual({ cursor: 42, lastTickAt: 1_000 });
+      await adapters.store.saveTickState({ cursor: 42, lastTickAt: 1_000, bucketSeconds: 60, timerShards: 8 });
+      expect(await adapters.store.tickState()).toEqual({
+        cursor: 42,
+        lastTickAt: 1_000,
+        bucketSeconds: 60,
+        timerShards: 8,
+      });
       await adapters.store.saveTickState({ cursor: 43 });
       expect(await adapters.store.tickState()).toEqual({ cursor: 43 });
     });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckClient, ShardWaker } from '../../../lambda/core/ports.ts';
 import { Tick } from '../../../lambda/core/tick.ts';
-import { TICK_SAFETY_MARGIN_MS } from '../../../lambda/core/timers.ts';
+import { TICK_SAFETY_MARGIN_MS, TimerWheel } from '../../../lambda/core/timers.ts';
 import { memoryFerry } from './memory-ferry.ts';
 
 const MINUTE = 60_000;
@@ -54,7 +54,12 @@ describe('tick', () => {
     expect(report.bucketsRead).toBeGreaterThanOrEqual(40);
     const now = ferry.ports.clock.now();
     expect(report.cursor).toBe(ferry.ports.wheel.bucketOf(now - TICK_SAFETY_MARGIN_MS));
-    expect(await ferry.ports.store.tickState()).toEqual({ cursor: report.cursor, lastTickAt: now });
+    expect(await ferry.ports.store.tickState()).toEqual({
+      cursor: report.cursor,
+      lastTickAt: now,
+      bucketSeconds: 60,
+      timerShards: 2,
+    });
     for (const id of due) expect((await ferry.message(id)).state).toBe('READY');
   });
 
@@ -86,7 +91,12 @@ describe('tick', () => {
     ferry.ports.clock.advance(30 * MINUTE);
     await expect(tick.run()).rejects.toThrow(/1 of 2 shards/);
     const state = await ferry.ports.store.tickState();
-    expect(state).toEqual({ cursor: ferry.ports.wheel.bucketOf(wakeAt), lastTickAt: lastGoodTick });
+    expect(state).toEqual({
+      cursor: ferry.ports.wheel.bucketOf(wakeAt),
+      lastTickAt: lastGoodTick,
+      bucketSeconds: 60,
+      timerShards: 2,
+    });
     for (const id of ids) expect((await ferry.message(id)).state).toBe(shardOf(id) === failing ? 'SCHEDULED' : 'READY');
 
     broken = false;
@@ -142,5 +152,36 @@ describe('tick', () => {
     ]);
     await ferry.decisions.commit(messageId);
     expect(await ferry.producers.pendingChecks('checkout')).toEqual([]);
+  });
+
+  it('refuses to run with another bucket width or fewer shards than the waiting messages were indexed with, and says so', async () => {
+    const ferry = await delayTopic();
+    const { messageId } = await ferry.publisher.publish('order-timeouts', { body: 'later', delaySeconds: 3600 });
+    await ferry.tick.run();
+    const before = await ferry.ports.store.tickState();
+    expect(before).toMatchObject({ bucketSeconds: 60, timerShards: 2 });
+    const tickWith = (wheel: TimerWheel) =>
+      new Tick(
+        ferry.ports.store,
+        wheel,
+        (name) => ferry.ports.catalog.getProducerGroup(name),
+        ferry.ports.checkClient,
+        ferry.ports.config,
+        ferry.ports.clock,
+      );
+    // Read as 10-second buckets, the cursor (a minute's number) would lie decades back, and the message never be found.
+    await expect(tickWith(new TimerWheel(10, 2)).run()).rejects.toThrow(
+      /FERRY_TIMER_BUCKET_SECONDS .* 60 and 2 .* now 10 and 2/,
+    );
+    await expect(tickWith(new TimerWheel(60, 1)).run()).rejects.toThrow(/now 60 and 1/);
+    expect(await ferry.ports.store.tickState()).toEqual(before);
+    // A state saved before the wheel was recorded: its cursor, read as 10-second buckets, lies too far back.
+    await ferry.ports.store.saveTickState({ cursor: before.cursor! });
+    await expect(tickWith(new TimerWheel(10, 2)).run()).rejects.toThrow(/were other values/);
+    await ferry.ports.store.saveTickState(before);
+    // Set back, the tick goes on and the message is handed on at its time.
+    ferry.ports.clock.advance(60 * MINUTE);
+    await tickWith(new TimerWheel(60, 2)).run();
+    expect((await ferry.ports.store.get(messageId))?.message.state).toBe('READY');
   });
 });
