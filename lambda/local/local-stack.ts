@@ -67,8 +67,6 @@ export interface LocalStack {
   poller: PollerControl;
   /** The push groups' pushers (the event source mappings of AWS). */
   pushers: PushRunner;
-  /** CPU time (ms) the API's process or thread has used so far, where it can be told apart from the rest. */
-  apiCpuUsage?: () => number;
   stop(): Promise<void>;
 }
 
@@ -198,7 +196,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       metrics,
       poller,
       pushers,
-      ...(options.separateProcesses === true ? { apiCpuUsage: () => cpuMs(process.cpuUsage()) } : {}),
       async stop() {
         for (const stop of stops) await stop();
       },
@@ -208,8 +205,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
 }
-
-const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
   const server = createAdaptorServer({ fetch });

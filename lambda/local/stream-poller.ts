@@ -55,8 +55,6 @@ export class StreamPoller {
   private readonly finished = new Set<string>();
   private readonly iterators = new Map<string, string>();
   private lastPollFoundNothing = false;
-  /** Records handed on in the current pass. */
-  private recordsThisPass = 0;
   private shardList: { shards: Shard[]; at: number } | undefined;
   private idleWaiters: Array<() => void> = [];
 
@@ -87,11 +85,13 @@ export class StreamPoller {
     let quietPasses = 0;
     while (this.running) {
       let found = false;
-      this.recordsThisPass = 0;
+      let records = 0;
       try {
         for (const shard of await this.readyShards()) {
           if (!this.running) break;
-          found = (await this.pollShard(shard)) || found;
+          const page = await this.pollShard(shard);
+          records += page.records;
+          found = found || page.records > 0 || page.ended;
         }
       } catch (error) {
         this.options.onError?.(error);
@@ -106,8 +106,7 @@ export class StreamPoller {
       } else {
         this.lastPollFoundNothing = false;
         quietPasses = 0;
-        if (this.recordsThisPass < (this.options.batchSize ?? 100) / 4 && this.idleWaiters.length === 0)
-          await sleep(GATHER_MS);
+        if (records < (this.options.batchSize ?? 100) / 4 && this.idleWaiters.length === 0) await sleep(GATHER_MS);
       }
     }
     this.releaseIdleWaiters();
@@ -145,8 +144,11 @@ export class StreamPoller {
     return shards;
   }
 
-  /** Reads one page of a shard and hands it on; answers whether it found records (or the shard ended). */
-  private async pollShard(shard: Shard): Promise<boolean> {
+  /**
+   * Reads one page of a shard and hands it on; answers how many records it held and whether the shard ended (its
+   * children are not known yet, so such a pass is not one that found nothing: caughtUp waits for them).
+   */
+  private async pollShard(shard: Shard): Promise<{ records: number; ended: boolean }> {
     const shardId = shard.ShardId!;
     let iterator = this.iterators.get(shardId) ?? (await this.iteratorFor(shardId));
     let page;
@@ -163,17 +165,15 @@ export class StreamPoller {
       );
     }
     const records = page.Records ?? [];
-    this.recordsThisPass += records.length;
     if (records.length > 0) await this.deliver(shardId, records);
     if (page.NextShardIterator === undefined || page.NextShardIterator === null) {
       this.finished.add(shardId);
       this.iterators.delete(shardId);
       this.shardList = undefined;
-      // Its children are not known yet: the pass is not one that found nothing (caughtUp waits for them).
-      return true;
+      return { records: records.length, ended: true };
     }
     this.iterators.set(shardId, page.NextShardIterator);
-    return records.length > 0;
+    return { records: records.length, ended: false };
   }
 
   private async iteratorFor(shardId: string): Promise<string> {
