@@ -8,10 +8,15 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 export type ClientMiddlewareStack = DynamoDBClient['middlewareStack'] | SQSClient['middlewareStack'];
 export type InstrumentClient = (service: 'DynamoDB' | 'SQS', middlewareStack: ClientMiddlewareStack) => void;
 
-export interface AwsClients {
+/** The clients every function uses. */
+export interface CoreClients {
   dynamoDb: DynamoDBClient;
   documents: DynamoDBDocumentClient;
   sqs: SQSClient;
+}
+
+/** And the Scheduler client, which only the API's health check uses (the tick schedule's state). */
+export interface AwsClients extends CoreClients {
   scheduler: SchedulerClient;
 }
 
@@ -31,12 +36,16 @@ export function endpointFor(
 }
 
 /** `instrument`: middleware a caller adds (the Lambda handlers add none; the local stack may). */
-export function createClients(env: Env = process.env, instrument?: InstrumentClient): AwsClients {
+export function createCoreClients(env: Env = process.env, instrument?: InstrumentClient): CoreClients {
   const dynamoDb = new DynamoDBClient(endpointFor(env, 'DYNAMODB'));
   const documents = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   const sqs = new SQSClient(endpointFor(env, 'SQS'));
-  const scheduler = new SchedulerClient(endpointFor(env, 'SCHEDULER'));
   instrument?.('DynamoDB', dynamoDb.middlewareStack);
   instrument?.('SQS', sqs.middlewareStack);
-  return { dynamoDb, documents, sqs, scheduler };
+  return { dynamoDb, documents, sqs };
+}
+
+/** Every client, for the API and the local stack; the functions that run one service take createCoreClients. */
+export function createClients(env: Env = process.env, instrument?: InstrumentClient): AwsClients {
+  return { ...createCoreClients(env, instrument), scheduler: new SchedulerClient(endpointFor(env, 'SCHEDULER')) };
 }

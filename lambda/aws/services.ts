@@ -6,11 +6,21 @@ import { createOutboundPost } from '../http/outbound-post.ts';
 import { resolveHost } from '../http/resolve-host.ts';
 import { createHttpPushTransport } from '../http/http-push-transport.ts';
 import { TimerWheel } from '../core/timers.ts';
-import { readConfig } from '../core/config.ts';
+import { readConfig, type FerryConfig } from '../core/config.ts';
 import { systemClock, type Ports } from '../core/ports.ts';
-import { createServices, type FerryServices } from '../core/services.ts';
+import {
+  createDispatcher,
+  createPusher,
+  createServices,
+  createTick,
+  type DispatchingPorts,
+  type FerryServices,
+} from '../core/services.ts';
+import type { Dispatcher } from '../core/dispatch.ts';
+import type { Pusher } from '../core/push.ts';
+import type { Tick } from '../core/tick.ts';
 import { HealthProblem } from '../core/health-problem.ts';
-import { createClients, type AwsClients } from './clients.ts';
+import { createClients, createCoreClients, type AwsClients, type CoreClients } from './clients.ts';
 import { DynamoCatalog } from './dynamo-catalog.ts';
 import { LoggedFaults } from './fault-log.ts';
 import { noPusher } from './lambda-push-mappings.ts';
@@ -23,34 +33,69 @@ type Env = Record<string, string | undefined>;
 
 const TICK_LATE_MIN_MS = 30_000;
 
-/**
- * `extra`: ports only some handlers have (the tick's fan-out, the API's body store and push mappings), or the local
- * stack's push loops. A port that one handler alone needs is made there, so that the other bundles do not carry its
- * client (the Lambda client of the push mappings is 70 KB).
- */
-export function createAwsPorts(
-  env: Env = process.env,
-  clients: AwsClients = createClients(env),
-  extra: Partial<Pick<Ports, 'shardWaker' | 'bodies' | 'pushMappings'>> = {},
-): Ports {
+/** The ports every function uses: configuration, catalog, store, queues, clock, faults and metrics. */
+export type CorePorts = DispatchingPorts & Pick<Ports, 'wheel'>;
+
+export function createAwsCorePorts(env: Env = process.env, clients: CoreClients = createCoreClients(env)): CorePorts {
   const config = readConfig(env);
-  // Check-backs and pushes go out through one call that cannot be aimed inward (lambda/core/endpoint-rules.ts).
-  const outbound = createOutboundPost(config.endpointRules, resolveHost);
   const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
-  const store = new DynamoMessageStore(clients.documents, config.tableName, config.defaultRetentionHours, wheel);
   return {
     catalog: new DynamoCatalog(clients.documents, config.tableName),
-    store,
+    store: new DynamoMessageStore(clients.documents, config.tableName, config.defaultRetentionHours, wheel),
     queues: new SqsQueues(clients.sqs, config.queuePrefix, config.stackName),
-    checkClient: createHttpCheckClient(outbound),
-    resolve: resolveHost,
-    receiptKeys: dynamoReceiptKeys(clients.documents, config.tableName),
     wheel,
     clock: systemClock,
     config,
     faults: new LoggedFaults(),
     // Written to the logs at the end of each invocation by the handlers (flushingMetrics).
     metrics: lambdaMetrics,
+  };
+}
+
+/** Check-backs and pushes go out through one call that cannot be aimed inward (lambda/core/endpoint-rules.ts). */
+const outboundPost = (config: FerryConfig) => createOutboundPost(config.endpointRules, resolveHost);
+
+/** The dispatcher alone, for the stream's function and the stream redrive's. */
+export function createAwsDispatcher(env: Env = process.env): Dispatcher {
+  return createDispatcher(createAwsCorePorts(env));
+}
+
+/** The tick alone (for the tick's function and its shards'), with the fan-out if the tick's function has one. */
+export function createAwsTick(env: Env = process.env, extra: Partial<Pick<Ports, 'shardWaker'>> = {}): Tick {
+  const ports = createAwsCorePorts(env);
+  return createTick({ ...ports, checkClient: createHttpCheckClient(outboundPost(ports.config)), ...extra });
+}
+
+/** The pusher alone, and the ports it reads groups from. */
+export function createAwsPusher(
+  env: Env = process.env,
+  extra: Partial<Pick<Ports, 'bodies'>> = {},
+): { pusher: Pusher; ports: CorePorts } {
+  const ports = createAwsCorePorts(env);
+  return {
+    pusher: createPusher({ ...ports, pushTransport: createHttpPushTransport(outboundPost(ports.config)), ...extra }),
+    ports,
+  };
+}
+
+/**
+ * Every port, for the API and the local stack. `extra`: ports only some handlers have (the tick's fan-out, the API's
+ * body store and push mappings), or the local stack's push loops. A port that one handler alone needs is made there,
+ * so that the other bundles do not carry its client (the Lambda client of the push mappings is 70 KB).
+ */
+export function createAwsPorts(
+  env: Env = process.env,
+  clients: AwsClients = createClients(env),
+  extra: Partial<Pick<Ports, 'shardWaker' | 'bodies' | 'pushMappings'>> = {},
+): Ports {
+  const core = createAwsCorePorts(env, clients);
+  const { config, store } = core;
+  const outbound = outboundPost(config);
+  return {
+    ...core,
+    checkClient: createHttpCheckClient(outbound),
+    resolve: resolveHost,
+    receiptKeys: dynamoReceiptKeys(clients.documents, config.tableName),
     pushTransport: createHttpPushTransport(outbound),
     pushMappings: noPusher,
     ...extra,

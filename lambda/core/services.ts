@@ -40,32 +40,86 @@ export interface FerryServices {
   metrics: Metrics;
 }
 
-export function createServices(ports: Ports): FerryServices {
-  const ttlMs = ports.config.catalogCacheSeconds * 1000;
-  const metrics = ports.metrics ?? noMetrics;
-  const topics = new TtlCache<Topic | undefined>(ttlMs, ports.clock);
-  const groups = new TtlCache<ConsumerGroup | undefined>(ttlMs, ports.clock);
-  const routes = new TtlCache<Route[]>(ttlMs, ports.clock);
-  const dispatcher = new Dispatcher({
+/** What the dispatcher is wired from. */
+export type DispatchingPorts = Pick<Ports, 'catalog' | 'queues' | 'store' | 'clock' | 'faults' | 'metrics' | 'config'>;
+/** What the tick is wired from: the dispatcher's, and what check-backs, replays and the fan-out need. */
+export type TickingPorts = DispatchingPorts & Pick<Ports, 'wheel' | 'checkClient' | 'shardWaker'>;
+/** What the pusher is wired from. */
+export type PushingPorts = Pick<
+  Ports,
+  'pushTransport' | 'queues' | 'store' | 'clock' | 'faults' | 'metrics' | 'bodies'
+>;
+
+/*
+ * The functions that run one service (the dispatcher, the tick, the pusher) build it alone with these, so that their
+ * bundles leave out the services they never call (lib/parts/bundling.ts); createServices builds the same ones.
+ */
+
+export function createDispatcher(ports: DispatchingPorts): Dispatcher {
+  const routes = new TtlCache<Route[]>(ports.config.catalogCacheSeconds * 1000, ports.clock);
+  return new Dispatcher({
     routesOf: (topic) => routes.get(topic, () => ports.catalog.routesOf(topic)),
     currentRoutesOf: (topic) => ports.catalog.routesOf(topic),
     queues: ports.queues,
     store: ports.store,
     clock: ports.clock,
     faults: ports.faults,
-    metrics,
+    metrics: ports.metrics ?? noMetrics,
   });
+}
+
+/** Uncached: a replay follows the group's filter and queue as they are now. */
+function createReplays(ports: DispatchingPorts): Replays {
+  return new Replays((name) => ports.catalog.getGroup(name), ports.store, ports.queues, ports.clock, ports.faults);
+}
+
+export function createTick(
+  ports: TickingPorts,
+  dispatcher: Dispatcher = createDispatcher(ports),
+  replays: Replays = createReplays(ports),
+): Tick {
   const sweep = new Sweep(ports.store, dispatcher, ports.clock, ports.faults, ports.config.sweepAfterSeconds * 1000);
-  const topicOf = (name: string) => topics.get(name, () => ports.catalog.getTopic(name));
-  const decisions = new Decisions(ports.store, ports.clock, metrics);
-  // Uncached: a replay follows the group's filter and queue as they are now.
-  const replays = new Replays(
-    (name) => ports.catalog.getGroup(name),
+  return new Tick(
     ports.store,
+    ports.wheel,
+    (name) => ports.catalog.getProducerGroup(name),
+    ports.checkClient,
+    ports.config,
+    ports.clock,
+    ports.shardWaker,
+    (message, error) =>
+      ports.faults.report('TICK_MESSAGE_FAILED', {
+        messageId: message.messageId,
+        state: message.state,
+        error: String(error),
+      }),
+    sweep,
+    ports.metrics ?? noMetrics,
+    replays,
+  );
+}
+
+export function createPusher(ports: PushingPorts): Pusher {
+  return new Pusher(
+    ports.pushTransport,
     ports.queues,
+    ports.store,
     ports.clock,
     ports.faults,
+    ports.metrics ?? noMetrics,
+    ports.bodies,
   );
+}
+
+export function createServices(ports: Ports): FerryServices {
+  const ttlMs = ports.config.catalogCacheSeconds * 1000;
+  const metrics = ports.metrics ?? noMetrics;
+  const topics = new TtlCache<Topic | undefined>(ttlMs, ports.clock);
+  const groups = new TtlCache<ConsumerGroup | undefined>(ttlMs, ports.clock);
+  const dispatcher = createDispatcher(ports);
+  const topicOf = (name: string) => topics.get(name, () => ports.catalog.getTopic(name));
+  const decisions = new Decisions(ports.store, ports.clock, metrics);
+  const replays = createReplays(ports);
   return {
     admin: new Admin(ports.catalog, ports.queues, ports.clock, ports.config.defaultRetentionHours, {
       mappings: ports.pushMappings,
@@ -101,33 +155,8 @@ export function createServices(ports: Ports): FerryServices {
       () => ports.clock.now(),
     ),
     producers: new Producers(ports.catalog, ports.store, ports.clock, ports.config.endpointRules, ports.resolve),
-    tick: new Tick(
-      ports.store,
-      ports.wheel,
-      (name) => ports.catalog.getProducerGroup(name),
-      ports.checkClient,
-      ports.config,
-      ports.clock,
-      ports.shardWaker,
-      (message, error) =>
-        ports.faults.report('TICK_MESSAGE_FAILED', {
-          messageId: message.messageId,
-          state: message.state,
-          error: String(error),
-        }),
-      sweep,
-      metrics,
-      replays,
-    ),
-    pusher: new Pusher(
-      ports.pushTransport,
-      ports.queues,
-      ports.store,
-      ports.clock,
-      ports.faults,
-      metrics,
-      ports.bodies,
-    ),
+    tick: createTick(ports, dispatcher, replays),
+    pusher: createPusher(ports),
     store: ports.store,
     ...(ports.bodies === undefined ? {} : { bodies: ports.bodies }),
     config: ports.config,

@@ -1,6 +1,6 @@
 // Lambda entry on the table's stream: the dispatcher (lambda/handlers/dispatch-stream-batch.ts) wired to AWS.
-import { createAwsServices } from '../aws/services.ts';
+import { createAwsDispatcher } from '../aws/services.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
-export const handler = flushingMetrics(createDispatchHandler(createAwsServices().dispatcher));
+export const handler = flushingMetrics(createDispatchHandler(createAwsDispatcher()));

@@ -6,11 +6,9 @@ import { parseQueueName } from '../core/names.ts';
 import { PushPacer, realSleep } from '../core/push-pacer.ts';
 import type { Pusher } from '../core/push.ts';
 import { TtlCache } from '../core/ttl-cache.ts';
-import { createAwsPorts } from '../aws/services.ts';
-import { createServices } from '../core/services.ts';
+import { createAwsPusher } from '../aws/services.ts';
 import { ratePerPusher } from '../aws/lambda-push-mappings.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
-import { createClients } from '../aws/clients.ts';
 import { s3BodyStoreFromEnv } from '../aws/s3-body-store.ts';
 
 export interface PusherDeps {
@@ -67,13 +65,12 @@ export function groupOfQueueArn(queueArn: string, queuePrefix: string): string |
 }
 
 // The pusher reads large bodies (S3) to push them whole, as receive answers them.
-const ports = createAwsPorts(process.env, createClients(process.env), { bodies: s3BodyStoreFromEnv(process.env) });
-const services = createServices(ports);
+const { pusher, ports } = createAwsPusher(process.env, { bodies: s3BodyStoreFromEnv(process.env) });
 const groups = new TtlCache<ConsumerGroup | undefined>(ports.config.catalogCacheSeconds * 1000, ports.clock);
 
 export const handler = flushingMetrics(
   createPusherHandler({
-    pusher: services.pusher,
+    pusher,
     group: (name) => groups.get(name, () => ports.catalog.getGroup(name)),
     queuePrefix: ports.config.queuePrefix,
   }),

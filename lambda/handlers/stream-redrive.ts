@@ -3,7 +3,7 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { createAwsServices } from '../aws/services.ts';
+import { createAwsDispatcher } from '../aws/services.ts';
 import { endpointFor } from '../aws/clients.ts';
 import { readStreamRange } from '../aws/stream-records.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
@@ -59,7 +59,7 @@ export function createStreamRedriveHandler(
 
 export const handler = flushingMetrics(
   createStreamRedriveHandler(
-    createDispatchHandler(createAwsServices().dispatcher),
+    createDispatchHandler(createAwsDispatcher()),
     new DynamoDBStreamsClient(endpointFor(process.env, 'DYNAMODB_STREAMS')),
   ),
 );

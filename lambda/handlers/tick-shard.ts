@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import type { WakeCounts } from '../core/ports.ts';
 import type { Tick } from '../core/tick.ts';
-import { createAwsServices } from '../aws/services.ts';
+import { createAwsTick } from '../aws/services.ts';
 import { logger } from '../aws/logger.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
@@ -23,4 +23,4 @@ export function createTickShardHandler(tick: Pick<Tick, 'wakeShard'>) {
   };
 }
 
-export const handler = flushingMetrics(createTickShardHandler(createAwsServices().tick));
+export const handler = flushingMetrics(createTickShardHandler(createAwsTick()));

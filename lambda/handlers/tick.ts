@@ -1,8 +1,7 @@
 // Lambda entry for the tick, run by the recurring EventBridge Scheduler schedule (rate(1 minute)).
 import type { Tick, TickReport } from '../core/tick.ts';
-import { createClients } from '../aws/clients.ts';
 import { shardWakerFromEnv } from '../aws/lambda-shard-waker.ts';
-import { createAwsServices } from '../aws/services.ts';
+import { createAwsTick } from '../aws/services.ts';
 import { logger } from '../aws/logger.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
@@ -14,6 +13,4 @@ export function createTickHandler(tick: Tick) {
   };
 }
 
-export const handler = flushingMetrics(
-  createTickHandler(createAwsServices(process.env, createClients(process.env), shardWakerFromEnv(process.env)).tick),
-);
+export const handler = flushingMetrics(createTickHandler(createAwsTick(process.env, shardWakerFromEnv(process.env))));
