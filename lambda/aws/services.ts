@@ -5,60 +5,23 @@ import { createHttpCheckClient } from '../http/http-check-client.ts';
 import { createOutboundPost } from '../http/outbound-post.ts';
 import { resolveHost } from '../http/resolve-host.ts';
 import { createHttpPushTransport } from '../http/http-push-transport.ts';
-import { TimerWheel } from '../core/timers.ts';
-import { readConfig, type FerryConfig } from '../core/config.ts';
-import { systemClock, type Ports } from '../core/ports.ts';
-import {
-  createDispatcher,
-  createPusher,
-  createServices,
-  createTick,
-  type DispatchingPorts,
-  type FerryServices,
-} from '../core/services.ts';
-import type { Dispatcher } from '../core/dispatch.ts';
+import type { FerryConfig } from '../core/config.ts';
+import type { Ports } from '../core/ports.ts';
+import { createPusher, createServices, createTick, type FerryServices } from '../core/services.ts';
 import type { Pusher } from '../core/push.ts';
 import type { Tick } from '../core/tick.ts';
 import { HealthProblem } from '../core/health-problem.ts';
-import { createClients, createCoreClients, type AwsClients, type CoreClients } from './clients.ts';
-import { DynamoCatalog } from './dynamo-catalog.ts';
-import { LoggedFaults } from './fault-log.ts';
+import { createClients, type AwsClients } from './clients.ts';
+import { createAwsCorePorts, type CorePorts } from './core-ports.ts';
 import { noPusher } from './lambda-push-mappings.ts';
-import { DynamoMessageStore } from './dynamo-message-store.ts';
 import { dynamoReceiptKeys } from './dynamo-receipt-key.ts';
-import { SqsQueues } from './sqs-queues.ts';
-import { lambdaMetrics } from './powertools-metrics.ts';
 
 type Env = Record<string, string | undefined>;
 
 const TICK_LATE_MIN_MS = 30_000;
 
-/** The ports every function uses: configuration, catalog, store, queues, clock, faults and metrics. */
-export type CorePorts = DispatchingPorts & Pick<Ports, 'wheel'>;
-
-export function createAwsCorePorts(env: Env = process.env, clients: CoreClients = createCoreClients(env)): CorePorts {
-  const config = readConfig(env);
-  const wheel = new TimerWheel(config.timerBucketSeconds, config.timerShards);
-  return {
-    catalog: new DynamoCatalog(clients.documents, config.tableName),
-    store: new DynamoMessageStore(clients.documents, config.tableName, config.defaultRetentionHours, wheel),
-    queues: new SqsQueues(clients.sqs, config.queuePrefix, config.stackName),
-    wheel,
-    clock: systemClock,
-    config,
-    faults: new LoggedFaults(),
-    // Written to the logs at the end of each invocation by the handlers (flushingMetrics).
-    metrics: lambdaMetrics,
-  };
-}
-
 /** Check-backs and pushes go out through one call that cannot be aimed inward (lambda/core/endpoint-rules.ts). */
 const outboundPost = (config: FerryConfig) => createOutboundPost(config.endpointRules, resolveHost);
-
-/** The dispatcher alone, for the stream's function and the stream redrive's. */
-export function createAwsDispatcher(env: Env = process.env): Dispatcher {
-  return createDispatcher(createAwsCorePorts(env));
-}
 
 /** The tick alone (for the tick's function and its shards'), with the fan-out if the tick's function has one. */
 export function createAwsTick(env: Env = process.env, extra: Partial<Pick<Ports, 'shardWaker'>> = {}): Tick {

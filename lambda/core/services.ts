@@ -1,10 +1,11 @@
 // Wires the core's services to whatever stores and queues they are given: the AWS adapters, or the memory ones in unit tests.
 import { Admin } from './admin.ts';
+import { createDispatcher, type DispatchingPorts } from './wiring.ts';
 import type { FerryConfig } from './config.ts';
 import { Consumer } from './consume.ts';
 import { Dispatcher } from './dispatch.ts';
 import type { ConsumerGroup, Topic } from './model.ts';
-import type { BodyStore, FaultLog, MessageStore, Ports, Route } from './ports.ts';
+import type { BodyStore, FaultLog, MessageStore, Ports } from './ports.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { Decisions } from './decisions.ts';
 import { Listing } from './listing.ts';
@@ -40,8 +41,6 @@ export interface FerryServices {
   metrics: Metrics;
 }
 
-/** What the dispatcher is wired from. */
-export type DispatchingPorts = Pick<Ports, 'catalog' | 'queues' | 'store' | 'clock' | 'faults' | 'metrics' | 'config'>;
 /** What the tick is wired from: the dispatcher's, and what check-backs, replays and the fan-out need. */
 export type TickingPorts = DispatchingPorts & Pick<Ports, 'wheel' | 'checkClient' | 'shardWaker'>;
 /** What the pusher is wired from. */
@@ -51,22 +50,9 @@ export type PushingPorts = Pick<
 >;
 
 /*
- * The functions that run one service (the dispatcher, the tick, the pusher) build it alone with these, so that their
- * bundles leave out the services they never call (lib/parts/bundling.ts); createServices builds the same ones.
+ * The tick's and the pusher's functions build theirs alone with these (lambda/aws/services.ts), so that their bundles
+ * leave out the services they never call; createServices builds the same ones.
  */
-
-export function createDispatcher(ports: DispatchingPorts): Dispatcher {
-  const routes = new TtlCache<Route[]>(ports.config.catalogCacheSeconds * 1000, ports.clock);
-  return new Dispatcher({
-    routesOf: (topic) => routes.get(topic, () => ports.catalog.routesOf(topic)),
-    currentRoutesOf: (topic) => ports.catalog.routesOf(topic),
-    queues: ports.queues,
-    store: ports.store,
-    clock: ports.clock,
-    faults: ports.faults,
-    metrics: ports.metrics ?? noMetrics,
-  });
-}
 
 /** Uncached: a replay follows the group's filter and queue as they are now. */
 function createReplays(ports: DispatchingPorts): Replays {

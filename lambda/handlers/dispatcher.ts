@@ -1,5 +1,5 @@
 // Lambda entry on the table's stream: the dispatcher (lambda/handlers/dispatch-stream-batch.ts) wired to AWS.
-import { createAwsDispatcher } from '../aws/services.ts';
+import { createAwsDispatcher } from '../aws/core-ports.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
 

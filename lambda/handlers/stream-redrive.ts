@@ -3,7 +3,7 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { createAwsDispatcher } from '../aws/services.ts';
+import { createAwsDispatcher } from '../aws/core-ports.ts';
 import { endpointFor } from '../aws/clients.ts';
 import { readStreamRange } from '../aws/stream-records.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
