@@ -1,5 +1,6 @@
-// Three test projects: `unit` (no engines, no Java: seconds), `integration` (DynamoDB Local and fauxqs, started once by
-// globalSetup) and `cdk` (template tests). `npm test` runs all three; `npm run test:unit` the first alone.
+// Four test projects: `unit` (no engines, no Java: seconds), `integration` (DynamoDB Local and fauxqs, started once by
+// globalSetup), `cdk` (template tests) and `package` (the packed tarball installed and used). `npm test` runs all four;
+// `npm run test:unit` the first alone.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -21,6 +22,8 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'] } },
+      // The packed tarball installed into a fresh CDK app (a minute or so: npm pack builds, npm install from cache).
+      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
     ],
   },
 });

@@ -20,8 +20,8 @@ import { startLocalStack } from '../lambda/local/local-stack.ts';
 import { FUNCTION_MEMORY_MB, PRICES, PRICES_AS_OF } from './prices.ts';
 import { capacityUnits, countRequests, itemWriteCounts, requestCounts } from './request-counter.ts';
 import { inParallel, round } from './stats.ts';
+import { orderBody, randomTextBody } from './bodies.ts';
 
-const BODY = 'x'.repeat(1024);
 const BATCH = 10;
 const PUBLISHERS = 8;
 
@@ -72,14 +72,19 @@ const sum = (counts: Map<string, number>, prefix: string) =>
   [...counts].filter(([key]) => key.startsWith(prefix)).reduce((total, [, count]) => total + count, 0);
 
 /** Ferry end to end: publish, dispatch, receive and ack `messages` 1 KB messages to one group, singly or in batches. */
-async function runFerry(engines: Engines, messages: number, batched: boolean): Promise<Work> {
+async function runFerry(
+  engines: Engines,
+  messages: number,
+  batched: boolean,
+  body: (sequence: number) => string = orderBody,
+): Promise<Work> {
   const timing = { api: 0, apiCalls: 0, dispatcher: 0, dispatcherCalls: 0 };
   // The tick runs once at start and then not again: in AWS it runs once a minute whatever the traffic, so its reads
   // are a fixed cost, not a cost per message.
   const stack = await startLocalStack({
     engines,
     env: {
-      FERRY_TABLE_NAME: `ferry-cost-${batched ? 'b' : 's'}`,
+      FERRY_TABLE_NAME: `ferry-cost-${batched ? 'b' : 's'}-${body.name}`,
       FERRY_QUEUE_PREFIX: 'cost-',
       FERRY_TICK_SECONDS: '3600',
     },
@@ -96,7 +101,7 @@ async function runFerry(engines: Engines, messages: number, batched: boolean): P
   });
   try {
     const client = new FerryClient({ baseUrl: stack.apiUrl });
-    const topic = batched ? 'cost-batched' : 'cost-single';
+    const topic = `cost-${batched ? 'batched' : 'single'}-${body === orderBody ? 'json' : 'text'}`;
     await client.putTopic(topic, 'NORMAL');
     await client.putGroup(`${topic}-group`, [{ topic }]);
     await stack.poller.caughtUp();
@@ -107,13 +112,13 @@ async function runFerry(engines: Engines, messages: number, batched: boolean): P
 
     const size = batched ? BATCH : 1;
     const calls = Array.from({ length: messages / size }, (_, index) => index);
-    await inParallel(calls, PUBLISHERS, async () => {
+    await inParallel(calls, PUBLISHERS, async (call) => {
       if (batched)
         await client.publishBatch(
           topic,
-          Array.from({ length: BATCH }, () => ({ body: BODY })),
+          Array.from({ length: BATCH }, (_, index) => ({ body: body(call * BATCH + index) })),
         );
-      else await client.publish(topic, { body: BODY });
+      else await client.publish(topic, { body: body(call) });
     });
     let received = 0;
     await inParallel([0, 1, 2, 3], 4, async () => {
@@ -165,14 +170,17 @@ async function runSnsSqs(sqsEndpoint: string, messages: number, batched: boolean
   );
   const size = batched ? BATCH : 1;
   const calls = Array.from({ length: messages / size }, (_, index) => index);
-  await inParallel(calls, PUBLISHERS, async () => {
+  await inParallel(calls, PUBLISHERS, async (call) => {
     counted.sns++;
-    if (!batched) await sns.send(new PublishCommand({ TopicArn, Message: BODY }));
+    if (!batched) await sns.send(new PublishCommand({ TopicArn, Message: orderBody(call) }));
     else
       await sns.send(
         new PublishBatchCommand({
           TopicArn,
-          PublishBatchRequestEntries: Array.from({ length: BATCH }, (_, i) => ({ Id: String(i), Message: BODY })),
+          PublishBatchRequestEntries: Array.from({ length: BATCH }, (_, i) => ({
+            Id: String(i),
+            Message: orderBody(call * BATCH + i),
+          })),
         }),
       );
   });
@@ -218,9 +226,11 @@ export async function runCostBenchmark(messages = 1000): Promise<Priced[]> {
   try {
     const single = await runFerry(engines, messages / 2, false);
     const batched = await runFerry(engines, messages, true);
+    const batchedText = await runFerry(engines, messages, true, randomTextBody);
     return [
       price('Ferry, single publish + receive + ack', single),
       price(`Ferry, batches of ${BATCH}`, batched),
+      price(`Ferry, batches of ${BATCH}, bodies of random text (deflate takes off a sixth)`, batchedText),
       price('SNS + SQS by hand, single', await runSnsSqs(engines.sqsEndpoint, messages / 2, false)),
       price(`SNS + SQS by hand, batches of ${BATCH}`, await runSnsSqs(engines.sqsEndpoint, messages, true)),
     ];
@@ -231,7 +241,7 @@ export async function runCostBenchmark(messages = 1000): Promise<Priced[]> {
 
 export function printCost(rows: Priced[]): void {
   console.log(
-    `\n## cost per million 1 KB messages, one group, AWS list prices us-east-1 of ${PRICES_AS_OF} (bench/prices.ts)`,
+    `\n## cost per million 1 KB messages (JSON orders, bench/bodies.ts), one group, AWS list prices us-east-1 of ${PRICES_AS_OF} (bench/prices.ts)`,
   );
   for (const row of rows) {
     const { work } = row;

@@ -39,6 +39,7 @@ import {
   fromOutboxItem,
   fromTraceItem,
   toMessageItem,
+  toStoredMessageItem,
   toOutboxItem,
   toTraceItem,
   waitingIndexKeys,
@@ -149,7 +150,7 @@ export class DynamoMessageStore implements MessageStore {
 
   /** One message: a conditional put (an id is never overwritten) beside its outbox entry, both at once. */
   private async put(message: Message): Promise<void> {
-    const item = toMessageItem(message, this.wheel);
+    const item = toStoredMessageItem(message, this.wheel);
     await Promise.all([
       this.documents
         .send(
@@ -168,11 +169,13 @@ export class DynamoMessageStore implements MessageStore {
    * batch write takes no condition: fresh ULIDs never collide, so it cannot overwrite a message either.)
    */
   private itemsToInsert(message: Message): Record<string, unknown>[] {
-    const item = toMessageItem(message, this.wheel);
+    const item = toStoredMessageItem(message, this.wheel);
     return [...(message.state === 'READY' ? [outboxItemOf(message)] : []), item, ...extraKeyItems(message)];
   }
 
   storedSize(message: Message, transitions: number): StoredSize {
+    // The body as written before deflating: an upper bound, so that whether a body fits its item never depends on how
+    // well it compresses.
     // The due-time index keys a waiting message may gain, and one trace event per state change (a reason included).
     const indexKeys = 'gsi4pk'.length * 2 + 64;
     return {

@@ -144,7 +144,10 @@ export interface MessageStore {
   insertOnce(
     message: Message & { dedupKey: string },
   ): Promise<{ messageId: MessageId; state: MessageState } | undefined>;
-  /** How large the message is as stored, with room for `transitions` more state changes written into its item. */
+  /**
+   * How large the message is as stored, with room for `transitions` more state changes written into its item: an upper
+   * bound where the store compresses bodies (whether a body fits its item must not depend on how well it compresses).
+   */
   storedSize(message: Message, transitions: number): StoredSize;
   get(messageId: MessageId): Promise<{ message: Message; events: TraceEvent[] } | undefined>;
   appendTrace(entries: TraceEntry[]): Promise<void>;

@@ -50,6 +50,26 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
       expect(await adapters.store.get(fifo.messageId)).toEqual({ message: fifo, events: [] });
     });
 
+    it('gives back bodies of every size and kind exactly, written one by one and in a batch', async () => {
+      const now = adapters.now();
+      const order = JSON.stringify({
+        orderId: 'ord-42',
+        customer: 'Zoé',
+        lines: Array(30).fill({ sku: 'SKU-1', qty: 2 }),
+      });
+      const bodies = [order, 'x'.repeat(600), '🚚 colis expédié '.repeat(200), 'AAEC'.repeat(500)];
+      const single = aMessage(now, { body: order });
+      const batch = bodies.map((body) => aMessage(now, { body }));
+      const fifo = aMessage(now, { topicType: 'FIFO', messageGroup: 'order-42', body: order });
+      await adapters.store.insert([single]);
+      await adapters.store.insert([...batch, fifo]);
+      for (const message of [single, ...batch, fifo])
+        expect(await adapters.store.get(message.messageId)).toEqual({ message, events: [] });
+      expect(
+        await adapters.store.getMany([single, ...batch].map(({ messageId, topic }) => ({ messageId, topic }))),
+      ).toEqual(expect.arrayContaining([single, ...batch]));
+    });
+
     it('knows nothing of an id it never stored', async () => {
       expect(await adapters.store.get(aMessage(adapters.now()).messageId)).toBeUndefined();
     });

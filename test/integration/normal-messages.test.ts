@@ -79,6 +79,22 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     });
   });
 
+  it('a 1 KB JSON body (stored deflated) arrives exactly as published, through the stream and the queue', async () => {
+    const { client } = stack;
+    await client.putTopic('invoices', 'NORMAL');
+    await client.putGroup('invoice-reader', [{ topic: 'invoices' }]);
+    const body = JSON.stringify({
+      invoice: 'inv-42',
+      customer: 'Zoé Müller 🚢',
+      lines: Array.from({ length: 40 }, (_, line) => ({ sku: `SKU-${line}`, quantity: 1 + (line % 3) })),
+    });
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1024);
+    const { messageId } = await client.publish('invoices', { body });
+    const [message] = await drain(stack, 'invoice-reader', 1);
+    expect(message).toMatchObject({ messageId, body });
+    expect((await client.getMessage(messageId)).message.body).toBe(body);
+  });
+
   it('a nacked message comes back after retryAfterSeconds as the next delivery attempt', async () => {
     const { client } = stack;
     await client.putTopic('retry', 'NORMAL');
