@@ -35,6 +35,6 @@ export function createAwsCorePorts(env: Env = process.env, clients: CoreClients 
 }
 
 /** The dispatcher alone, for the stream's function and the stream redrive's. */
-export function createAwsDispatcher(env: Env = process.env): Dispatcher {
-  return createDispatcher(createAwsCorePorts(env));
+export function createAwsDispatcher(env: Env = process.env, clients: CoreClients = createCoreClients(env)): Dispatcher {
+  return createDispatcher(createAwsCorePorts(env, clients));
 }

@@ -11,7 +11,7 @@ import { createPusher, createServices, createTick, type FerryServices } from '..
 import type { Pusher } from '../core/push.ts';
 import type { Tick } from '../core/tick.ts';
 import { HealthProblem } from '../core/health-problem.ts';
-import { createClients, type AwsClients } from './clients.ts';
+import { createClients, createCoreClients, type AwsClients, type CoreClients } from './clients.ts';
 import { createAwsCorePorts, type CorePorts } from './core-ports.ts';
 import { noPusher } from './lambda-push-mappings.ts';
 import { dynamoReceiptKeys } from './dynamo-receipt-key.ts';
@@ -24,8 +24,12 @@ const TICK_LATE_MIN_MS = 30_000;
 const outboundPost = (config: FerryConfig) => createOutboundPost(config.endpointRules, resolveHost);
 
 /** The tick alone (for the tick's function and its shards'), with the fan-out if the tick's function has one. */
-export function createAwsTick(env: Env = process.env, extra: Partial<Pick<Ports, 'shardWaker'>> = {}): Tick {
-  const ports = createAwsCorePorts(env);
+export function createAwsTick(
+  env: Env = process.env,
+  extra: Partial<Pick<Ports, 'shardWaker'>> = {},
+  clients: CoreClients = createCoreClients(env),
+): Tick {
+  const ports = createAwsCorePorts(env, clients);
   return createTick({ ...ports, checkClient: createHttpCheckClient(outboundPost(ports.config)), ...extra });
 }
 
@@ -33,8 +37,9 @@ export function createAwsTick(env: Env = process.env, extra: Partial<Pick<Ports,
 export function createAwsPusher(
   env: Env = process.env,
   extra: Partial<Pick<Ports, 'bodies'>> = {},
+  clients: CoreClients = createCoreClients(env),
 ): { pusher: Pusher; ports: CorePorts } {
-  const ports = createAwsCorePorts(env);
+  const ports = createAwsCorePorts(env, clients);
   return {
     pusher: createPusher({ ...ports, pushTransport: createHttpPushTransport(outboundPost(ports.config)), ...extra }),
     ports,

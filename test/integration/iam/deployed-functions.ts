@@ -9,11 +9,12 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createApp } from '../../../lambda/api/app.ts';
-import { createClients } from '../../../lambda/aws/clients.ts';
+import { createClients, createCoreClients } from '../../../lambda/aws/clients.ts';
+import { createAwsDispatcher } from '../../../lambda/aws/core-ports.ts';
 import { LambdaPushMappings } from '../../../lambda/aws/lambda-push-mappings.ts';
 import { LambdaShardWaker } from '../../../lambda/aws/lambda-shard-waker.ts';
 import { S3BodyStore, s3ClientFromEnv } from '../../../lambda/aws/s3-body-store.ts';
-import { createAwsPorts } from '../../../lambda/aws/services.ts';
+import { createAwsPorts, createAwsPusher, createAwsTick } from '../../../lambda/aws/services.ts';
 import { createServices } from '../../../lambda/core/services.ts';
 import type { TickReport } from '../../../lambda/core/tick.ts';
 import { createDispatchHandler } from '../../../lambda/handlers/dispatch-stream-batch.ts';
@@ -83,13 +84,20 @@ export async function startDeployedFunctions(options: {
   const bodies = s3ClientFromEnv(shared);
   await ensureBodyBucket(bodies, options.bodyBucket);
 
-  /** Each function's own clients and services, configured from its own environment, as in its Lambda. */
-  const portsOf = (fn: FunctionName, env: Record<string, string>, extra: Parameters<typeof createAwsPorts>[2] = {}) => {
+  /**
+   * Each function's own clients, configured from its own environment, as in its Lambda: the API makes every client
+   * (lambda/handlers/api.ts), the other functions the core ones (createCoreClients) and their one service.
+   */
+  const apiServicesOf = (env: Record<string, string>, extra: Parameters<typeof createAwsPorts>[2]) => {
     const clients = createClients(env);
-    recorder.record(fn, clients.dynamoDb, clients.documents, clients.sqs, clients.scheduler);
-    return { clients, ports: createAwsPorts(env, clients, extra) };
+    recorder.record('apiFunction', clients.dynamoDb, clients.documents, clients.sqs, clients.scheduler);
+    return createServices(createAwsPorts(env, clients, extra));
   };
-  const servicesOf = (...args: Parameters<typeof portsOf>) => createServices(portsOf(...args).ports);
+  const coreClientsOf = (fn: FunctionName, env: Record<string, string>) => {
+    const clients = createCoreClients(env);
+    recorder.record(fn, clients.dynamoDb, clients.documents, clients.sqs);
+    return clients;
+  };
   const streamsOf = (fn: FunctionName) => {
     const streams = new DynamoDBStreamsClient({ endpoint: options.engines.dynamoDbEndpoint });
     recorder.record(fn, streams);
@@ -100,17 +108,17 @@ export async function startDeployedFunctions(options: {
   // With the S3 client lambda/handlers/pusher.ts makes: a large body is pushed whole.
   const pusherS3 = s3ClientFromEnv(shared);
   recorder.record('pusherFunction', pusherS3);
-  const pusher = portsOf('pusherFunction', shared, { bodies: new S3BodyStore(pusherS3, options.bodyBucket) });
-  const pusherServices = createServices(pusher.ports);
+  const pusherClients = coreClientsOf('pusherFunction', shared);
+  const pusher = createAwsPusher(shared, { bodies: new S3BodyStore(pusherS3, options.bodyBucket) }, pusherClients);
   const mappings = await startLambdaMappingsEndpoint({
-    sqs: pusher.clients.sqs,
+    sqs: pusherClients.sqs,
     // fauxqs names a queue `<endpoint>/<account>/<name>`, as SQS does under its own host.
     queueUrlOf: (arn) => {
       const [, , , , account, name] = arn.split(':');
       return `${options.engines.sqsEndpoint}/${account!}/${name!}`;
     },
     handler: createPusherHandler({
-      pusher: pusherServices.pusher,
+      pusher: pusher.pusher,
       group: (name) => pusher.ports.catalog.getGroup(name),
       queuePrefix: options.queuePrefix,
     }),
@@ -129,7 +137,7 @@ export async function startDeployedFunctions(options: {
   const apiLambda = new LambdaClient({ endpoint: mappings.url });
   recorder.record('apiFunction', apiS3, apiLambda);
   const app = createApp(
-    servicesOf('apiFunction', apiEnv, {
+    apiServicesOf(apiEnv, {
       bodies: new S3BodyStore(apiS3, options.bodyBucket),
       pushMappings: new LambdaPushMappings(apiLambda, PUSHER_FUNCTION),
     }),
@@ -138,23 +146,27 @@ export async function startDeployedFunctions(options: {
   const poller = new StreamPoller({
     streams: streamsOf('dispatcherFunction'),
     streamArn,
-    handler: createDispatchHandler(servicesOf('dispatcherFunction', shared).dispatcher),
+    handler: createDispatchHandler(createAwsDispatcher(shared, coreClientsOf('dispatcherFunction', shared))),
     onError: () => undefined,
   });
   poller.start();
 
-  const tickShard = createTickShardHandler(servicesOf('tickShardFunction', shared).tick);
+  const tickShard = createTickShardHandler(createAwsTick(shared, {}, coreClientsOf('tickShardFunction', shared)));
   const lambda = await startLambdaInvokeEndpoint((event) => tickShard(event));
   const lambdaClient = new LambdaClient({ endpoint: lambda.url });
   recorder.record('tickFunction', lambdaClient);
   const tickEnv = { ...shared, FERRY_TICK_SHARD_FUNCTION: TICK_SHARD_FUNCTION };
   // lambda/aws/lambda-shard-waker.ts's shardWakerFromEnv, with a client this recorder sees.
   const tick = createTickHandler(
-    servicesOf('tickFunction', tickEnv, { shardWaker: new LambdaShardWaker(lambdaClient, TICK_SHARD_FUNCTION) }).tick,
+    createAwsTick(
+      tickEnv,
+      { shardWaker: new LambdaShardWaker(lambdaClient, TICK_SHARD_FUNCTION) },
+      coreClientsOf('tickFunction', tickEnv),
+    ),
   );
 
   const redrive = createStreamRedriveHandler(
-    createDispatchHandler(servicesOf('streamRedriveFunction', shared).dispatcher),
+    createDispatchHandler(createAwsDispatcher(shared, coreClientsOf('streamRedriveFunction', shared))),
     streamsOf('streamRedriveFunction'),
   );
 
