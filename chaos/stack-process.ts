@@ -25,8 +25,8 @@ export class StackProcess {
   private stopped = false;
   private log: WriteStream | undefined;
   private tail: string[] = [];
-  /** Faults injected by each incarnation, as its last summary line said. */
-  private readonly faults: Array<Record<string, number>> = [];
+  /** Faults injected by each incarnation, by process (the API's and the background one), as its last summary line said. */
+  private readonly faults: Array<Map<string, Record<string, number>>> = [];
   /** A restart after an unplanned exit, while it runs; a failed one is reported by the next kill or stop. */
   private restarting: Promise<void> = Promise.resolve();
   incarnations = 0;
@@ -68,7 +68,9 @@ export class StackProcess {
 
   faultsInjected(): Record<string, number> {
     const total: Record<string, number> = {};
-    for (const counts of this.faults) for (const [key, n] of Object.entries(counts)) total[key] = (total[key] ?? 0) + n;
+    for (const byProcess of this.faults)
+      for (const counts of byProcess.values())
+        for (const [key, n] of Object.entries(counts)) total[key] = (total[key] ?? 0) + n;
     return total;
   }
 
@@ -77,7 +79,8 @@ export class StackProcess {
     const incarnation = this.incarnations++;
     this.log?.end();
     this.log = createWriteStream(join(this.options.dataDir, `stack-${incarnation}.log`));
-    this.faults[incarnation] = {};
+    const faults = new Map<string, Record<string, number>>();
+    this.faults[incarnation] = faults;
     const child = spawn(
       join(ROOT, 'node_modules/.bin/tsx'),
       ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'],
@@ -103,8 +106,9 @@ export class StackProcess {
     let up!: (ok: boolean) => void;
     const started = new Promise<boolean>((resolve) => (up = resolve));
     const onLine = (line: string) => {
-      if (line.startsWith('ferry-chaos-faults ')) {
-        this.faults[incarnation] = JSON.parse(line.slice('ferry-chaos-faults '.length)) as Record<string, number>;
+      const summary = /^ferry-chaos-faults (\d+) (.*)$/.exec(line);
+      if (summary !== null) {
+        faults.set(summary[1]!, JSON.parse(summary[2]!) as Record<string, number>);
         return;
       }
       this.log?.write(`${line}\n`);

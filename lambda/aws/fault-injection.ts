@@ -111,13 +111,16 @@ function count(key: string): void {
 
 let reporting: NodeJS.Timeout | undefined;
 
-/** One cumulative line every second on stderr: the process may be killed at any moment, so it never reports at exit. */
+/**
+ * One cumulative line every second on stderr, with the process id: the process may be killed at any moment, so it never
+ * reports at exit, and the local stack's processes (the API's, the background one) share one stderr.
+ */
 function reportPeriodically(): void {
   if (reporting !== undefined) return;
   let last = '';
   reporting = setInterval(() => {
     const line = JSON.stringify(Object.fromEntries(injectedFaults));
-    if (line !== last) process.stderr.write(`ferry-chaos-faults ${line}\n`);
+    if (line !== last) process.stderr.write(`ferry-chaos-faults ${process.pid} ${line}\n`);
     last = line;
   }, 1000);
   reporting.unref();
