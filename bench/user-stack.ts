@@ -43,7 +43,16 @@ export async function startUserStack(env: Record<string, string>): Promise<UserS
   // node itself (not the tsx launcher), so that this pid is the API's process.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local', '--in-memory'],
+    [
+      // FERRY_BENCH_STACK_NODE_ARGS: extra Node options for the stack's API process, e.g. to profile it (`--cpu-prof`).
+      ...(process.env.FERRY_BENCH_STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      '--disable-warning=ExperimentalWarning',
+      'bin/ferry.ts',
+      'local',
+      '--in-memory',
+    ],
     {
       cwd: ROOT,
       env: {
