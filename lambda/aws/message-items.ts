@@ -118,7 +118,11 @@ export function toStoredMessageItem(message: Message, wheel: TimerWheel): Messag
 export function fromMessageItem(item: Record<string, unknown>): Message {
   const { pk: _pk, sk: _sk, kind: _kind, keys, properties, bodyDeflated, ...rest } = item;
   const message = Object.fromEntries(Object.entries(rest).filter(([name]) => !INDEX_ATTRIBUTES.includes(name)));
-  if (bodyDeflated instanceof Uint8Array) message.body = inflateRawSync(bodyDeflated).toString('utf8');
+  // Bytes as the SDK reads an item; base64 text in a stream image as Lambda hands it on (JSON has no bytes).
+  if (bodyDeflated instanceof Uint8Array || typeof bodyDeflated === 'string')
+    message.body = inflateRawSync(
+      typeof bodyDeflated === 'string' ? Buffer.from(bodyDeflated, 'base64') : bodyDeflated,
+    ).toString('utf8');
   return {
     ...(message as unknown as Omit<Message, 'keys' | 'properties'>),
     keys: (keys as string[] | undefined) ?? [],

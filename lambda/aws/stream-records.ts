@@ -2,13 +2,15 @@
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
+  type AttributeValue as SdkValue,
   type _Record as StreamRecord,
   type DynamoDBStreamsClient,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { AttributeValue as LambdaValue, DynamoDBRecord } from 'aws-lambda';
 
 export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
   const approximate = record.dynamodb?.ApproximateCreationDateTime;
+  const { Keys, NewImage, OldImage, ...rest } = record.dynamodb ?? {};
   return {
     eventID: record.eventID,
     eventName: record.eventName,
@@ -17,11 +19,32 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
     awsRegion: record.awsRegion,
     eventSourceARN: streamArn,
     dynamodb: {
-      ...(record.dynamodb as DynamoDBRecord['dynamodb']),
+      ...(rest as DynamoDBRecord['dynamodb']),
+      ...(Keys === undefined ? {} : { Keys: lambdaImage(Keys) }),
+      ...(NewImage === undefined ? {} : { NewImage: lambdaImage(NewImage) }),
+      ...(OldImage === undefined ? {} : { OldImage: lambdaImage(OldImage) }),
       ApproximateCreationDateTime:
         approximate === undefined ? undefined : Math.floor(new Date(approximate).getTime() / 1000),
     },
   };
+}
+
+/**
+ * Lambda hands a stream event to a function as JSON, so binary values (B, BS) arrive base64-encoded, where the SDK
+ * reads them from GetRecords as bytes; the local poller and the redrive hand them on as Lambda does, so that code which
+ * reads an image meets in the local stack what it meets in AWS.
+ */
+function lambdaImage(image: Record<string, SdkValue>): Record<string, LambdaValue> {
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, lambdaValue(value)]));
+}
+
+function lambdaValue(value: SdkValue): LambdaValue {
+  const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  if (value.B !== undefined) return { B: base64(value.B) };
+  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
+  if (value.L !== undefined) return { L: value.L.map(lambdaValue) };
+  if (value.M !== undefined) return { M: lambdaImage(value.M) };
+  return value as LambdaValue;
 }
 
 /** Where a batch sits in the stream, as Lambda's on-failure record for a stream event source names it. */

@@ -2,6 +2,9 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { itemBytes } from '../../lambda/aws/item-size.ts';
 import { fromMessageItem, toMessageItem, toStoredMessageItem } from '../../lambda/aws/message-items.ts';
+import { toLambdaRecord } from '../../lambda/aws/stream-records.ts';
+import type { Dispatcher } from '../../lambda/core/dispatch.ts';
+import { createDispatchHandler } from '../../lambda/handlers/dispatch-stream-batch.ts';
 import { newMessageId } from '../../lambda/core/ids.ts';
 import type { Message } from '../../lambda/core/model.ts';
 import { TimerWheel } from '../../lambda/core/timers.ts';
@@ -59,10 +62,23 @@ describe('message items: bodies stored deflated when that pays', () => {
     expect(fromMessageItem(stored)).toEqual(order);
   });
 
-  it('reads a deflated body back from a stream record (the image as DynamoDB marshals it)', () => {
+  it('reads a deflated body back from an item as the SDK reads it (bytes)', () => {
     const original = message(ORDER);
-    const image = unmarshall(marshall(toStoredMessageItem(original, wheel), { removeUndefinedValues: true }));
-    expect(fromMessageItem(image)).toEqual(original);
+    const read = unmarshall(marshall(toStoredMessageItem(original, wheel), { removeUndefinedValues: true }));
+    expect(read.bodyDeflated).toBeInstanceOf(Uint8Array);
+    expect(fromMessageItem(read)).toEqual(original);
+  });
+
+  it('reads a deflated body back from a stream record as Lambda hands it on (base64 text), as the dispatcher does', async () => {
+    const original = message(ORDER);
+    const image = marshall(toStoredMessageItem(original, wheel), { removeUndefinedValues: true });
+    const record = toLambdaRecord({ eventName: 'INSERT', dynamodb: { NewImage: image, SequenceNumber: '1' } }, 'arn');
+    // The Lambda event is JSON: binary values come base64-encoded (AWS Lambda developer guide, DynamoDB event example).
+    expect(typeof record.dynamodb?.NewImage?.bodyDeflated?.B).toBe('string');
+    const dispatched: Message[] = [];
+    const dispatcher = { dispatch: async (messages: Message[]) => (dispatched.push(...messages), {}) };
+    await createDispatchHandler(dispatcher as unknown as Dispatcher)({ Records: [JSON.parse(JSON.stringify(record))] });
+    expect(dispatched).toEqual([original]);
   });
 
   it('keeps a body under 512 bytes as plain text', () => {
