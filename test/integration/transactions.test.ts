@@ -58,6 +58,20 @@ describe('transaction messages', () => {
     await stack.client.call('DELETE', '/v1/groups/cart');
   });
 
+  it('a committed half message with a 1 KB JSON body (stored deflated) arrives exactly as published', async () => {
+    await stack.client.putGroup('ledger', [{ topic: 'orders' }]);
+    const body = JSON.stringify({
+      order: 'ord-7',
+      lines: Array.from({ length: 60 }, (_, line) => ({ sku: `SKU-${line}` })),
+    });
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1024);
+    const { messageId } = await stack.client.publish('orders', { body, producerGroup: 'checkout' });
+    await decide(messageId, 'commit');
+    const [message] = await drain(stack, 'ledger', 1, 4000);
+    expect(message).toMatchObject({ messageId, body });
+    await stack.client.call('DELETE', '/v1/groups/ledger');
+  });
+
   it('the same decision again is a no-op, the other decision is a 409, and an unknown id a 404', async () => {
     const { messageId } = await half('order-twice');
     expect(await decide(messageId, 'commit')).toMatchObject({ state: 'READY' });
