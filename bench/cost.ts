@@ -101,7 +101,7 @@ async function runFerry(
   });
   try {
     const client = new FerryClient({ baseUrl: stack.apiUrl });
-    const topic = `cost-${batched ? 'batched' : 'single'}-${body === orderBody ? 'json' : 'text'}`;
+    const topic = `cost-${batched ? 'batched' : 'single'}-${body.name}`;
     await client.putTopic(topic, 'NORMAL');
     await client.putGroup(`${topic}-group`, [{ topic }]);
     await stack.poller.caughtUp();

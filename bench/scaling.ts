@@ -59,13 +59,14 @@ export function runScalingSimulation(): string[] {
   const now = Date.UTC(2026, 10, 27, 12, 0, 0);
   const wheel = new TimerWheel(60, 8);
   const sample = Array.from({ length: 100_000 }, (_, i) => oneKbMessage(now + Math.floor(i / 10)));
-  const messageWru = wru(itemBytes(toStoredMessageItem(sample[0]!, wheel)));
+  const messageBytes = itemBytes(toStoredMessageItem(sample[0]!, wheel));
+  const messageWru = wru(messageBytes);
   const outboxWru = wru(itemBytes(toOutboxItem(sample[0]!, now, sample[0]!.expiresAt)));
 
   print('### 10,000 messages/s sustained, 1 KB, NORMAL, one group, publish and receive in batches of 10');
   const rate = 10_000;
   print(
-    `message item ${itemBytes(toStoredMessageItem(sample[0]!, wheel))} bytes = ${messageWru} WRU; outbox entry ${outboxWru} WRU (put) + ${outboxWru} WRU (delete)`,
+    `message item ${messageBytes} bytes = ${messageWru} WRU; outbox entry ${outboxWru} WRU (put) + ${outboxWru} WRU (delete)`,
   );
   // One DISPATCHED item per stream batch of 100, one receipt item per receive and per ack call of 10 (about 60 B a message).
   const dispatchItemWru = wru(100 * 45);

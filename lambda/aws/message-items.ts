@@ -107,8 +107,9 @@ export const DEFLATE_FROM_BYTES = 512;
 /** The message item as written: toMessageItem's, with the body deflated when it pays. */
 export function toStoredMessageItem(message: Message, wheel: TimerWheel): MessageItem {
   const item = toMessageItem(message, wheel);
+  // Counted first: most bodies are small, and counting allocates nothing.
+  if (Buffer.byteLength(message.body, 'utf8') < DEFLATE_FROM_BYTES) return item;
   const text = Buffer.from(message.body, 'utf8');
-  if (text.byteLength < DEFLATE_FROM_BYTES) return item;
   const deflated = deflateRawSync(text);
   if (deflated.byteLength >= text.byteLength) return item;
   const { body: _body, ...rest } = item;
@@ -119,10 +120,8 @@ export function fromMessageItem(item: Record<string, unknown>): Message {
   const { pk: _pk, sk: _sk, kind: _kind, keys, properties, bodyDeflated, ...rest } = item;
   const message = Object.fromEntries(Object.entries(rest).filter(([name]) => !INDEX_ATTRIBUTES.includes(name)));
   // Bytes as the SDK reads an item; base64 text in a stream image as Lambda hands it on (JSON has no bytes).
-  if (bodyDeflated instanceof Uint8Array || typeof bodyDeflated === 'string')
-    message.body = inflateRawSync(
-      typeof bodyDeflated === 'string' ? Buffer.from(bodyDeflated, 'base64') : bodyDeflated,
-    ).toString('utf8');
+  const deflated = typeof bodyDeflated === 'string' ? Buffer.from(bodyDeflated, 'base64') : bodyDeflated;
+  if (deflated instanceof Uint8Array) message.body = inflateRawSync(deflated).toString('utf8');
   return {
     ...(message as unknown as Omit<Message, 'keys' | 'properties'>),
     keys: (keys as string[] | undefined) ?? [],
