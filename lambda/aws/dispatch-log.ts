@@ -54,3 +54,39 @@ export function dispatchEvents(items: Record<string, unknown>[], messageId: Mess
     return groups === undefined ? [] : [{ type: 'DISPATCHED' as const, at: Number(item.at), groups: [...groups] }];
   });
 }
+
+/** Ids per dispatch record item: about 30 KB, well within an item's 400 KB. */
+const IDS_PER_RECORD = 1000;
+
+/**
+ * The record that messages were handed on (to their groups, or to none), beside the trace in the partition of the
+ * minute they were born: the sweep's walk reads it to pass by what was dispatched. One item per minute and batch, so a
+ * batch of 100 costs about three write units, where deleting 100 outbox entries cost 100.
+ */
+export function dispatchRecordItems(ids: MessageId[], at: number, expiresAt: number): Record<string, unknown>[] {
+  const byPartition = Map.groupBy(ids, dispatchPartition);
+  return [...byPartition].flatMap(([pk, partitionIds]) => {
+    const items: Record<string, unknown>[] = [];
+    for (let start = 0; start < partitionIds.length; start += IDS_PER_RECORD) {
+      sequence = (sequence + 1) % 1_000_000;
+      items.push({
+        pk,
+        sk: `${String(at).padStart(13, '0')}#R${String(sequence).padStart(6, '0')}${Math.random().toString(36).slice(2, 6)}`,
+        kind: 'DISPREC',
+        ids: partitionIds.slice(start, start + IDS_PER_RECORD),
+        expiresAt,
+      });
+    }
+    return items;
+  });
+}
+
+/** The ids that dispatch items name: dispatch records, and trace items (which a dispatch to any group writes too). */
+export function recordedIds(items: Record<string, unknown>[]): Set<string> {
+  const ids = new Set<string>();
+  for (const item of items) {
+    for (const id of (item.ids as string[] | undefined) ?? []) ids.add(id);
+    for (const id of Object.keys((item.entries as Record<string, unknown> | undefined) ?? {})) ids.add(id);
+  }
+  return ids;
+}

@@ -13,12 +13,12 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { refOf } from '../core/message-ref.ts';
 import { queryAll } from './query-all.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { Message, MessageId, MessageState, TraceEvent } from '../core/model.ts';
 import {
   PULL_CHECKS_MAX,
+  type DispatchedRef,
   type FifoGroup,
   type FifoHold,
   type MessageRef,
@@ -69,7 +69,8 @@ import {
   undecidedPartition,
 } from './table-layout.ts';
 import { foldReceipts, receiptEvents } from './receipt-log.ts';
-import { dispatchEvents, foldDispatches } from './dispatch-log.ts';
+import { dispatchEvents, dispatchRecordItems, foldDispatches } from './dispatch-log.ts';
+import { SweepWalk } from './sweep-walk.ts';
 
 /** Room kept in a message's item for one state change's trace event (type, time, who, a reason). */
 const TRANSITION_BYTES = 256;
@@ -81,13 +82,17 @@ const BATCH_WRITE_MAX = 25;
 const WRITE_CONCURRENCY = 4;
 
 export class DynamoMessageStore implements MessageStore {
+  private readonly walk: SweepWalk;
+
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Trace events of messages whose retention the caller does not know expire after this. */
     private readonly defaultRetentionHours: number,
     private readonly wheel: TimerWheel,
-  ) {}
+  ) {
+    this.walk = new SweepWalk(documents, tableName, (keys) => this.getByKeys(keys));
+  }
 
   async insert(messages: Message[]): Promise<void> {
     const ordered = messages.filter((message) => message.messageGroup !== undefined);
@@ -148,7 +153,10 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
-  /** One message: a conditional put (an id is never overwritten) beside its outbox entry, both at once. */
+  /**
+   * One message: one conditional put (an id is never overwritten). A READY message needs no outbox entry: if the stream
+   * never hands it on, the sweep's walk finds it in `byTopicTime` (`sweep-walk.ts`).
+   */
   private async put(message: Message): Promise<void> {
     const item = toStoredMessageItem(message, this.wheel);
     await Promise.all([
@@ -157,20 +165,13 @@ export class DynamoMessageStore implements MessageStore {
           new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
         )
         .catch(writtenByEarlierAttempt),
-      message.state === 'READY'
-        ? this.documents.send(new PutCommand({ TableName: this.tableName, Item: outboxItemOf(message) }))
-        : undefined,
       ...extraKeyItems(message).map((Item) => this.documents.send(new PutCommand({ TableName: this.tableName, Item }))),
     ]);
   }
 
-  /**
-   * A READY message is written with its outbox entry, so that it is found again if the stream never hands it on. (A
-   * batch write takes no condition: fresh ULIDs never collide, so it cannot overwrite a message either.)
-   */
+  /** A batch write takes no condition: fresh ULIDs never collide, so it cannot overwrite a message either. */
   private itemsToInsert(message: Message): Record<string, unknown>[] {
-    const item = toStoredMessageItem(message, this.wheel);
-    return [...(message.state === 'READY' ? [outboxItemOf(message)] : []), item, ...extraKeyItems(message)];
+    return [toStoredMessageItem(message, this.wheel), ...extraKeyItems(message)];
   }
 
   storedSize(message: Message, transitions: number): StoredSize {
@@ -262,7 +263,7 @@ export class DynamoMessageStore implements MessageStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // Not made READY by this call (decided already, or handed on by an earlier tick): the entry it wrote must go, or
       // the sweep would send the message a second time.
-      if (recorded) await this.markDispatched([ref]);
+      if (recorded) await this.batchWrite([], [outboxKey(ref)]);
       const old = error.Item === undefined ? undefined : (unmarshall(error.Item) as Record<string, unknown>);
       return { applied: false, current: old === undefined ? undefined : fromMessageItem(old) };
     }
@@ -440,14 +441,31 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
-  async markDispatched(refs: MessageRef[]): Promise<void> {
+  /** One dispatch record per minute of birth and batch; an outbox entry only where one was written (`outboxed`). */
+  async markDispatched(refs: DispatchedRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    const now = Date.now();
     await this.batchWrite(
-      [],
-      refs.map((ref) => outboxKey(ref)),
+      dispatchRecordItems(
+        refs.map((ref) => ref.messageId),
+        now,
+        Math.ceil(now / 1000 + this.defaultRetentionHours * 3600),
+      ),
+      refs.filter((ref) => ref.outboxed).map((ref) => outboxKey(ref)),
     );
   }
 
-  async undispatched(before: number, limit: number): Promise<OutboxEntry[]> {
+  /** Outbox entries (messages made READY by a step), and what the walk finds of messages published READY. */
+  async undispatched(before: number, limit: number, topics: string[]): Promise<OutboxEntry[]> {
+    const [outboxed, walked] = await Promise.all([
+      this.outboxEntries(before, limit),
+      this.walk.unrecorded(before, limit, topics),
+    ]);
+    const byId = new Map([...walked, ...outboxed].map((entry) => [entry.messageId, entry]));
+    return [...byId.values()].sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
+  }
+
+  private async outboxEntries(before: number, limit: number): Promise<OutboxEntry[]> {
     const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);
     const perShard = await mapConcurrently(shards, 4, async (shard) => {
       const entries: OutboxEntry[] = [];
@@ -752,7 +770,6 @@ function writtenByEarlierAttempt(error: unknown): void {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
 }
 
-const outboxItemOf = (message: Message) => toOutboxItem(refOf(message), message.bornAt, message.expiresAt);
 
 function split(items: Record<string, unknown>[]): { message: Message; events: TraceEvent[] } | undefined {
   const messageItem = items.find((item) => item.kind === 'MSG');

@@ -151,7 +151,10 @@ export function fromTraceItem(item: Record<string, unknown>): TraceEvent {
   return event;
 }
 
-/** A small item beside the message (its key, the reference and when it became READY): cheap to write and to delete. */
+/**
+ * A message made READY by a step after publish (a commit, a due time) has this small item beside it until dispatched:
+ * its reference and when it became READY.
+ */
 export function toOutboxItem(ref: MessageRef, at: number, expiresAt: number): Record<string, unknown> {
   const item: Record<string, unknown> = {
     ...outboxKey(ref),
@@ -166,7 +169,12 @@ export function toOutboxItem(ref: MessageRef, at: number, expiresAt: number): Re
 }
 
 export function fromOutboxItem(item: Record<string, unknown>): OutboxEntry {
-  const entry: OutboxEntry = { messageId: item.messageId as MessageId, topic: String(item.topic), at: Number(item.at) };
+  const entry: OutboxEntry = {
+    messageId: item.messageId as MessageId,
+    topic: String(item.topic),
+    outboxed: true,
+    at: Number(item.at),
+  };
   if (typeof item.messageGroup === 'string') entry.messageGroup = item.messageGroup;
   return entry;
 }

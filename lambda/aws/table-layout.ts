@@ -139,6 +139,13 @@ export function outboxKey(ref: MessageRef): { pk: string; sk: string } {
   };
 }
 
+/**
+ * How far the sweep's walk has passed each topic's messages in `byTopicTime` (an id bound): one small partition, read
+ * whole on every sweep.
+ */
+export const SWEEP_MARKS_PARTITION = 'SWEEPMARK';
+export const sweepMarkKey = (topic: string) => ({ pk: SWEEP_MARKS_PARTITION, sk: topic });
+
 export const holdKey = (group: FifoGroup) => ({ pk: `HOLD#${group.topic}#${group.messageGroup}`, sk: 'HOLD' });
 
 /** A producer's dedupKey on one topic: the message it first published with it. */

@@ -1,7 +1,7 @@
 // The one path by which a READY message reaches consumers: filter per subscription, send to each matching group's queue.
 import { bestEffort, traceBestEffort } from './best-effort.ts';
 import { cachedFilter } from './filter/index.ts';
-import { refOf } from './message-ref.ts';
+import { dispatchedRefOf, refOf } from './message-ref.ts';
 import { toQueued, type Message, type MessageId } from './model.ts';
 import { encodeForQueue } from './queue-body.ts';
 import type {
@@ -195,7 +195,10 @@ export class Dispatcher {
     };
   }
 
-  /** Best effort after the sends: the outbox entries, the trace and any undeliverable state; none of it fails the delivery. */
+  /**
+   * Best effort after the sends: the dispatch record (a message not recorded is sent again by the sweep: a duplicate,
+   * never a loss), the trace and any undeliverable state; none of it fails the delivery.
+   */
   private async record(messages: Message[], fates: Fate[], now: number): Promise<void> {
     const done = messages.filter((_, index) => fates[index]!.kind !== 'failed');
     const trace: TraceEntry[] = [];
@@ -214,7 +217,7 @@ export class Dispatcher {
     }
     await Promise.all([
       bestEffort(this.ports.faults, 'DISPATCH_MARK_NOT_WRITTEN', done.length, () =>
-        this.ports.store.markDispatched(done.map(refOf)),
+        this.ports.store.markDispatched(done.map(dispatchedRefOf)),
       ),
       traceBestEffort(this.ports.store, this.ports.faults, trace),
     ]);

@@ -39,8 +39,15 @@ export interface FifoHold extends FifoGroup {
 }
 
 /** A message about to become READY or READY but not yet confirmed handed to its queues. */
-export interface OutboxEntry extends MessageRef {
-  /** Epoch ms when it was recorded. */
+/** A message handed on (or passed by), and whether an outbox entry stands for it that must go too. */
+export interface DispatchedRef extends MessageRef {
+  /** True for a message made READY after it was published (a commit, a due time): the only kind with an outbox entry. */
+  outboxed: boolean;
+}
+
+/** A READY message that no dispatch has recorded: from the outbox, or found by the store's own walk of its messages. */
+export interface OutboxEntry extends DispatchedRef {
+  /** Epoch ms when it became READY (when it was published, for a message found by the walk). */
   at: number;
 }
 
@@ -159,10 +166,17 @@ export interface MessageStore {
   transition(message: MessageId | MessageRef, transition: Transition): Promise<TransitionResult>;
   /** The messages behind these references, those that still exist. */
   getMany(refs: MessageRef[]): Promise<Message[]>;
-  /** The dispatcher handed these messages to every queue: their outbox entries go. */
-  markDispatched(refs: MessageRef[]): Promise<void>;
-  /** Outbox entries older than `before` (epoch ms), oldest first: READY messages not confirmed handed on. */
-  undispatched(before: number, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * The dispatcher handed these messages to every queue (or to none, when no group matched), or the sweep found them no
+   * longer READY: recorded, so that `undispatched` passes them by; an outbox entry that stands for one goes.
+   */
+  markDispatched(refs: DispatchedRef[]): Promise<void>;
+  /**
+   * Messages of these topics that became READY before `before` (epoch ms) and that no `markDispatched` has recorded, in
+   * publish order (a FIFO group's in the group's order). An entry may name a message that has left READY since: the
+   * caller reads it, and marks it.
+   */
+  undispatched(before: number, limit: number, topics: string[]): Promise<OutboxEntry[]>;
   /** The holds on these FIFO message groups, those that exist (read strongly consistent). */
   holdsOf(groups: FifoGroup[]): Promise<FifoHold[]>;
   /** Holds a FIFO message group at its first message that could not be dispatched, unless it is held already. */

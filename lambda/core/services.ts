@@ -64,7 +64,14 @@ export function createTick(
   dispatcher: Dispatcher = createDispatcher(ports),
   replays: Replays = createReplays(ports),
 ): Tick {
-  const sweep = new Sweep(ports.store, dispatcher, ports.clock, ports.faults, ports.config.sweepAfterSeconds * 1000);
+  const sweep = new Sweep(
+    ports.store,
+    dispatcher,
+    ports.clock,
+    ports.faults,
+    ports.config.sweepAfterSeconds * 1000,
+    async () => (await ports.catalog.listTopics()).map((topic) => topic.name),
+  );
   return new Tick(
     ports.store,
     ports.wheel,

@@ -3,6 +3,7 @@ import type { Message, MessageId, MessageState, TraceEvent } from '../core/model
 import { refOf } from '../core/message-ref.ts';
 import {
   PULL_CHECKS_MAX,
+  type DispatchedRef,
   type FifoGroup,
   type FifoHold,
   type MessageRef,
@@ -31,7 +32,7 @@ export class MemoryMessageStore implements MessageStore {
   private readonly due = new Map<string, Set<MessageId>>();
   private readonly checks = new Map<string, Set<MessageId>>();
   private state: TickState = {};
-  /** The outbox: READY messages not yet confirmed handed on, with when they became READY. */
+  /** READY messages not yet recorded as handed on, with when they became READY (`outboxed`: made READY by a step). */
   private readonly outbox = new Map<MessageId, OutboxEntry>();
   private readonly holds = new Map<string, FifoHold>();
   private readonly dedupKeys = new Map<string, { messageId: MessageId; state: MessageState; expiresAt: number }>();
@@ -48,7 +49,8 @@ export class MemoryMessageStore implements MessageStore {
     for (const message of messages) {
       this.messages.set(message.messageId, structuredClone(message));
       if (message.wakeAt !== undefined) this.index(message.messageId, message.wakeAt);
-      if (message.state === 'READY') this.outbox.set(message.messageId, { ...refOf(message), at: message.bornAt });
+      if (message.state === 'READY')
+        this.outbox.set(message.messageId, { ...refOf(message), outboxed: false, at: message.bornAt });
     }
   }
 
@@ -76,13 +78,14 @@ export class MemoryMessageStore implements MessageStore {
     });
   }
 
-  async markDispatched(refs: MessageRef[]): Promise<void> {
+  async markDispatched(refs: DispatchedRef[]): Promise<void> {
     for (const ref of refs) this.outbox.delete(ref.messageId);
   }
 
-  async undispatched(before: number, limit: number): Promise<OutboxEntry[]> {
+  async undispatched(before: number, limit: number, topics: string[]): Promise<OutboxEntry[]> {
+    const walked = new Set(topics);
     return [...this.outbox.values()]
-      .filter((entry) => entry.at < before)
+      .filter((entry) => entry.at < before && (entry.outboxed || walked.has(entry.topic)))
       .sort((a, b) => (a.messageId < b.messageId ? -1 : 1))
       .slice(0, limit)
       .map((entry) => ({ ...entry }));
@@ -155,7 +158,7 @@ export class MemoryMessageStore implements MessageStore {
       message.expiresAt = transition.reschedule.expiresAt;
     }
     if (transition.to === 'READY' && transition.from !== 'READY')
-      this.outbox.set(messageId, { ...refOf(message), at: transition.event.at });
+      this.outbox.set(messageId, { ...refOf(message), outboxed: true, at: transition.event.at });
     return { applied: true };
   }
 

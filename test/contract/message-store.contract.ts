@@ -287,6 +287,80 @@ export function messageStoreContract(name: string, make: AdaptersFactory): void 
       await expect.poll(readAll, EVENTUALLY).toEqual(inRange.map((message) => message.messageId).sort());
     });
 
+    describe('what the sweep finds undispatched', () => {
+      const found = async (before: number, topics = ['orders', 'refunds']) =>
+        (await adapters.store.undispatched(before, 50, topics)).map((entry) => entry.messageId);
+      const published = (at: number, overrides: Partial<Message> = {}) =>
+        aMessage(at, { messageId: ulid(at) as MessageId, ...overrides });
+      const asDispatched = (message: Message, outboxed = false) => ({
+        messageId: message.messageId,
+        topic: message.topic,
+        ...(message.messageGroup === undefined ? {} : { messageGroup: message.messageGroup }),
+        outboxed,
+      });
+
+      it('a message published READY, once its time is behind the horizon, until it is marked dispatched', async () => {
+        const now = adapters.now();
+        const plain = published(now - 20_000);
+        const fifo = published(now - 19_000, { topic: 'refunds', topicType: 'FIFO', messageGroup: 'order-42' });
+        const later = published(now - 5_000);
+        await adapters.store.insert([plain]);
+        await adapters.store.insert([fifo, later]);
+        await expect.poll(() => found(now - 10_000), EVENTUALLY).toEqual([plain.messageId, fifo.messageId]);
+        const [, fifoEntry] = await adapters.store.undispatched(now - 10_000, 50, ['orders', 'refunds']);
+        // The entry names the message fully: the sweep reads it back by it (a FIFO message's partition names its group).
+        expect(fifoEntry).toMatchObject({ topic: 'refunds', messageGroup: 'order-42', outboxed: false });
+        expect(await adapters.store.getMany([fifoEntry!])).toEqual([fifo]);
+        await adapters.store.markDispatched([asDispatched(plain)]);
+        expect(await found(now - 10_000)).toEqual([fifo.messageId]);
+        await adapters.store.markDispatched([asDispatched(fifo)]);
+        expect(await found(now - 10_000)).toEqual([]);
+        // The walk moved on past what was recorded, and still finds what was published after it.
+        expect(await found(now)).toEqual([later.messageId]);
+        expect(await found(now, ['refunds'])).toEqual([]);
+      });
+
+      it('a message the stream missed holds back only itself: later ones, and other topics, are still found', async () => {
+        const now = adapters.now();
+        const missed = published(now - 30_000);
+        const dispatched = Array.from({ length: 5 }, (_, i) => published(now - 29_000 + i * 1000));
+        const other = published(now - 20_000, { topic: 'refunds' });
+        const after = published(now - 2_000);
+        await adapters.store.insert([missed, ...dispatched, other]);
+        await adapters.store.markDispatched(dispatched.map((message) => asDispatched(message)));
+        await expect.poll(() => found(now - 10_000), EVENTUALLY).toEqual([missed.messageId, other.messageId]);
+        await adapters.store.markDispatched([asDispatched(other)]);
+        expect(await found(now - 10_000)).toEqual([missed.messageId]);
+        await adapters.store.insert([after]);
+        expect(await found(now)).toEqual([missed.messageId, after.messageId]);
+        await adapters.store.markDispatched([asDispatched(missed), asDispatched(after)]);
+        expect(await found(now)).toEqual([]);
+      });
+
+      it('a message not READY is not found; made READY by a step, it is (from the outbox) until marked', async () => {
+        const now = adapters.now();
+        const prepared = waiting('PREPARED', now + 60_000, {
+          messageId: ulid(now - 20_000) as MessageId,
+          bornAt: now - 20_000,
+        });
+        await adapters.store.insert([prepared]);
+        expect(await found(now - 10_000, ['orders'])).toEqual([]);
+        expect(await adapters.store.transition(prepared.messageId, commit(now - 8_000, 'PRODUCER'))).toEqual({
+          applied: true,
+        });
+        const [entry] = await adapters.store.undispatched(now, 50, ['orders']);
+        expect(entry).toMatchObject({ messageId: prepared.messageId, outboxed: true });
+        await adapters.store.markDispatched([{ ...entry!, outboxed: true }]);
+        expect(await found(now, ['orders'])).toEqual([]);
+      });
+
+      it('finds nothing of a topic it is not asked about', async () => {
+        const now = adapters.now();
+        await adapters.store.insert([published(now - 20_000, { topic: 'refunds' })]);
+        expect(await found(now, ['orders'])).toEqual([]);
+      });
+    });
+
     it('lists a topic scheduled messages by delivery time, with a reschedule, until they are handed on or cancelled', async () => {
       const now = adapters.now();
       const late = waiting('SCHEDULED', now + 900_000);
