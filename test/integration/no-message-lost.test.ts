@@ -1,7 +1,12 @@
 // Loss windows closed (issue 9), end to end on the local engines: duplicate detection, the receive answer limit, the
 // sweep, and the publish rules that keep poison messages out (rules the engines would not enforce are tested as rules).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createClients } from '../../lambda/aws/clients.ts';
+import { toOutboxItem } from '../../lambda/aws/message-items.ts';
+import { outboxKey } from '../../lambda/aws/table-layout.ts';
 import { RECEIVE_ANSWER_MAX_BYTES } from '../../lambda/core/consume.ts';
+import type { MessageId } from '../../lambda/core/model.ts';
 import { drain, request, startTestStack, type TestStack } from './harness.ts';
 
 let stack: TestStack;
@@ -83,6 +88,42 @@ describe('the sweep', () => {
       expect(message?.messageId).toBe(messageId);
       const { events } = await missed.client.getMessage(messageId);
       expect(events.map((event) => event.type)).toContain('DISPATCHED');
+    } finally {
+      await missed.stop();
+    }
+  });
+
+  it('an outbox entry an earlier version wrote for a message published READY is swept once, then cleared', async () => {
+    const missed = await startTestStack({ env: { FERRY_SWEEP_AFTER_SECONDS: '1' } });
+    const { documents } = createClients({
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: missed.dynamoDbEndpoint,
+    });
+    try {
+      await missed.client.putTopic('orders', 'NORMAL');
+      await missed.client.putGroup('legacy-reader', [{ topic: 'orders' }]);
+      await missed.poller.stop();
+      const { messageId } = await missed.client.publish('orders', { body: 'published by an earlier version' });
+      // Versions before the walk wrote an outbox entry beside every READY message.
+      const ref = { messageId: messageId as MessageId, topic: 'orders' };
+      const now = Date.now();
+      await documents.send(
+        new PutCommand({ TableName: missed.tableName, Item: toOutboxItem(ref, now, Math.ceil(now / 1000) + 3600) }),
+      );
+      const [message] = await drain(missed, 'legacy-reader', 1, 15_000);
+      expect(message?.messageId).toBe(messageId);
+      await expect
+        .poll(
+          async () => (await documents.send(new GetCommand({ TableName: missed.tableName, Key: outboxKey(ref) }))).Item,
+          {
+            timeout: 10_000,
+          },
+        )
+        .toBeUndefined();
+      // Three more ticks: sent once, not on every sweep.
+      expect(await drain(missed, 'legacy-reader', 1, 3_500)).toEqual([]);
     } finally {
       await missed.stop();
     }
