@@ -1,6 +1,7 @@
 // Scale on paper, checked by simulation: the key and shard arithmetic of Ferry's own code for 10,000 messages/s
 // sustained and 1,000,000 scheduled messages falling due in one hour, against the AWS limits that apply.
 import { itemBytes } from '../lambda/aws/item-size.ts';
+import { dispatchRecordItems } from '../lambda/aws/dispatch-log.ts';
 import { toOutboxItem, toStoredMessageItem } from '../lambda/aws/message-items.ts';
 import {
   dispatchPartition,
@@ -66,25 +67,26 @@ export function runScalingSimulation(): string[] {
   print('### 10,000 messages/s sustained, 1 KB, NORMAL, one group, publish and receive in batches of 10');
   const rate = 10_000;
   print(
-    `message item ${messageBytes} bytes = ${messageWru} WRU; outbox entry ${outboxWru} WRU (put) + ${outboxWru} WRU (delete)`,
+    `message item ${messageBytes} bytes = ${messageWru} WRU; no outbox entry (published READY: the sweep walks byTopicTime)`,
   );
-  // One DISPATCHED item per stream batch of 100, one receipt item per receive and per ack call of 10 (about 60 B a message).
+  // One DISPATCHED trace item and one dispatch record item per stream batch of 100, one receipt item per receive and
+  // per ack call of 10 (about 60 B a message).
   const dispatchItemWru = wru(100 * 45);
+  const recordItemWru = wru(
+    itemBytes(
+      dispatchRecordItems(
+        sample.slice(0, 100).map((message) => message.messageId),
+        now,
+        0,
+      )[0]!,
+    ),
+  );
   const receiptItemWru = wru(10 * 60);
-  const perMessage = messageWru + 2 * outboxWru + dispatchItemWru / 100 + (2 * receiptItemWru) / 10;
+  const perMessage = messageWru + (dispatchItemWru + recordItemWru) / 100 + (2 * receiptItemWru) / 10;
   print(
     `table writes per message ≈ ${round(perMessage, 2)} WRU → ${Math.round(rate * perMessage)} WRU/s (per-table default quota ${LIMITS.tableWruPerSecond}, a new table ${LIMITS.newTableWruPerSecond})`,
   );
   print(`  the table quota binds at ${Math.round(LIMITS.tableWruPerSecond / perMessage)} messages/s`);
-
-  const outboxHot = hottestShare(sample, (message) => outboxKey(message).pk);
-  const outboxPerPartition = rate * outboxHot * 2 * outboxWru;
-  print(
-    `outbox: ${OUTBOX_SHARDS} partitions, the busiest takes ${round(outboxHot * 100, 2)}% (simulated over ${sample.length} ids) → ${Math.round(outboxPerPartition)} WRU/s on it (limit ${LIMITS.partitionWruPerSecond})`,
-  );
-  print(
-    `  the outbox partitions bind at ${Math.round(LIMITS.partitionWruPerSecond / (outboxHot * 2 * outboxWru))} messages/s`,
-  );
 
   // The query index by topic and time (issue 12): a keys-only entry (1 WRU) for every message, in QUERY_SHARDS
   // partitions per topic; an index partition takes 1,000 WRU/s like a table's, and a throttled index throttles the table.
@@ -100,6 +102,14 @@ export function runScalingSimulation(): string[] {
     `dispatch trace: one item per batch of 100 (${dispatchItemWru} WRU) → ${dispatchPerSecond} WRU/s, all in the partition of the current minute (${dispatchPartitions} partition for a second's messages)`,
   );
   print(`  binds at ${Math.round((LIMITS.partitionWruPerSecond / dispatchItemWru) * 100)} messages/s`);
+  print(
+    `dispatch record: one item per batch of 100 (${recordItemWru} WRU) in its own partition of the minute → binds at ${Math.round((LIMITS.partitionWruPerSecond / recordItemWru) * 100)} messages/s`,
+  );
+  // The sweep's walk reads every message's keys-only index entry once (about 100 bytes) and the minute's records.
+  const walkBytesPerMinute = rate * 60 * (100 + 30) + rate * 60 * 45;
+  print(
+    `sweep walk: reads ≈ ${round(walkBytesPerMinute / 1e6, 1)} MB a minute (index entries, dispatch records and trace items), ${Math.round(walkBytesPerMinute / 4096 / 2)} read units (eventually consistent)`,
+  );
 
   const receiptPerSecond = (2 * rate * receiptItemWru) / 10;
   const receiptPartitions = new Set(
@@ -112,10 +122,10 @@ export function runScalingSimulation(): string[] {
     `  binds at ${Math.round((LIMITS.partitionWruPerSecond * 10) / (2 * receiptItemWru))} messages/s per group with calls of 10 (${Math.round((LIMITS.partitionWruPerSecond * 32) / (2 * wru(32 * 60)))} with receives of 32)`,
   );
 
-  const streamRecordsPerMessage = 1 + 2 + 1 / 100 + 2 / 10;
+  const streamRecordsPerMessage = 1 + 2 / 100 + 2 / 10;
   const shards = Math.ceil((rate * perMessage) / LIMITS.partitionWruPerSecond);
   print(
-    `stream: ≈ ${round(streamRecordsPerMessage, 2)} records per message (message, outbox put and delete, trace); at least ${shards} table partitions, so at least ${shards} stream shards`,
+    `stream: ≈ ${round(streamRecordsPerMessage, 2)} records per message (message, trace, dispatch record); at least ${shards} table partitions, so at least ${shards} stream shards`,
   );
   print(
     `  each shard: ${Math.round(rate / shards)} messages/s in batches of up to 100, one batch in flight: a dispatcher call must take under ${Math.round((100 / (rate / shards)) * 1000)} ms per 100 messages`,
@@ -159,7 +169,10 @@ export function runScalingSimulation(): string[] {
   print(
     `if all 1,000,000 fell due in the same minute: ${Math.round(allInOneMinute)} WRU/s for a minute (over the ${LIMITS.tableWruPerSecond} quota), ${1_000_000 / wheel.shards} per shard = ${round(((1_000_000 / wheel.shards) * 0.5) / 1000)} s of CPU per tick-shard call`,
   );
-  print(`  and ${Math.round((1_000_000 * outboxHot * 2 * outboxWru) / 60)} WRU/s on the busiest outbox partition`);
+  const scheduledOutboxHot = hottestShare(scheduled, ({ message }) => outboxKey(message).pk);
+  print(
+    `  and ${Math.round((1_000_000 * scheduledOutboxHot * 2 * outboxWru) / 60)} WRU/s on the busiest of the ${OUTBOX_SHARDS} outbox partitions (a message made READY by the tick keeps its outbox entry)`,
+  );
   print(
     'Scheduler: one schedule, 60 invocations an hour; the fan-out is Lambda Invoke, 8 a minute: no Scheduler quota is near',
   );

@@ -1,7 +1,7 @@
 // Dispatcher-side trace (dispatched to which groups) folded into one item per dispatched batch, yet findable by message id.
 import type { MessageId, TraceEvent } from '../core/model.ts';
 import type { TraceEntry } from '../core/ports.ts';
-import { dispatchPartition } from './table-layout.ts';
+import { dispatchPartition, dispatchRecordPartition } from './table-layout.ts';
 
 /**
  * The dispatcher hands on up to a stream batch of messages at once; an item per message would make the trace cost as
@@ -59,12 +59,12 @@ export function dispatchEvents(items: Record<string, unknown>[], messageId: Mess
 const IDS_PER_RECORD = 1000;
 
 /**
- * The record that messages were handed on (to their groups, or to none), beside the trace in the partition of the
- * minute they were born: the sweep's walk reads it to pass by what was dispatched. One item per minute and batch, so a
- * batch of 100 costs about three write units, where deleting 100 outbox entries cost 100.
+ * The record that messages were handed on (to their groups, or to none), in a partition of the minute they were born:
+ * the sweep's walk reads it to pass by what was dispatched. One item per minute and batch, so a batch of 100 costs
+ * about three write units, where deleting 100 outbox entries cost 100.
  */
 export function dispatchRecordItems(ids: MessageId[], at: number, expiresAt: number): Record<string, unknown>[] {
-  const byPartition = Map.groupBy(ids, dispatchPartition);
+  const byPartition = Map.groupBy(ids, dispatchRecordPartition);
   return [...byPartition].flatMap(([pk, partitionIds]) => {
     const items: Record<string, unknown>[] = [];
     for (let start = 0; start < partitionIds.length; start += IDS_PER_RECORD) {
@@ -81,7 +81,10 @@ export function dispatchRecordItems(ids: MessageId[], at: number, expiresAt: num
   });
 }
 
-/** The ids that dispatch items name: dispatch records, and trace items (which a dispatch to any group writes too). */
+/**
+ * The ids that dispatch items name: dispatch records, and trace items (which a dispatch to any group writes too, and
+ * which are all that versions before the dispatch record wrote).
+ */
 export function recordedIds(items: Record<string, unknown>[]): Set<string> {
   const ids = new Set<string>();
   for (const item of items) {

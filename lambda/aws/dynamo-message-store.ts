@@ -90,8 +90,10 @@ export class DynamoMessageStore implements MessageStore {
     /** Trace events of messages whose retention the caller does not know expire after this. */
     private readonly defaultRetentionHours: number,
     private readonly wheel: TimerWheel,
+    /** Index entries the sweep's walk reads per shard and step (small in tests, to make it step). */
+    walkPage?: number,
   ) {
-    this.walk = new SweepWalk(documents, tableName, (keys) => this.getByKeys(keys));
+    this.walk = new SweepWalk(documents, tableName, (keys) => this.getByKeys(keys), walkPage);
   }
 
   async insert(messages: Message[]): Promise<void> {
@@ -769,7 +771,6 @@ type WriteRequest =
 function writtenByEarlierAttempt(error: unknown): void {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
 }
-
 
 function split(items: Record<string, unknown>[]): { message: Message; events: TraceEvent[] } | undefined {
   const messageItem = items.find((item) => item.kind === 'MSG');

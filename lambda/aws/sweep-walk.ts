@@ -11,14 +11,17 @@ import { recordedIds } from './dispatch-log.ts';
 import { queryAll } from './query-all.ts';
 import {
   dispatchPartition,
+  dispatchRecordPartition,
   QUERY_SHARDS,
   SWEEP_MARKS_PARTITION,
   sweepMarkKey,
   timeIndexPartition,
 } from './table-layout.ts';
 
-/** Index entries read per topic shard per walk; a topic with more waits for the next sweep. */
-const WALK_PAGE = 250;
+/** Index entries read per topic shard per step of a walk (keys only: about 100 KB). */
+const WALK_PAGE = 1000;
+/** How long one sweep walks, all topics together; what is left waits for the next tick (the AWS tick has 55 s). */
+const WALK_BUDGET_MS = 20_000;
 /** A topic is walked again once its mark is this far behind: a quiet topic costs a few queries a walk, not a tick. */
 const WALK_STEP_MS = 5_000;
 /** A topic never walked starts here before the sweep's horizon (messages older than this were published with entries). */
@@ -29,6 +32,8 @@ interface Walked {
   entries: OutboxEntry[];
   /** The mark to move to, when the walk passed something. */
   mark?: string;
+  /** A shard had more index entries than one step reads. */
+  more: boolean;
 }
 
 /**
@@ -46,6 +51,7 @@ export class SweepWalk {
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly readMessages: (keys: Array<Record<string, unknown>>) => Promise<Message[]>,
+    private readonly page = WALK_PAGE,
   ) {}
 
   async unrecorded(before: number, limit: number, topics: string[]): Promise<OutboxEntry[]> {
@@ -56,11 +62,19 @@ export class SweepWalk {
       if (!records.has(pk)) records.set(pk, this.recordedIn(pk));
       return records.get(pk)!;
     };
+    const deadline = Date.now() + WALK_BUDGET_MS;
     const walked = await mapConcurrently(topics, TOPICS_AT_ONCE, async (topic) => {
       const seen = marks.get(topic);
-      const { entries, mark } = await this.walk(topic, seen, before, limit, recorded);
-      if (mark !== undefined && mark !== seen) await this.moveMark(topic, seen, mark);
-      return entries;
+      let mark = seen;
+      // Step by step up to the horizon, while nothing is found and time is left: a busy topic has more than a step.
+      for (;;) {
+        const step = await this.walk(topic, mark, before, limit, recorded);
+        mark = step.mark ?? mark;
+        if (step.entries.length > 0 || !step.more || Date.now() > deadline) {
+          if (mark !== undefined && mark !== seen) await this.moveMark(topic, seen, mark);
+          return step.entries;
+        }
+      }
     });
     return walked.flat();
   }
@@ -73,7 +87,7 @@ export class SweepWalk {
     recorded: (pk: string) => Promise<Set<string>>,
   ): Promise<Walked> {
     const from = seen ?? idRange(before - FIRST_WALK_LOOKBACK_MS, before).low;
-    if (seen !== undefined && decodeTime(from) > before - WALK_STEP_MS) return { entries: [] };
+    if (seen !== undefined && decodeTime(from) > before - WALK_STEP_MS) return { entries: [], more: false };
     let high = idRange(before, before).high;
     const shards = await Promise.all(
       Array.from({ length: QUERY_SHARDS }, (_, shard) => this.indexEntries(topic, shard, from, high)),
@@ -85,9 +99,10 @@ export class SweepWalk {
       .filter((id) => id <= high)
       .sort();
     const unrecorded: MessageId[] = [];
-    for (const pk of new Set(ids.map(dispatchPartition))) {
-      const named = await recorded(pk);
-      unrecorded.push(...ids.filter((id) => dispatchPartition(id) === pk && !named.has(id)));
+    for (const minute of new Set(ids.map(dispatchPartition))) {
+      const inMinute = ids.filter((id) => dispatchPartition(id) === minute);
+      const [records, trace] = await Promise.all([recorded(dispatchRecordPartition(inMinute[0]!)), recorded(minute)]);
+      unrecorded.push(...inMinute.filter((id) => !records.has(id) && !trace.has(id)));
     }
     const keys = new Map(shards.flatMap((shard) => [...shard.keys]));
     const ready = await this.readyOf(unrecorded.sort().map((id) => keys.get(id)!));
@@ -103,6 +118,7 @@ export class SweepWalk {
         at: decodeTime(message.messageId),
       })),
       ...(passed === undefined ? {} : { mark: passed }),
+      more: shards.some((shard) => shard.truncated),
     };
   }
 
@@ -119,7 +135,7 @@ export class SweepWalk {
         // Strictly after the mark: a space sorts before every character of an id.
         KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :low AND :high',
         ExpressionAttributeValues: { ':pk': timeIndexPartition(topic, shard), ':low': `${after} `, ':high': high },
-        Limit: WALK_PAGE,
+        Limit: this.page,
       }),
     );
     // The index holds the table key too: a FIFO message's partition names its group, which the id alone does not.

@@ -72,6 +72,13 @@ export const receiptPartition = (group: string, messageId: MessageId) =>
  */
 export const dispatchPartition = (messageId: MessageId) => `DISP#${Math.floor(decodeTime(messageId) / 60_000)}`;
 
+/**
+ * The dispatch record (which messages were handed on, to their groups or to none), read by the sweep's walk: by the
+ * minute the messages were born, beside the trace's partition rather than in it, so that neither halves the other's
+ * write rate.
+ */
+export const dispatchRecordPartition = (messageId: MessageId) => `DREC#${Math.floor(decodeTime(messageId) / 60_000)}`;
+
 // The query indexes ---------------------------------------------------------------------------------------------
 
 /**
