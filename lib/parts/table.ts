@@ -27,7 +27,7 @@ export interface TableUse {
 
 /**
  * The dispatch code (`lambda/core/dispatch.ts`), wherever it runs (the dispatcher, the stream redrive, the tick's
- * sweep): Query (a topic's routes), BatchWriteItem (trace, outbox entries done), BatchGetItem (FIFO holds, held
+ * sweep): Query (a topic's routes), BatchWriteItem (trace, dispatch records, outbox entries done), BatchGetItem (FIFO holds, held
  * messages), PutItem, UpdateItem and DeleteItem (holding, passing on and releasing a FIFO hold; UpdateItem also marks
  * a message no queue takes UNDELIVERABLE) and GetItem (a queue that seems missing is checked against the catalog).
  */
@@ -46,8 +46,9 @@ export const DISPATCH_TABLE_USE: TableUse = { actions: DISPATCH_TABLE_ACTIONS, i
 
 /**
  * The tick: its state (GetItem, PutItem), whether a bucket is empty (Query on the due-time index), the sweep, which
- * reads the outbox (Query), the messages (BatchGetItem) and dispatches them, and replays, which read a topic's messages
- * of a time range (Query on the topic-time index) and checkpoint the job (PutItem).
+ * reads the outbox, its marks and the dispatch records (Query), walks each topic's messages (Query on the topic-time
+ * index), reads the messages (BatchGetItem), dispatches them and moves its marks (PutItem), and replays, which read a
+ * topic's messages of a time range (Query on the topic-time index) and checkpoint the job (PutItem).
  */
 export const TICK_TABLE_USE: TableUse = { actions: DISPATCH_TABLE_ACTIONS, indexes: ['byDueTime', 'byTopicTime'] };
 

@@ -1,5 +1,5 @@
 // The tick: a Lambda run every minute that fans out to one tick-shard invocation per timer shard (delays, check-backs)
-// and sweeps the outbox.
+// and sweeps up READY messages that the stream did not hand on (the outbox, and a walk of each topic by publish time).
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule as RuleSchedule } from 'aws-cdk-lib/aws-events';
