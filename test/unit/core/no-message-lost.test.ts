@@ -165,9 +165,11 @@ describe('the outbox and the sweep', () => {
     const rolledBack = await ferry.publisher.publish('txns', { body: 'roll me back', producerGroup: 'checkout' });
     await ferry.decisions.commit(committed.messageId);
     await ferry.decisions.rollback(rolledBack.messageId);
-    expect((await ferry.ports.store.undispatched(Number.MAX_SAFE_INTEGER, 10, await topicNames(ferry))).map((entry) => entry.messageId)).toEqual(
-      [committed.messageId],
-    );
+    expect(
+      (await ferry.ports.store.undispatched(Number.MAX_SAFE_INTEGER, 10, await topicNames(ferry))).map(
+        (entry) => entry.messageId,
+      ),
+    ).toEqual([committed.messageId]);
   });
 });
 
