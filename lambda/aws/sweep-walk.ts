@@ -22,7 +22,10 @@ import {
 const WALK_PAGE = 1000;
 /** How long one sweep walks, all topics together; what is left waits for the next tick (the AWS tick has 55 s). */
 const WALK_BUDGET_MS = 20_000;
-/** A topic is walked again once its mark is this far behind: a quiet topic costs a few queries a walk, not a tick. */
+/**
+ * A topic is walked again once its mark is this far behind the horizon (or the sweep's age behind, if that is shorter,
+ * so that a message the stream missed waits at most twice the age): a quiet topic costs a few queries a walk, not a tick.
+ */
 const WALK_STEP_MS = 5_000;
 /** A topic never walked starts here before the sweep's horizon (messages older than this were published with entries). */
 const FIRST_WALK_LOOKBACK_MS = 60_000;
@@ -87,7 +90,8 @@ export class SweepWalk {
     recorded: (pk: string) => Promise<Set<string>>,
   ): Promise<Walked> {
     const from = seen ?? idRange(before - FIRST_WALK_LOOKBACK_MS, before).low;
-    if (seen !== undefined && decodeTime(from) > before - WALK_STEP_MS) return { entries: [], more: false };
+    const stepMs = Math.min(WALK_STEP_MS, Date.now() - before);
+    if (seen !== undefined && decodeTime(from) > before - stepMs) return { entries: [], more: false };
     let high = idRange(before, before).high;
     const shards = await Promise.all(
       Array.from({ length: QUERY_SHARDS }, (_, shard) => this.indexEntries(topic, shard, from, high)),
