@@ -38,7 +38,6 @@ export interface FifoHold extends FifoGroup {
   held: MessageId[];
 }
 
-/** A message about to become READY or READY but not yet confirmed handed to its queues. */
 /** A message handed on (or passed by), and whether an outbox entry stands for it that must go too. */
 export interface DispatchedRef extends MessageRef {
   /** True for a message made READY after it was published (a commit, a due time): the only kind with an outbox entry. */
