@@ -36,6 +36,8 @@ export interface Work {
   dynamoDbItemsWritten: number;
   sqsRequests: number;
   snsRequests: number;
+  /** Ferry's AWS requests by `Service.Operation` (the next cost is named by these, not guessed). */
+  requests?: Record<string, number>;
 }
 
 export interface Priced {
@@ -145,6 +147,7 @@ async function runFerry(
       dynamoDbItemsWritten: sum(itemWriteCounts, 'DynamoDB.'),
       sqsRequests: sum(requestCounts, 'SQS.'),
       snsRequests: 0,
+      requests: Object.fromEntries(requestCounts),
     };
   } finally {
     await stack.stop();
@@ -253,5 +256,12 @@ export function printCost(rows: Priced[]): void {
         `${round(work.dynamoDbItemsWritten / work.messages, 2)} DynamoDB items written = ${round(work.dynamoDbWriteUnits / work.messages, 2)} WRU, ` +
         `${round(work.dynamoDbReadUnits / work.messages, 2)} RRU, ${round(work.sqsRequests / work.messages, 3)} SQS requests, ${round(work.snsRequests / work.messages, 3)} SNS requests`,
     );
+    if (work.requests !== undefined)
+      console.log(
+        `  AWS requests per message: ${Object.entries(work.requests)
+          .sort(([, a], [, b]) => b - a)
+          .map(([operation, count]) => `${operation} ${round(count / work.messages, 3)}`)
+          .join(', ')}`,
+      );
   }
 }
