@@ -104,9 +104,12 @@ export class SweepWalk {
       .sort();
     const unrecorded: MessageId[] = [];
     for (const minute of new Set(ids.map(dispatchPartition))) {
-      const inMinute = ids.filter((id) => dispatchPartition(id) === minute);
-      const [records, trace] = await Promise.all([recorded(dispatchRecordPartition(inMinute[0]!)), recorded(minute)]);
-      unrecorded.push(...inMinute.filter((id) => !records.has(id) && !trace.has(id)));
+      const records = await recorded(dispatchRecordPartition(ids.find((id) => dispatchPartition(id) === minute)!));
+      const notInRecords = ids.filter((id) => dispatchPartition(id) === minute && !records.has(id));
+      // The minute's dispatch trace (larger) only for what the records do not name: dispatches before the records.
+      if (notInRecords.length === 0) continue;
+      const trace = await recorded(minute);
+      unrecorded.push(...notInRecords.filter((id) => !trace.has(id)));
     }
     const keys = new Map(shards.flatMap((shard) => [...shard.keys]));
     const ready = await this.readyOf(unrecorded.sort().map((id) => keys.get(id)!));

@@ -84,4 +84,18 @@ describe('the sweep walk', () => {
     await store.insert([missed]);
     expect(await found(now - 1_000)).toEqual([missed.messageId]);
   });
+
+  it('passes by a message whose dispatch only the trace names (as versions before the dispatch record wrote it)', async () => {
+    const now = Date.now();
+    const [traced, missed] = [published(now - 20_000), published(now - 19_000)];
+    await store.insert([traced, missed]);
+    await store.appendTrace([
+      {
+        message: { messageId: traced.messageId, topic: traced.topic },
+        event: { type: 'DISPATCHED', at: now - 19_500, groups: ['billing'] },
+        expiresAt: traced.expiresAt,
+      },
+    ]);
+    expect(await found(now - 10_000)).toEqual([missed.messageId]);
+  });
 });
