@@ -3,7 +3,7 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { FerryClient } from '../client/index.ts';
 import { consumeCount } from './consumers.ts';
-import { percentile, round } from './stats.ts';
+import { cpuPerMessage, percentile, round } from './stats.ts';
 
 const RATE_PER_SECOND = 100;
 /** 30 s at 100/s: 3,000 samples, so that p99.9 rests on three. */
@@ -63,21 +63,6 @@ const figuresOf = (durations: number[]): LatencyFigures => ({
   p99Ms: round(percentile(durations, 99)),
   p999Ms: round(percentile(durations, 99.9)),
 });
-
-/** CPU ms per message of each part over `work` (undefined where the parts share the benchmark's process). */
-async function cpuPerMessage(
-  usage: (() => Record<string, number>) | undefined,
-  messages: number,
-  work: () => Promise<void>,
-): Promise<Record<string, number> | undefined> {
-  const before = usage?.();
-  await work();
-  const after = usage?.();
-  if (before === undefined || after === undefined) return undefined;
-  return Object.fromEntries(
-    Object.entries(after).map(([part, ms]) => [part, round((ms - (before[part] ?? 0)) / messages, 2)]),
-  );
-}
 
 /** Waits until the group's queue holds `count` visible messages: all of them dispatched. */
 async function waitForBacklog(client: FerryClient, count: number): Promise<void> {

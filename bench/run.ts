@@ -7,7 +7,7 @@ import { printCost, runCostBenchmark } from './cost.ts';
 import { runDelayBenchmark } from './delay.ts';
 import { runFifoBenchmark } from './fifo.ts';
 import { runPublishLatencyBenchmark } from './latency.ts';
-import { runThroughputBenchmark } from './throughput.ts';
+import { runThroughputBenchmark, WARM_UP_MESSAGES } from './throughput.ts';
 import { startUserStack } from './user-stack.ts';
 import { runTickBenchmark } from './tick.ts';
 import { round } from './stats.ts';
@@ -101,7 +101,22 @@ if (wanted('latency') || wanted('throughput')) {
       console.log(
         `direct  ${throughput.direct.perSecond} msg/s  latency p50 ${throughput.direct.p50Ms} ms  p99 ${throughput.direct.p99Ms} ms  (PutItem + SendMessage, Receive + DeleteBatch)`,
       );
-      console.log(`ratio   ${throughput.ratio} of the direct ceiling`);
+      console.log(
+        `ratio   ${throughput.ratio} of the direct ceiling (after ${WARM_UP_MESSAGES} messages through each, not measured)`,
+      );
+      if (throughput.cpuMsPerMessage !== undefined) {
+        const parts = (cpu: Record<string, number>) => {
+          const total = round(
+            Object.values(cpu).reduce((sum, ms) => sum + ms, 0),
+            2,
+          );
+          return `${Object.entries(cpu)
+            .map(([part, ms]) => `${part} ${ms}`)
+            .join(', ')} (total ${total})`;
+        };
+        console.log(`CPU ms per message, ferry:  ${parts(throughput.cpuMsPerMessage.ferry)}`);
+        console.log(`CPU ms per message, direct: ${parts(throughput.cpuMsPerMessage.direct)}`);
+      }
     }
   } finally {
     await measured.stop();

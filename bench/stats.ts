@@ -17,3 +17,18 @@ export async function inParallel<T>(items: T[], concurrency: number, work: (item
     }),
   );
 }
+
+/** CPU ms per message of each part over `work` (undefined where the parts share the benchmark's process). */
+export async function cpuPerMessage(
+  usage: (() => Record<string, number>) | undefined,
+  messages: number,
+  work: () => Promise<void>,
+): Promise<Record<string, number> | undefined> {
+  const before = usage?.();
+  await work();
+  const after = usage?.();
+  if (before === undefined || after === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(after).map(([part, ms]) => [part, round((ms - (before[part] ?? 0)) / messages, 2)]),
+  );
+}

@@ -8,13 +8,18 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { FerryClient } from '../client/index.ts';
-import { inParallel, percentile, round } from './stats.ts';
+import { cpuPerMessage, inParallel, percentile, round } from './stats.ts';
 
 const MESSAGES = 2000;
 const PUBLISHERS = 16;
 const CONSUMERS = 4;
 const PACED_RATE = 50;
 const PACED_MESSAGES = 500;
+/**
+ * Messages sent through each path, and not measured, before the measured runs: DynamoDB Local's JVM and the stack's
+ * processes compile their hot paths in the first thousand or so calls, and without it the first path measured pays it.
+ */
+export const WARM_UP_MESSAGES = 1000;
 
 export interface ThroughputFigures {
   messages: number;
@@ -23,6 +28,8 @@ export interface ThroughputFigures {
   paced: { ratePerSecond: number; messages: number; p50Ms: number; p99Ms: number };
   direct: { perSecond: number; p50Ms: number; p99Ms: number };
   ratio: number;
+  /** CPU ms per message of each process (the benchmark's own load generator included), where the stack runs apart. */
+  cpuMsPerMessage?: { ferry: Record<string, number>; direct: Record<string, number> };
 }
 
 /** Where the stack under test answers: its API and its engines. */
@@ -31,6 +38,18 @@ export interface ThroughputStack {
   dynamoDbEndpoint: string;
   sqsEndpoint: string;
   tableName: string;
+  /** CPU ms used so far by each of the stack's processes, where they run apart from the benchmark. */
+  partsCpuMs?: () => Record<string, number>;
+}
+
+/** The stack's processes and this one, which generates the load (its HTTP or SDK calls are part of each run's work). */
+function withBenchmarkCpu(stack: ThroughputStack): (() => Record<string, number>) | undefined {
+  const parts = stack.partsCpuMs;
+  if (parts === undefined) return undefined;
+  return () => {
+    const { user, system } = process.cpuUsage();
+    return { ...parts(), benchmark: (user + system) / 1000 };
+  };
 }
 
 /**
@@ -93,7 +112,10 @@ async function runFerry(
 }
 
 /** The ceiling: the item write, the queue send, receive and delete, with no HTTP, no stream and no trace. */
-async function runDirect(stack: ThroughputStack): Promise<{ perSecond: number; latencies: number[] }> {
+async function runDirect(
+  stack: ThroughputStack,
+  count = MESSAGES,
+): Promise<{ perSecond: number; latencies: number[] }> {
   const dynamoDb = new DynamoDBClient({ endpoint: stack.dynamoDbEndpoint });
   const sqs = new SQSClient({ endpoint: stack.sqsEndpoint });
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-direct' }));
@@ -125,13 +147,22 @@ async function runDirect(stack: ThroughputStack): Promise<{ perSecond: number; l
       return Messages.map((message) => (JSON.parse(message.Body ?? '{}') as { index: number }).index);
     },
     sentAt,
-    { count: MESSAGES },
+    { count },
   );
 }
 
 export async function runThroughputBenchmark(stack: ThroughputStack): Promise<ThroughputFigures> {
-  const ferry = await runFerry(stack, { count: MESSAGES });
-  const direct = await runDirect(stack);
+  await runFerry(stack, { count: WARM_UP_MESSAGES });
+  await runDirect(stack, WARM_UP_MESSAGES);
+  const usage = withBenchmarkCpu(stack);
+  let ferry!: { perSecond: number; latencies: number[] };
+  let direct!: { perSecond: number; latencies: number[] };
+  const ferryCpu = await cpuPerMessage(usage, MESSAGES, async () => {
+    ferry = await runFerry(stack, { count: MESSAGES });
+  });
+  const directCpu = await cpuPerMessage(usage, MESSAGES, async () => {
+    direct = await runDirect(stack);
+  });
   const paced = await runFerry(stack, { count: PACED_MESSAGES, ratePerSecond: PACED_RATE });
   const figures = (run: { perSecond: number; latencies: number[] }) => ({
     perSecond: round(run.perSecond),
@@ -150,5 +181,8 @@ export async function runThroughputBenchmark(stack: ThroughputStack): Promise<Th
     paced: pacedFigures,
     direct: figures(direct),
     ratio: round(ferry.perSecond / direct.perSecond, 2),
+    ...(ferryCpu === undefined || directCpu === undefined
+      ? {}
+      : { cpuMsPerMessage: { ferry: ferryCpu, direct: directCpu } }),
   };
 }
