@@ -103,9 +103,9 @@ export class SweepWalk {
       .filter((id) => id <= high)
       .sort();
     const unrecorded: MessageId[] = [];
-    for (const minute of new Set(ids.map(dispatchPartition))) {
-      const records = await recorded(dispatchRecordPartition(ids.find((id) => dispatchPartition(id) === minute)!));
-      const notInRecords = ids.filter((id) => dispatchPartition(id) === minute && !records.has(id));
+    for (const [minute, inMinute] of Map.groupBy(ids, dispatchPartition)) {
+      const records = await recorded(dispatchRecordPartition(inMinute[0]!));
+      const notInRecords = inMinute.filter((id) => !records.has(id));
       // The minute's dispatch trace (larger) only for what the records do not name: dispatches before the records.
       if (notInRecords.length === 0) continue;
       const trace = await recorded(minute);
