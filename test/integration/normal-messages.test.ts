@@ -128,6 +128,8 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
       '/v1/groups/poison-eater/dead-letters',
     );
     expect(listed.messages.map((message) => message.messageId)).toEqual([messageId]);
+    // Listing leaves a dead letter where it is (received with no invisible time): it is still counted.
+    expect((await client.getGroup('poison-eater')).backlog.deadLetters).toBe(1);
     expect(await client.call('POST', '/v1/groups/poison-eater/dead-letters/redrive')).toEqual({ redriven: 1 });
     const [back] = await client.receive('poison-eater', { waitSeconds: 5 });
     expect(back?.messageId).toBe(messageId);
@@ -179,6 +181,17 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
       expect(answer.status, path).toBeGreaterThanOrEqual(400);
       expect(answer.status, path).toBeLessThan(500);
     }
+  });
+
+  it('a received message whose invisible time ran out is counted visible again, not in flight', async () => {
+    const { client } = stack;
+    await client.putTopic('abandoned', 'NORMAL');
+    await client.putGroup('abandoned-reader', [{ topic: 'abandoned' }]);
+    await client.publish('abandoned', { body: 'the consumer stopped' });
+    expect(await client.receive('abandoned-reader', { waitSeconds: 10, invisibleSeconds: 1 })).toHaveLength(1);
+    expect((await client.getGroup('abandoned-reader')).backlog).toMatchObject({ visible: 0, inFlight: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await client.getGroup('abandoned-reader')).backlog).toMatchObject({ visible: 1, inFlight: 0 });
   });
 
   it('extending the invisible time keeps a received message from being delivered again', async () => {
