@@ -100,8 +100,18 @@ export function readConfig(env: Env = process.env): FerryConfig {
       `FERRY_TIMER_LEAD_SECONDS (${config.timerLeadSeconds}) must not exceed FERRY_DIRECT_DELAY_LIMIT_SECONDS (${config.directDelayLimitSeconds})`,
     );
   }
+  // The sweep's walk passes over each topic's index up to this age for good, so in Lambda every write that can still
+  // land (the API's 29 s timeout) and the index's lag must be older than it.
+  if (env.AWS_LAMBDA_FUNCTION_NAME && config.sweepAfterSeconds < MIN_SWEEP_AFTER_SECONDS_IN_LAMBDA) {
+    throw new Error(
+      `FERRY_SWEEP_AFTER_SECONDS (${config.sweepAfterSeconds}) must be at least ${MIN_SWEEP_AFTER_SECONDS_IN_LAMBDA} in Lambda: the sweep trusts that no write older than it is still to land (the API's timeout is 29 s, and the index lags behind the table)`,
+    );
+  }
   return config;
 }
+
+/** Twice API Gateway's 29 s timeout, rounded up: the least sweep age the walk is safe with in AWS. */
+export const MIN_SWEEP_AFTER_SECONDS_IN_LAMBDA = 60;
 
 function queuePrefix(prefix: string): string {
   if (!QUEUE_PREFIX_PATTERN.test(prefix)) {

@@ -52,4 +52,15 @@ describe('configuration', () => {
       /FERRY_MAX_BODY_BYTES \(4194305\) must not exceed 4194304/,
     );
   });
+
+  it('refuses, in Lambda, a sweep age that a write still in flight or the index lag could outlast', () => {
+    const inLambda = { AWS_LAMBDA_FUNCTION_NAME: 'ferry-tick' };
+    expect(() => readConfig({ ...inLambda, FERRY_SWEEP_AFTER_SECONDS: '30' })).toThrow(
+      /FERRY_SWEEP_AFTER_SECONDS \(30\) must be at least 60 in Lambda/,
+    );
+    expect(readConfig({ ...inLambda, FERRY_SWEEP_AFTER_SECONDS: '60' }).sweepAfterSeconds).toBe(60);
+    expect(readConfig(inLambda).sweepAfterSeconds).toBe(300);
+    // The local stack indexes synchronously and its tests use a second.
+    expect(readConfig({ FERRY_SWEEP_AFTER_SECONDS: '1' }).sweepAfterSeconds).toBe(1);
+  });
 });
