@@ -79,7 +79,9 @@ async function stored(): Promise<{ items: number; queues: Record<string, number>
   return { items: Count ?? 0, queues: Object.fromEntries(queues) };
 }
 
-async function send(request: FuzzRequest): Promise<{ status: number; text: string }> {
+type Sent = Pick<FuzzRequest, 'method' | 'path' | 'body'>;
+
+async function send(request: Sent): Promise<{ status: number; text: string }> {
   const response = await fetch(`${stack.apiUrl}${request.path}`, {
     method: request.method,
     headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
@@ -88,11 +90,29 @@ async function send(request: FuzzRequest): Promise<{ status: number; text: strin
   return { status: response.status, text: await response.text() };
 }
 
-function describeRequest(request: FuzzRequest): string {
+function describeRequest(request: Sent): string {
   return `${request.method} ${request.path}${request.body === undefined ? '' : ` ${request.body.slice(0, 300)}`}`;
 }
 
 describe('the API under fuzzed requests', () => {
+  // Cases a fuzz run found, kept so that they are tried every time (the fuzz's seed changes from run to run).
+  it('refuses with a 400 what the fuzz once answered with a 500', async () => {
+    const found: Sent[] = [
+      // An object with a `length` (whose toString is no function) where an array is expected: zod ran its length check
+      // on it and threw (patches/README.md).
+      { method: 'PUT', path: '/v1/groups/billing', body: '{"subscriptions":{"length":{"toString":""}}}' },
+      { method: 'PUT', path: '/v1/groups/billing', body: '{"subscriptions":{"length":{}}}' },
+      { method: 'PUT', path: '/v1/topics/orders', body: '{"messageType":{"length":{"valueOf":1}}}' },
+    ];
+    const before = await stored();
+    for (const request of found) {
+      const { status, text } = await send(request);
+      expect(status, `${describeRequest(request)} -> ${status} ${text.slice(0, 300)}`).toBe(400);
+      expect(JSON.parse(text)).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    }
+    expect(await stored()).toEqual(before);
+  });
+
   it(
     'answers every request without a 5xx, refuses invalid ones with a 4xx and the error JSON, and stores nothing it refused',
     async () => {
