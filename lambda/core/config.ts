@@ -61,6 +61,9 @@ type Env = Record<string, string | undefined>;
  */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** Twice API Gateway's 29 s timeout, rounded up: the least sweep age the walk is safe with in AWS. */
+const MIN_SWEEP_AFTER_SECONDS_IN_LAMBDA = 60;
+
 export function readConfig(env: Env = process.env): FerryConfig {
   const config: FerryConfig = {
     tableName: env.FERRY_TABLE_NAME ?? 'ferry',
@@ -109,9 +112,6 @@ export function readConfig(env: Env = process.env): FerryConfig {
   }
   return config;
 }
-
-/** Twice API Gateway's 29 s timeout, rounded up: the least sweep age the walk is safe with in AWS. */
-export const MIN_SWEEP_AFTER_SECONDS_IN_LAMBDA = 60;
 
 function queuePrefix(prefix: string): string {
   if (!QUEUE_PREFIX_PATTERN.test(prefix)) {
