@@ -19,6 +19,11 @@ import { startTestStack, type TestStack } from './harness.ts';
 const FUZZ_MS = Number(process.env.FERRY_FUZZ_SECONDS ?? 20) * 1000;
 /** Cases per route in one round. */
 const CASES_PER_ROUND = 3;
+/**
+ * The first round's seed. Fixed, so that the suite tries the cases it tried before and a red run is one that a change
+ * made red; FERRY_FUZZ_SEED replays a run, or hunts with other seeds (a finding is then pinned in the test below).
+ */
+const FUZZ_SEED = Number(process.env.FERRY_FUZZ_SEED ?? 20_261_203);
 
 let stack: TestStack;
 let dynamoDb: DynamoDBClient;
@@ -95,7 +100,7 @@ function describeRequest(request: Sent): string {
 }
 
 describe('the API under fuzzed requests', () => {
-  // Cases a fuzz run found, kept so that they are tried every time (the fuzz's seed changes from run to run).
+  // Cases a hunt found (FERRY_FUZZ_SEED), kept so that they are tried every time.
   it('refuses with a 400 what the fuzz once answered with a 500', async () => {
     const found: Sent[] = [
       // An object with a `length` (whose toString is no function) where an array is expected: zod ran its length check
@@ -123,7 +128,7 @@ describe('the API under fuzzed requests', () => {
       const started = Date.now();
       // Round after round over every route, a few cases each, until the time is up: every route (new ones too) gets its
       // share, however slow some are.
-      const seed = Number(process.env.FERRY_FUZZ_SEED ?? Date.now() % 2 ** 31);
+      const seed = FUZZ_SEED;
       const property = (route: Route, name: string) =>
         fc.asyncProperty(requestArbitrary(doc, route, known), async (request) => {
           tried.set(name, tried.get(name)! + 1);
