@@ -48,8 +48,22 @@ export interface Priced {
   total: number;
 }
 
-function price(label: string, work: Work): Priced {
+/** The construct's default target for a provisioned table (`capacity`, lib/parts/table.ts): units paid, 70% used. */
+const PROVISIONED_UTILIZATION = 0.7;
+
+/**
+ * On demand, each request unit at its price; provisioned, the unit-hours that serve the same units at the target
+ * utilisation, which holds only for traffic steady enough for auto scaling to follow.
+ */
+function price(label: string, work: Work, capacity: 'onDemand' | 'provisioned' = 'onDemand'): Priced {
   const perMessage = (value: number) => value / work.messages;
+  const perUnit =
+    capacity === 'onDemand'
+      ? { write: PRICES.dynamoDbWriteRequestUnit, read: PRICES.dynamoDbReadRequestUnit }
+      : {
+          write: PRICES.dynamoDbWriteCapacityUnitHour / 3600 / PROVISIONED_UTILIZATION,
+          read: PRICES.dynamoDbReadCapacityUnitHour / 3600 / PROVISIONED_UTILIZATION,
+        };
   const gbSeconds = (ms: number, mb: number) => (ms / 1000) * (mb / 1024);
   const lines: Record<string, number> = {
     'API Gateway HTTP API': perMessage(work.httpRequests) * PRICES.httpApiRequest,
@@ -57,8 +71,8 @@ function price(label: string, work: Work): Priced {
     'Lambda GB-s (API)': perMessage(gbSeconds(work.apiMs, FUNCTION_MEMORY_MB.api)) * PRICES.lambdaArmGbSecond,
     'Lambda GB-s (dispatcher)':
       perMessage(gbSeconds(work.dispatcherMs, FUNCTION_MEMORY_MB.dispatcher)) * PRICES.lambdaArmGbSecond,
-    'DynamoDB writes': perMessage(work.dynamoDbWriteUnits) * PRICES.dynamoDbWriteRequestUnit,
-    'DynamoDB reads': perMessage(work.dynamoDbReadUnits) * PRICES.dynamoDbReadRequestUnit,
+    'DynamoDB writes': perMessage(work.dynamoDbWriteUnits) * perUnit.write,
+    'DynamoDB reads': perMessage(work.dynamoDbReadUnits) * perUnit.read,
     'SQS requests': perMessage(work.sqsRequests) * PRICES.sqsStandardRequest,
     'SNS publishes': perMessage(work.snsRequests) * PRICES.snsPublishRequest,
   };
@@ -233,6 +247,11 @@ export async function runCostBenchmark(messages = 1000): Promise<Priced[]> {
     return [
       price('Ferry, single publish + receive + ack', single),
       price(`Ferry, batches of ${BATCH}`, batched),
+      price(
+        `Ferry, batches of ${BATCH}, table provisioned at ${PROVISIONED_UTILIZATION * 100}% utilisation (steady traffic)`,
+        batched,
+        'provisioned',
+      ),
       price(`Ferry, batches of ${BATCH}, bodies of random text (deflate takes off a sixth)`, batchedText),
       price('SNS + SQS by hand, single', await runSnsSqs(engines.sqsEndpoint, messages / 2, false)),
       price(`SNS + SQS by hand, batches of ${BATCH}`, await runSnsSqs(engines.sqsEndpoint, messages, true)),

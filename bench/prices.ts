@@ -11,6 +11,12 @@ export const PRICES = {
   /** https://aws.amazon.com/dynamodb/pricing/on-demand/ — standard table class, after the 2024-11-01 reduction. */
   dynamoDbWriteRequestUnit: 0.625 / 1e6,
   dynamoDbReadRequestUnit: 0.125 / 1e6,
+  /**
+   * https://aws.amazon.com/dynamodb/pricing/provisioned/ — per capacity unit-hour, standard table class: one unit is one
+   * write (or read request unit) per second, so a unit-hour serves 3,600 of them when fully used.
+   */
+  dynamoDbWriteCapacityUnitHour: 0.00065,
+  dynamoDbReadCapacityUnitHour: 0.00013,
   /** Reads of a table's stream by a Lambda trigger are free (same page, "DynamoDB Streams"). */
   dynamoDbStreamReadByLambda: 0,
   /** https://aws.amazon.com/sqs/pricing/ — per request, each 64 KB chunk of a request's payload counted as one. */

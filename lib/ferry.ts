@@ -32,8 +32,10 @@ import { createPusher, grantPushMappings } from './parts/push.ts';
 import type { SharedFunctionProps } from './parts/function.ts';
 import { claimQueuePrefix, DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
 import { createStreamRedrive } from './parts/stream-redrive.ts';
-import { createTable } from './parts/table.ts';
+import { createTable, type TableCapacity } from './parts/table.ts';
 import { createTick, type TickTrigger } from './parts/tick.ts';
+
+export type { CapacityRange, TableCapacity } from './parts/table.ts';
 
 /** Options of the {@link Ferry} construct. Every option has a default that is safe for production. */
 export interface FerryProps {
@@ -83,6 +85,15 @@ export interface FerryProps {
    * @default - DynamoDB's on-demand defaults
    */
   readonly warmThroughput?: WarmThroughput;
+  /**
+   * How the table pays for throughput: on demand, or provisioned with auto scaling between a least and a most, for
+   * steady traffic (a write then costs about 40% of on demand's at 70% utilisation; `docs/benchmarks.md`). A spike
+   * beyond the provisioned units is throttled until auto scaling catches up, in minutes: publishes answer 503 and are
+   * retried by the producer, and the dispatcher and the tick retry, so nothing is lost, but delivery waits. DynamoDB
+   * lets a table switch mode once in 24 hours.
+   * @default { mode: 'onDemand' }
+   */
+  readonly capacity?: TableCapacity;
   /**
    * The API's front door: `http`, an API Gateway HTTP API; or `rest`, a REST API (IAM authorisation on every method,
    * a proxy to the same function) for where HTTP APIs are missing, such as LocalStack's free plan. Both take the same
@@ -187,7 +198,7 @@ export class Ferry extends Construct {
     claimQueuePrefix(this, this.queuePrefix);
     validEnvironment(props.environment ?? {});
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.table = createTable(this, { removalPolicy, warmThroughput: props.warmThroughput });
+    this.table = createTable(this, { removalPolicy, warmThroughput: props.warmThroughput, capacity: props.capacity });
     this.bodyBucket = createBodyBucket(this, removalPolicy);
     const functions = this.sharedFunctionProps(props, removalPolicy);
     const queues = this.queueArnPattern();

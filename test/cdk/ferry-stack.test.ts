@@ -83,6 +83,70 @@ describe('the table', () => {
   });
 });
 
+describe('the table on provisioned capacity', () => {
+  const capacity = {
+    mode: 'provisioned',
+    writeUnits: { min: 10, max: 1000 },
+    readUnits: { min: 5, max: 200 },
+  } as const;
+  const provisioned = synthFerryStack({ ferry: { capacity } }, 'FerryProvisioned', { bundle: false });
+
+  it('keeps the least units on the table and on every index, instead of paying per request', () => {
+    const [table] = Object.values(provisioned.template.findResources('AWS::DynamoDB::Table')) as Array<{
+      Properties: {
+        BillingMode?: string;
+        ProvisionedThroughput: unknown;
+        GlobalSecondaryIndexes: Array<{ ProvisionedThroughput: unknown }>;
+      };
+    }>;
+    const least = { ReadCapacityUnits: 5, WriteCapacityUnits: 10 };
+    expect(table!.Properties.BillingMode ?? 'PROVISIONED').toBe('PROVISIONED');
+    expect(table!.Properties.ProvisionedThroughput).toEqual(least);
+    expect(table!.Properties.GlobalSecondaryIndexes.map((index) => index.ProvisionedThroughput)).toEqual(
+      INDEXES.map(() => least),
+    );
+  });
+
+  it('scales the reads and writes of the table and of every index between least and most, at 70% utilisation', () => {
+    const tableId = provisioned.stack.getLogicalId(provisioned.stack.ferry.table.node.defaultChild as CfnTable);
+    const targets = Object.values(
+      provisioned.template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'),
+    ) as Array<{
+      Properties: { ResourceId: unknown; ScalableDimension: string; MinCapacity: number; MaxCapacity: number };
+    }>;
+    const scaled = targets.map(({ Properties: { ResourceId, ScalableDimension, MinCapacity, MaxCapacity } }) => {
+      const parts = (ResourceId as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      expect(parts).toContainEqual({ Ref: tableId });
+      const index = String(parts.at(-1)).match(/\/index\/(\w+)$/)?.[1] ?? 'table';
+      return `${index} ${ScalableDimension.split(':').at(-1)} ${MinCapacity}-${MaxCapacity}`;
+    });
+    expect(scaled.sort()).toEqual(
+      ['table', ...INDEXES.map((index) => index.name)]
+        .flatMap((name) => [`${name} ReadCapacityUnits 5-200`, `${name} WriteCapacityUnits 10-1000`])
+        .sort(),
+    );
+    const policies = Object.values(
+      provisioned.template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'),
+    ) as Array<{
+      Properties: { PolicyType: string; TargetTrackingScalingPolicyConfiguration: { TargetValue: number } };
+    }>;
+    expect(policies).toHaveLength(targets.length);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyType).toBe('TargetTrackingScaling');
+      expect(policy.Properties.TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(70);
+    }
+  });
+
+  it('refuses, at synth, ranges and targets that DynamoDB would refuse at deploy', () => {
+    const synth = (bad: object, id: string) => () =>
+      synthFerryStack({ ferry: { capacity: { ...capacity, ...bad } } }, id, { bundle: false });
+    expect(synth({ writeUnits: { min: 0, max: 10 } }, 'BadMin')).toThrow(/capacity.writeUnits must be whole units/);
+    expect(synth({ readUnits: { min: 20, max: 10 } }, 'BadMax')).toThrow(/capacity.readUnits must be whole units/);
+    expect(synth({ writeUnits: { min: 1.5, max: 10 } }, 'BadWhole')).toThrow(/capacity.writeUnits/);
+    expect(synth({ targetUtilizationPercent: 95 }, 'BadTarget')).toThrow(/must be 20 to 90/);
+  });
+});
+
 describe('the functions', () => {
   const sharedEnvironment = {
     FERRY_TABLE_NAME: { Ref: tableId },

@@ -119,11 +119,22 @@ describe('cdk-nag AwsSolutions on every combination', () => {
     { api: 'rest', tick: 'rule' },
     { api: 'rest', tick: 'scheduler' },
     { api: 'http', tick: 'rule' },
+    {
+      api: 'http',
+      tick: 'scheduler',
+      capacity: { mode: 'provisioned', writeUnits: { min: 5, max: 500 }, readUnits: { min: 5, max: 500 } },
+    },
   ] as const)('reports no unacknowledged finding for %j', (options) => {
     const variant =
       options.api === 'rest' && options.tick === 'rule'
         ? stack
-        : newFerryStack({ ferry: options }, `Nag${options.api}${options.tick}`, { bundle: false }).stack;
+        : newFerryStack(
+            { ferry: options },
+            `Nag${options.api}${options.tick}${'capacity' in options ? 'Provisioned' : ''}`,
+            {
+              bundle: false,
+            },
+          ).stack;
     const report = new AwsSolutionsChecks().validateScope(variant);
     expect(
       report.violations.flatMap((violation) =>
@@ -155,5 +166,17 @@ describe('the app context', () => {
     expect(() => optionsFor({ api: 'graphql' })).toThrow(/'api' must be one of http, rest/);
     expect(() => optionsFor({ tick: 'cron' })).toThrow(/'tick' must be one of scheduler, rule/);
     expect(() => optionsFor({ localstack: 'yes' })).toThrow(/'localstack' must be true or false/);
+  });
+
+  it('provisions the table for -c writeUnits and -c readUnits, given together as least-most', () => {
+    expect(optionsFor({ writeUnits: '10-1000', readUnits: '5-200' }).ferry).toEqual({
+      api: 'http',
+      tick: 'scheduler',
+      capacity: { mode: 'provisioned', writeUnits: { min: 10, max: 1000 }, readUnits: { min: 5, max: 200 } },
+    });
+    expect(() => optionsFor({ writeUnits: '10-1000' })).toThrow(/'writeUnits' and 'readUnits' go together/);
+    expect(() => optionsFor({ writeUnits: '1000', readUnits: '5-200' })).toThrow(
+      /'writeUnits' must be least-most units, such as 10-1000, got '1000'/,
+    );
   });
 });
