@@ -3,16 +3,16 @@
 import { startFauxqs } from 'fauxqs';
 import { serveParent } from './child-module.ts';
 import { LOOPBACK } from './dynamodb-local.ts';
+import { applyFauxqsFixes } from './fauxqs-fixes.ts';
 
 let stop: () => Promise<void> = async () => {};
 const parent = serveParent({ stop: () => stop() });
 try {
-  // listenHost: an option Ferry's patch adds to fauxqs (patches/), which otherwise listens on 0.0.0.0.
+  await applyFauxqsFixes(LOOPBACK);
   const sqs = await startFauxqs({
     port: Number(process.env.FERRY_FAUXQS_PORT ?? 0),
     logger: false,
     dataDir: process.env.FERRY_FAUXQS_DATA_DIR || undefined,
-    listenHost: LOOPBACK,
   });
   stop = () => sqs.stop();
   parent.ready({ address: sqs.address });
