@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { HANDLER_FILES, handlerBundling, REQUIRE_BANNER, type HandlerFile } from '../lib/parts/bundling.ts';
+import { HANDLER_FILES, type HandlerFile } from '../lib/parts/bundling.ts';
+import { bundleHandler } from '../scripts/handler-bundles.ts';
 import { percentile, round } from './stats.ts';
 
 const IMPORTS = 7;
@@ -21,26 +21,9 @@ export interface BundleFigures {
 /** What the construct gives every function (lib/ferry.ts): Node reads the bundle's source map when it loads it. */
 const LAMBDA_NODE_OPTIONS = ['--enable-source-maps'];
 
-/** The same options as lib/parts/function.ts gives NodejsFunction (minified ESM for node22, its aliases and defines). */
 async function bundle(handler: HandlerFile, outdir: string): Promise<string> {
   const outfile = join(outdir, handler, 'index.mjs');
-  const { alias, define } = handlerBundling(handler);
-  await build({
-    entryPoints: [`lambda/handlers/${handler}.ts`],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_BANNER },
-    alias,
-    define,
-    sourcemap: true,
-    sourcesContent: false,
-    outfile,
-    logLevel: 'error',
-  });
+  await bundleHandler(handler, outfile);
   return outfile;
 }
 

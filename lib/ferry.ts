@@ -6,7 +6,7 @@ import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table, WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
@@ -154,13 +154,13 @@ export class Ferry extends Construct {
   /** The REST API, when `api` is `rest`; every method requires SigV4-signed requests (IAM authorisation). */
   readonly restApi?: RestApi;
   /** The function behind every API route. */
-  readonly apiFunction: NodejsFunction;
+  readonly apiFunction: LambdaFunction;
   /** The function on the table's stream that dispatches messages to their groups' queues. */
-  readonly dispatcherFunction: NodejsFunction;
+  readonly dispatcherFunction: LambdaFunction;
   /** The tick: hands scheduled messages on at their lead and checks back undecided transactions. */
-  readonly tickFunction: NodejsFunction;
+  readonly tickFunction: LambdaFunction;
   /** Wakes one shard of the timer wheel; the tick invokes it once per shard, so that a busy bucket is handed on by several CPUs. */
-  readonly tickShardFunction: NodejsFunction;
+  readonly tickShardFunction: LambdaFunction;
   /** Runs the tick every minute, when `tick` is `scheduler`; health reports its state, because without it delayed messages stop. */
   readonly tickSchedule?: Schedule;
   /** The role EventBridge Scheduler assumes to invoke the tick, when `tick` is `scheduler`. */
@@ -170,7 +170,7 @@ export class Ferry extends Construct {
   /** Receives a record of every stream batch the dispatcher gave up on after its retries. */
   readonly streamFailureQueue: Queue;
   /** Reads each given-up batch back from the stream (which keeps it 24 h) and dispatches it again. */
-  readonly streamRedriveFunction: NodejsFunction;
+  readonly streamRedriveFunction: LambdaFunction;
   /**
    * Alarms: a stream batch given up on by the dispatcher (the redrive function dispatches it again), a given-up batch
    * the redrive could not dispatch either (its READY messages wait on an operator, and the stream keeps its records
@@ -184,7 +184,7 @@ export class Ferry extends Construct {
    * POSTs push groups' messages to their endpoints; the API gives it one SQS event source mapping per push group
    * (made, changed and removed as groups switch between pull and push).
    */
-  readonly pusherFunction: NodejsFunction;
+  readonly pusherFunction: LambdaFunction;
   /** Prefix of every queue Ferry creates at run time. */
   readonly queuePrefix: string;
   /** The API's base URL (with the stage for a REST API), ending with `/`. */

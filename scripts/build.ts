@@ -1,13 +1,15 @@
-// `npm run build`: the package's JavaScript and type declarations in dist/, beside the Lambda sources it bundles.
+// `npm run build`: the package's JavaScript and type declarations in dist/, and each Lambda handler's bundle.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, rmSync } from 'node:fs';
+import { HANDLER_FILES } from '../lib/parts/bundling.ts';
+import { bundleHandler } from './handler-bundles.ts';
 
 rmSync('dist', { recursive: true, force: true });
 execFileSync('tsc', ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-// The construct (dist/lib/ferry.js) bundles its Lambda handlers from `../lambda/handlers/*.ts` with esbuild at synth
-// time, so the TypeScript sources go beside the compiled runtime; the declarations live apart, in dist/types, so that
-// a user's compiler never meets these sources.
-cpSync('lambda', 'dist/lambda', { recursive: true, filter: (path) => !path.endsWith('.test.ts') });
-// NodejsFunction wants a lock file beside the project root it is given (dist/); npm never packs the root one.
-copyFileSync('package-lock.json', 'dist/package-lock.json');
+// What the local stack reads beside its compiled modules (the dashboard's page, DynamoDB Local's launcher); the
+// TypeScript sources stay out: the installed construct deploys the bundles below, and tsc wrote the JavaScript.
+cpSync('lambda', 'dist/lambda', { recursive: true, filter: (path) => !path.endsWith('.ts') });
 chmodSync('dist/bin/ferry.js', 0o755);
+// Each handler bundled here, from this repository's node_modules with its patches (patches/): the installed construct
+// deploys these (lib/parts/function.ts), since npm applies no patch in a user's install.
+for (const handler of HANDLER_FILES) await bundleHandler(handler, `dist/bundles/${handler}/index.mjs`);

@@ -38,7 +38,8 @@ export async function startChildModule(
   onEvent: (detail: unknown) => void = () => {},
   onUnexpectedExit: (description: string) => void = exitWithParent,
 ): Promise<ChildHandle> {
-  const path = fileURLToPath(moduleUrl);
+  // Compiled (the package), the sibling named by its `.ts` source is the `.js` that tsc wrote beside this module.
+  const path = fileURLToPath(moduleUrl).replace(/\.ts$/, import.meta.url.endsWith('.js') ? '.js' : '.ts');
   const execArgv = path.endsWith('.ts')
     ? [
         '--import',

@@ -1,15 +1,14 @@
 // Alarms for what an operator must act on: given-up stream batches, failed redrives, failing ticks, undeliverable and swept messages.
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 export interface AlarmsProps {
   readonly streamFailureQueue: Queue;
-  readonly streamRedriveFunction: NodejsFunction;
+  readonly streamRedriveFunction: LambdaFunction;
   readonly tickFunction: IFunction;
   /** Where the functions log `ferry fault` lines (lambda/aws/fault-log.ts). */
   readonly faultLogGroups: ILogGroup[];

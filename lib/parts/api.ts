@@ -5,7 +5,7 @@ import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import type { FrontDoor } from './front-door.ts';
@@ -33,7 +33,7 @@ export interface ApiProps {
 }
 
 export interface Api extends FrontDoor {
-  readonly apiFunction: NodejsFunction;
+  readonly apiFunction: LambdaFunction;
   /** The front door when `kind` is `http`. */
   readonly httpApi?: HttpApi;
   /** The front door when `kind` is `rest`. */
@@ -71,7 +71,7 @@ export function createApi(scope: Construct, props: ApiProps): Api {
   return { apiFunction, ...frontDoor };
 }
 
-function createApiFunction(scope: Construct, props: ApiProps): NodejsFunction {
+function createApiFunction(scope: Construct, props: ApiProps): LambdaFunction {
   const fn = createFerryFunction(scope, 'ApiFunction', props.functions, {
     handlerFile: 'api',
     description: 'Ferry HTTP API: admin, publish, transactions, consume, query, dashboard',

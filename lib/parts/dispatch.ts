@@ -1,9 +1,8 @@
 // Dispatch: the dispatcher Lambda on the table's stream, and the queue that records the stream batches it gave up on.
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { StartingPosition, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
@@ -19,7 +18,7 @@ export interface DispatchProps {
 }
 
 export interface Dispatch {
-  readonly dispatcherFunction: NodejsFunction;
+  readonly dispatcherFunction: LambdaFunction;
   readonly streamFailureQueue: Queue;
 }
 
@@ -48,7 +47,7 @@ function createStreamFailureQueue(scope: Construct): Queue {
   });
 }
 
-function subscribeToStream(dispatcher: NodejsFunction, table: Table, failureQueue: Queue, retryAttempts: number): void {
+function subscribeToStream(dispatcher: LambdaFunction, table: Table, failureQueue: Queue, retryAttempts: number): void {
   dispatcher.addEventSource(
     new DynamoEventSource(table, {
       // Nothing written before the dispatcher existed may be skipped: the stream is the outbox.

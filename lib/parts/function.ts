@@ -1,8 +1,9 @@
 // One Ferry Lambda function: the bundling, runtime, logging and role that every Ferry handler shares.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -29,6 +30,13 @@ export interface FunctionOptions {
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
+ * In the installed package, `npm run build` has bundled each handler into `dist/bundles/<handler>/` (from this
+ * repository's node_modules, with its patches, which npm never applies in a user's install); in the repository there
+ * is no such folder, and the construct bundles from the sources.
+ */
+const prebuiltBundleOf = (handler: HandlerFile) => fileURLToPath(new URL(`../../bundles/${handler}/`, import.meta.url));
+
+/**
  * One Ferry function from `lambda/handlers/<handlerFile>.ts`, with the shared runtime, bundling, environment and
  * logging, and its own role that may write only to its own log group. A new handler is one call.
  */
@@ -37,7 +45,7 @@ export function createFerryFunction(
   id: string,
   shared: SharedFunctionProps,
   options: FunctionOptions,
-): NodejsFunction {
+): LambdaFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: shared.logRetention,
     removalPolicy: shared.removalPolicy,
@@ -48,12 +56,7 @@ export function createFerryFunction(
     description: `Runs ${scope.node.path}/${id}`,
   });
   logGroup.grantWrite(role);
-  const { alias, define } = handlerBundling(options.handlerFile);
-  return new NodejsFunction(scope, id, {
-    entry: fileURLToPath(new URL(`../../lambda/handlers/${options.handlerFile}.ts`, import.meta.url)),
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
+  const runtime = {
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
     description: options.description,
@@ -63,6 +66,18 @@ export function createFerryFunction(
     logGroup,
     loggingFormat: LoggingFormat.JSON,
     environment: { ...shared.environment },
+  };
+  const prebuilt = prebuiltBundleOf(options.handlerFile);
+  if (existsSync(`${prebuilt}index.mjs`))
+    return new LambdaFunction(scope, id, { ...runtime, code: Code.fromAsset(prebuilt), handler: 'index.handler' });
+  // The same options as scripts/handler-bundles.ts, which writes the package's bundles.
+  const { alias, define } = handlerBundling(options.handlerFile);
+  return new NodejsFunction(scope, id, {
+    ...runtime,
+    entry: fileURLToPath(new URL(`../../lambda/handlers/${options.handlerFile}.ts`, import.meta.url)),
+    handler: 'handler',
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
     bundling: {
       format: OutputFormat.ESM,
       target: 'node22',

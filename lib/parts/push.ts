@@ -3,7 +3,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
 import { grantGroupQueues } from './queues.ts';
@@ -38,7 +38,7 @@ export const PUSHER_QUEUE_ACTIONS = [
  */
 const PUSHER_TIMEOUT = Duration.seconds(30);
 
-export function createPusher(scope: Construct, props: PushProps): NodejsFunction {
+export function createPusher(scope: Construct, props: PushProps): LambdaFunction {
   const fn = createFerryFunction(scope, 'PusherFunction', props.functions, {
     handlerFile: 'pusher',
     description: "Ferry pusher: POSTs push groups' messages to their endpoints",
@@ -57,7 +57,7 @@ export function createPusher(scope: Construct, props: PushProps): NodejsFunction
  * made). Listing supports neither. A policy of its own, so that its reviewed `*` resources are acknowledged on it
  * alone and a `*` anywhere else in the API's role is still reported.
  */
-export function grantPushMappings(scope: Construct, api: NodejsFunction, pusher: NodejsFunction): Policy {
+export function grantPushMappings(scope: Construct, api: LambdaFunction, pusher: LambdaFunction): Policy {
   api.addEnvironment('FERRY_PUSHER_FUNCTION', pusher.functionArn);
   return new Policy(scope, 'PushMappingsPolicy', {
     roles: [api.role!],

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { createFerryFunction, type SharedFunctionProps } from './function.ts';
@@ -18,7 +18,7 @@ export interface StreamRedriveProps {
   readonly streamFailureQueue: Queue;
 }
 
-export function createStreamRedrive(scope: Construct, props: StreamRedriveProps): NodejsFunction {
+export function createStreamRedrive(scope: Construct, props: StreamRedriveProps): LambdaFunction {
   const fn = createFerryFunction(scope, 'StreamRedriveFunction', props.functions, {
     handlerFile: 'stream-redrive',
     description: 'Ferry stream redrive: dispatches again the stream batches the dispatcher gave up on',

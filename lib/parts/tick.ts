@@ -3,9 +3,9 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule as RuleSchedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
@@ -28,8 +28,8 @@ export interface TickProps {
 }
 
 export interface Tick {
-  readonly tickFunction: NodejsFunction;
-  readonly tickShardFunction: NodejsFunction;
+  readonly tickFunction: LambdaFunction;
+  readonly tickShardFunction: LambdaFunction;
   /** The schedule, when the trigger is `scheduler`. */
   readonly schedule?: Schedule;
   /** The role EventBridge Scheduler assumes to invoke the tick, when the trigger is `scheduler`. */
@@ -62,7 +62,7 @@ export function createTick(scope: Construct, props: TickProps): Tick {
   return { tickFunction, tickShardFunction, schedule, scheduleRole };
 }
 
-function createTickShardFunction(scope: Construct, props: TickProps): NodejsFunction {
+function createTickShardFunction(scope: Construct, props: TickProps): LambdaFunction {
   // A hand-on costs about 0.5 ms of CPU (docs/benchmarks.md): one vCPU (1769 MB) per shard keeps a shard of a
   // 100,000-message bucket to seconds.
   const fn = createFerryFunction(scope, 'TickShardFunction', props.functions, {
@@ -81,7 +81,7 @@ function createTickShardFunction(scope: Construct, props: TickProps): NodejsFunc
 }
 
 /** One recurring schedule for every timer: EventBridge Scheduler fires within its minute, the tick makes it exact. */
-function createTickSchedule(scope: Construct, tickFunction: NodejsFunction, role: Role): Schedule {
+function createTickSchedule(scope: Construct, tickFunction: LambdaFunction, role: Role): Schedule {
   return new Schedule(scope, 'TickSchedule', {
     description: 'Ferry tick: scheduled messages and transaction check-backs',
     schedule: ScheduleExpression.rate(Duration.minutes(1)),
@@ -91,11 +91,11 @@ function createTickSchedule(scope: Construct, tickFunction: NodejsFunction, role
 }
 
 /** The same minute from an EventBridge rule, for where Scheduler does not run schedules (LocalStack). */
-function createTickRule(scope: Construct, tickFunction: NodejsFunction): Rule {
+function createTickRule(scope: Construct, tickFunction: LambdaFunction): Rule {
   return new Rule(scope, 'TickRule', {
     description: 'Ferry tick: scheduled messages and transaction check-backs',
     schedule: RuleSchedule.rate(Duration.minutes(1)),
     // No retries, as for the schedule: the next tick catches up.
-    targets: [new LambdaFunction(tickFunction, { retryAttempts: 0 })],
+    targets: [new LambdaTarget(tickFunction, { retryAttempts: 0 })],
   });
 }

@@ -3,7 +3,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { Ferry } from '../../lib/ferry.ts';
 import { actionsOf, identityStatements, synthFerryStack, type Statement } from './ferry-app.ts';
@@ -12,7 +12,7 @@ const { stack, template } = synthFerryStack({}, 'Ferry', { bundle: false });
 const ferry = stack.ferry;
 const tableArn = { 'Fn::GetAtt': [stack.getLogicalId(ferry.table.node.defaultChild as CfnTable), 'Arn'] };
 
-function tableActionsOf(fn: NodejsFunction): string[] {
+function tableActionsOf(fn: LambdaFunction): string[] {
   const roleId = stack.getLogicalId(fn.role?.node.defaultChild as CfnRole);
   const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Record<
     string,
