@@ -40,13 +40,11 @@ export async function startChildModule(
 ): Promise<ChildHandle> {
   // Compiled (the package), the sibling named by its `.ts` source is the `.js` that tsc wrote beside this module.
   const path = fileURLToPath(moduleUrl).replace(/\.ts$/, import.meta.url.endsWith('.js') ? '.js' : '.ts');
-  const execArgv = path.endsWith('.ts')
-    ? [
-        '--import',
-        pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
-        '--disable-warning=ExperimentalWarning',
-      ]
-    : [];
+  // Node 22 warns that node:sqlite (fauxqs's data folder) is experimental: that is fauxqs's choice, not news for the user.
+  const execArgv = [
+    ...(path.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []),
+    '--disable-warning=ExperimentalWarning',
+  ];
   const child = fork(path, [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   // However this process ends, the child must not outlive it (it also exits when the IPC channel closes).
   const kill = () => child.kill('SIGKILL');
