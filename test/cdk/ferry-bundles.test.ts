@@ -1,13 +1,15 @@
 // The Lambda bundles as `cdk synth` makes them: the API's bundle answers the OpenAPI document its routes generate,
 // without carrying the generator; and every function the stack deploys is one that the bundle benchmark measures.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../lambda/api/app.ts';
 import type { FerryServices } from '../../lambda/core/services.ts';
 import { HANDLER_FILES } from '../../lib/parts/bundling.ts';
+import { bundleHandler } from '../../scripts/handler-bundles.ts';
 import { synthFerryStack } from './ferry-app.ts';
 
 const { app, stack, template } = synthFerryStack({}, 'FerryBundles');
@@ -75,6 +77,30 @@ describe('the functions', () => {
   it('are the handler files that `npm run bench -- bundles` bundles and times, one function each', () => {
     template.resourceCountIs('AWS::Lambda::Function', HANDLER_FILES.length);
   });
+
+  it('are bundled from the sources byte for byte as the package build bundles them (scripts/handler-bundles.ts)', async () => {
+    // The installed construct deploys what the build bundled; from the sources it bundles at synth. Two sets of the
+    // same esbuild options, kept equal by this test.
+    const out = mkdtempSync(join(tmpdir(), 'ferry-build-bundles-'));
+    try {
+      const byHandler = {
+        api: stack.ferry.apiFunction,
+        dispatcher: stack.ferry.dispatcherFunction,
+        tick: stack.ferry.tickFunction,
+        'tick-shard': stack.ferry.tickShardFunction,
+        'stream-redrive': stack.ferry.streamRedriveFunction,
+        pusher: stack.ferry.pusherFunction,
+      } satisfies Record<(typeof HANDLER_FILES)[number], LambdaFunction>;
+      for (const handler of HANDLER_FILES) {
+        const built = join(out, handler, 'index.mjs');
+        await bundleHandler(handler, built);
+        const fn = byHandler[handler].node.defaultChild as CfnFunction;
+        expect(readFileSync(join(bundleDirectory(fn), 'index.mjs'), 'utf8'), handler).toBe(readFileSync(built, 'utf8'));
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('the bundles of the functions that run one service', () => {
