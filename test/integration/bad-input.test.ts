@@ -14,7 +14,9 @@ async function itemCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack({ env: { FERRY_MAX_BODY_BYTES: '1024' } });
+  // No tick after the one at start: its sweep writes a mark for each new topic, which a count of the table would
+  // take for something a refused request stored (it did, once in a CI run: 7 items before, 9 after).
+  stack = await startTestStack({ env: { FERRY_MAX_BODY_BYTES: '1024', FERRY_TICK_SECONDS: '3600' } });
   dynamoDb = new DynamoDBClient({ endpoint: stack.dynamoDbEndpoint });
   await stack.client.putTopic('orders', 'NORMAL');
   await stack.client.putTopic('fifo-orders', 'FIFO');
