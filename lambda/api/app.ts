@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { FerryServices } from '../core/services.ts';
 import { describeZodError, errorResponse, handleError } from './errors.ts';
 import { generateOpenApiDocument, type OpenApiDocument } from './openapi-document.ts';
+import { refusePrimitiveTraps } from './primitive-trap.ts';
 import { registerConsumeRoutes } from './routes/consume.ts';
 import { registerDashboardRoutes, type DashboardSources } from './routes/dashboard.ts';
 import { registerGroupRoutes } from './routes/groups.ts';
@@ -47,6 +48,7 @@ export function createApp(services: FerryServices, options: AppOptions = {}): Fe
       onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `the request body is over ${MAX_REQUEST_BYTES} bytes`),
     }),
   );
+  app.use('*', refusePrimitiveTraps);
   app.onError(handleError);
   app.notFound((c) =>
     errorResponse(c, 404, 'ROUTE_NOT_FOUND', `no route ${c.req.method} ${c.req.path}; see /v1/openapi.json`),

@@ -104,7 +104,7 @@ describe('the API under fuzzed requests', () => {
   it('refuses with a 400 what the fuzz once answered with a 500', async () => {
     const found: Sent[] = [
       // An object with a `length` (whose toString is no function) where an array is expected: zod ran its length check
-      // on it and threw (patches/README.md).
+      // on it and threw; lambda/api/primitive-trap.ts refuses it first (patches/README.md).
       { method: 'PUT', path: '/v1/groups/billing', body: '{"subscriptions":{"length":{"toString":""}}}' },
       { method: 'PUT', path: '/v1/groups/billing', body: '{"subscriptions":{"length":{}}}' },
       { method: 'PUT', path: '/v1/topics/orders', body: '{"messageType":{"length":{"valueOf":1}}}' },
