@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HANDLER_FILES, type HandlerFile } from '../lib/parts/bundling.ts';
+import { HANDLER_FILES } from '../lib/parts/bundling.ts';
 import { bundleHandler } from '../scripts/handler-bundles.ts';
 import { percentile, round } from './stats.ts';
 
@@ -20,12 +20,6 @@ export interface BundleFigures {
 
 /** What the construct gives every function (lib/ferry.ts): Node reads the bundle's source map when it loads it. */
 const LAMBDA_NODE_OPTIONS = ['--enable-source-maps'];
-
-async function bundle(handler: HandlerFile, outdir: string): Promise<string> {
-  const outfile = join(outdir, handler, 'index.mjs');
-  await bundleHandler(handler, outfile);
-  return outfile;
-}
 
 /** A fresh Node process imports the bundle, as a cold start does, and says how long the import took, and its CPU time. */
 function timedImport(file: string): { ms: number; cpuMs: number } {
@@ -51,7 +45,8 @@ export async function runBundleBenchmark(): Promise<BundleFigures[]> {
   try {
     const figures: BundleFigures[] = [];
     for (const handler of HANDLER_FILES) {
-      const file = await bundle(handler, outdir);
+      const file = join(outdir, handler, 'index.mjs');
+      await bundleHandler(handler, file);
       writeFileSync(join(outdir, handler, 'package.json'), '{"type":"module"}');
       const imports = Array.from({ length: IMPORTS }, () => timedImport(file));
       const times = imports.map(({ ms }) => ms);

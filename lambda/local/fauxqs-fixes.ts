@@ -15,11 +15,11 @@ interface FauxqsPersistence {
 
 type Prototype<T> = { prototype: T };
 
-const FIXED = Symbol.for('ferry.fauxqsFixed');
-
-/** Applies the fixes once per process; throws when fauxqs's internals are not the ones they were written for. */
+/**
+ * Applies the fixes, once, in the emulator's process (sqs-emulator-process.ts); throws when fauxqs's internals are not
+ * the ones they were written for.
+ */
 export async function applyFauxqsFixes(listenHost: string): Promise<void> {
-  if ((globalThis as Record<symbol, unknown>)[FIXED] === true) return;
   // The package exports only its entry; its modules are reached by file, and are the instances the entry imports.
   const entry = import.meta.resolve('fauxqs');
   const { SqsQueue } = (await import(new URL('./sqs/sqsStore.js', entry).href)) as {
@@ -37,16 +37,10 @@ export async function applyFauxqsFixes(listenHost: string): Promise<void> {
 
   // A nack with 0 s on a persisted queue wrote NULL into the NOT NULL receive count, threw, and left the message in
   // neither the in-flight map nor the ready list: lost. Making it ready again leaves its count and first receive alone.
-  const statements = new WeakMap<FauxqsPersistence, { run(...values: unknown[]): unknown }>();
   PersistenceManager.prototype.updateMessageReady = function (messageId: string) {
-    let statement = statements.get(this);
-    if (statement === undefined) {
-      statement = this.db.prepare(
-        'UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?',
-      );
-      statements.set(this, statement);
-    }
-    statement.run(messageId);
+    this.db
+      .prepare('UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?')
+      .run(messageId);
   };
 
   // Counts were taken from the in-flight map as it stood at the queue's last receive: a message whose invisible time
@@ -69,6 +63,4 @@ export async function applyFauxqsFixes(listenHost: string): Promise<void> {
       args[0] = { ...options, host: listenHost };
     return (listen as (...values: unknown[]) => Server).apply(this, args);
   } as typeof Server.prototype.listen;
-
-  (globalThis as Record<symbol, unknown>)[FIXED] = true;
 }
