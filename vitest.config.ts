@@ -9,6 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Environment variables a test stubs are restored after it, so that no file sees another's.
+    unstubEnvs: true,
     // Test runs print test results, not the stack's INFO lines (every tick, every redrive); warnings and errors still show.
     env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
     projects: [
@@ -21,7 +23,8 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
         },
       },
-      { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'] } },
+      // Template tests share nothing but aws-cdk-lib, whose import (seconds) one worker then pays once, not per file.
+      { extends: true, test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], isolate: false } },
       // The packed tarball installed into a fresh CDK app (a minute or so: npm pack builds, npm install from cache).
       { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
     ],

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { awsIamSigner } from '../../client/sigv4.ts';
 
 describe('SigV4 signing for a deployed API', () => {
   it('adds an execute-api signature for the region, keeping method and body', async () => {
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
-    process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
     const sign = awsIamSigner('eu-west-1');
     const signed = await sign(
       new Request('https://abc.execute-api.eu-west-1.amazonaws.com/v1/topics/orders/messages', {
