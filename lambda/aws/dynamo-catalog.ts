@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all.ts';
@@ -14,6 +15,7 @@ import {
   groupKey,
   producerKey,
   routeKey,
+  ROUTES_REVISION_KEY,
   routesPartition,
   TOPIC_PREFIX,
   topicKey,
@@ -93,6 +95,7 @@ export class DynamoCatalog implements CatalogStore {
         ],
       }),
     );
+    await this.routesChanged();
   }
 
   async listGroups(): Promise<ConsumerGroup[]> {
@@ -108,6 +111,30 @@ export class DynamoCatalog implements CatalogStore {
             Delete: { TableName: this.tableName, Key: routeKey(subscription.topic, group.name) },
           })),
         ],
+      }),
+    );
+    await this.routesChanged();
+  }
+
+  async routesRevision(): Promise<number> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: ROUTES_REVISION_KEY, ConsistentRead: true }),
+    );
+    return typeof Item?.revision === 'number' ? Item.revision : 0;
+  }
+
+  /**
+   * After the routes' own write, not in its transaction: every change of a group would otherwise conflict with every
+   * other on this one item. A crash between the two leaves cached routes as they were until FERRY_CATALOG_CACHE_SECONDS
+   * ends them.
+   */
+  private async routesChanged(): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: ROUTES_REVISION_KEY,
+        UpdateExpression: 'ADD revision :one SET kind = :kind',
+        ExpressionAttributeValues: { ':one': 1, ':kind': 'REVISION' },
       }),
     );
   }

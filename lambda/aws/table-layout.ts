@@ -180,6 +180,12 @@ export const topicKey = (name: string) => ({ pk: CATALOG_PARTITION, sk: `${TOPIC
 export const groupKey = (name: string) => ({ pk: CATALOG_PARTITION, sk: `${GROUP_PREFIX}${name}` });
 export const producerKey = (name: string) => ({ pk: CATALOG_PARTITION, sk: `${PRODUCER_PREFIX}${name}` });
 
+/**
+ * The routes' revision, a counter that every change of a group moves on: a dispatcher keeps the routes it read while
+ * the counter stands (in the catalog partition, but under none of its prefixes, so no listing returns it).
+ */
+export const ROUTES_REVISION_KEY = { pk: CATALOG_PARTITION, sk: 'ROUTES_REVISION' } as const;
+
 /** The routes of one topic: what the dispatcher reads for every message of it, one item per subscribed group. */
 export const routesPartition = (topic: string) => `ROUTES#${topic}`;
 export const routeKey = (topic: string, group: string) => ({

@@ -37,8 +37,11 @@ type Fate =
   | { kind: 'failed' };
 
 export interface DispatcherPorts {
-  /** The topic's routes, possibly cached. */
-  routesOf: (topic: string) => Promise<Route[]>;
+  /**
+   * Called once a batch: the topics' routes (possibly cached) as they were when the call began, or later, so that a
+   * batch never goes by routes older than a group change that had returned before it.
+   */
+  routesNow: () => Promise<(topic: string) => Promise<Route[]>>;
   /** The topic's routes as stored now, to tell a deleted group from a missing queue. */
   currentRoutesOf: (topic: string) => Promise<Route[]>;
   queues: QueueService;
@@ -101,7 +104,8 @@ export class Dispatcher {
   /** Sends every message to every matching queue; answers each message's fate, in order. */
   private async deliver(messages: Message[]): Promise<Fate[]> {
     if (messages.length === 0) return [];
-    const routes = await Promise.all(messages.map((message) => this.matchingRoutes(message)));
+    const routesOf = await this.ports.routesNow();
+    const routes = await Promise.all(messages.map((message) => this.matchingRoutes(message, routesOf)));
     const deliveries = routes.flatMap((matched, index) =>
       matched.map((route) => this.delivery(messages[index]!, index, route)),
     );
@@ -116,8 +120,8 @@ export class Dispatcher {
     return fates;
   }
 
-  private async matchingRoutes(message: Message): Promise<Route[]> {
-    const routes = await this.ports.routesOf(message.topic);
+  private async matchingRoutes(message: Message, routesOf: (topic: string) => Promise<Route[]>): Promise<Route[]> {
+    const routes = await routesOf(message.topic);
     const target =
       message.tag === undefined
         ? { properties: message.properties }

@@ -72,11 +72,19 @@ export interface CatalogStore {
   listTopics(): Promise<Topic[]>;
   deleteTopic(name: string): Promise<boolean>;
   getGroup(name: string): Promise<ConsumerGroup | undefined>;
-  /** Writes the group and its routes, removing routes of topics it no longer subscribes to, atomically. */
+  /**
+   * Writes the group and its routes, removing routes of topics it no longer subscribes to, atomically; then moves the
+   * routes' revision on (as deleteGroup does), before it returns.
+   */
   putGroup(group: ConsumerGroup, previous: ConsumerGroup | undefined): Promise<void>;
   listGroups(): Promise<ConsumerGroup[]>;
   deleteGroup(group: ConsumerGroup): Promise<void>;
   routesOf(topic: string): Promise<Route[]>;
+  /**
+   * A number that changes whenever any topic's routes have changed, read consistently: routes cached while it stood
+   * are the routes as they are now.
+   */
+  routesRevision(): Promise<number>;
   getProducerGroup(name: string): Promise<ProducerGroup | undefined>;
   /**
    * Writes the producer group if it is still as `previous` was read (same revision; absent: it did not exist). False,

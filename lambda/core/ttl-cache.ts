@@ -1,4 +1,5 @@
-// A small time-bounded memo for catalog reads: a Lambda instance reuses what it read for a few seconds.
+// A small time-bounded memo for catalog reads: a Lambda instance reuses what it read for a few seconds. A miss (a topic
+// or group not found) is not kept: one created a moment later is found by the next request.
 import type { Clock } from './ports.ts';
 
 export class TtlCache<V> {
@@ -17,9 +18,14 @@ export class TtlCache<V> {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     const value = load();
     this.entries.set(key, { value, expires: now + this.ttlMs });
-    // A failed load must not be remembered.
-    value.catch(() => this.entries.delete(key));
+    // Neither a failed load nor a miss is remembered (unless another load has taken the key since).
+    const forget = () => this.entries.get(key)?.value === value && this.entries.delete(key);
+    value.then((loaded) => loaded === undefined && forget(), forget);
     return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   delete(key: string): void {

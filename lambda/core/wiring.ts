@@ -11,8 +11,18 @@ export type DispatchingPorts = Pick<Ports, 'catalog' | 'queues' | 'store' | 'clo
 
 export function createDispatcher(ports: DispatchingPorts): Dispatcher {
   const routes = new TtlCache<Route[]>(ports.config.catalogCacheSeconds * 1000, ports.clock);
+  let revision: number | undefined;
   return new Dispatcher({
-    routesOf: (topic) => routes.get(topic, () => ports.catalog.routesOf(topic)),
+    // One consistent read a batch: routes cached before a group changed are read again, so that every message
+    // published after a PUT or DELETE of a group returned is dispatched by the routes it wrote.
+    routesNow: async () => {
+      const now = await ports.catalog.routesRevision();
+      if (now !== revision) {
+        routes.clear();
+        revision = now;
+      }
+      return (topic) => routes.get(topic, () => ports.catalog.routesOf(topic));
+    },
     currentRoutesOf: (topic) => ports.catalog.routesOf(topic),
     queues: ports.queues,
     store: ports.store,

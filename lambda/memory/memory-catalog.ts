@@ -10,6 +10,7 @@ export class MemoryCatalog implements CatalogStore {
   private readonly producerGroups = new Map<string, ProducerGroup>();
   /** topic → group → route, as the table keeps one route item per subscription. */
   private readonly routes = new Map<string, Map<string, Route>>();
+  private revision = 0;
 
   async getTopic(name: string): Promise<Topic | undefined> {
     return copy(this.topics.get(name));
@@ -47,6 +48,7 @@ export class MemoryCatalog implements CatalogStore {
       routes.set(group.name, route);
       this.routes.set(subscription.topic, routes);
     }
+    this.revision++;
   }
 
   async listGroups(): Promise<ConsumerGroup[]> {
@@ -56,6 +58,11 @@ export class MemoryCatalog implements CatalogStore {
   async deleteGroup(group: ConsumerGroup): Promise<void> {
     this.groups.delete(group.name);
     for (const subscription of group.subscriptions) this.routes.get(subscription.topic)?.delete(group.name);
+    this.revision++;
+  }
+
+  async routesRevision(): Promise<number> {
+    return this.revision;
   }
 
   async routesOf(topic: string): Promise<Route[]> {

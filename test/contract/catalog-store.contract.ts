@@ -81,6 +81,26 @@ export function catalogStoreContract(name: string, make: AdaptersFactory): void 
       expect(await adapters.catalog.routesOf('refunds')).toEqual([]);
     });
 
+    it('moves the routes’ revision on with every write or removal of a group, and with nothing else', async () => {
+      const revisions = [await adapters.catalog.routesRevision()];
+      const billing = group('billing', [{ topic: 'orders' }]);
+      await adapters.catalog.putGroup(billing, undefined);
+      revisions.push(await adapters.catalog.routesRevision());
+      const changed = group('billing', [{ topic: 'orders', filter: { type: 'TAG', expression: 'paid' } }]);
+      await adapters.catalog.putGroup(changed, billing);
+      revisions.push(await adapters.catalog.routesRevision());
+      // Reads and topics are not group changes.
+      await adapters.catalog.createTopic(topic('orders'));
+      await adapters.catalog.routesOf('orders');
+      expect(await adapters.catalog.routesRevision()).toBe(revisions.at(-1));
+      await adapters.catalog.deleteGroup(changed);
+      revisions.push(await adapters.catalog.routesRevision());
+      expect(new Set(revisions).size).toBe(4);
+      // The revision is kept beside topics and groups, and neither listing returns it.
+      expect((await adapters.catalog.listTopics()).map((found) => found.name)).toEqual(['orders']);
+      expect(await adapters.catalog.listGroups()).toEqual([]);
+    });
+
     it('keeps a producer group as last written, with its signing secrets and revision', async () => {
       const first = {
         name: 'checkout',

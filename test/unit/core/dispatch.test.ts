@@ -31,7 +31,7 @@ function failingOnce(queues: QueueService, queueUrl: string, mode: 'partial' | '
 function dispatcherPorts(ferry: ReturnType<typeof memoryFerry>) {
   const { catalog, queues, store, clock, faults } = ferry.ports;
   return {
-    routesOf: (topic: string) => catalog.routesOf(topic),
+    routesNow: async () => (topic: string) => catalog.routesOf(topic),
     currentRoutesOf: (topic: string) => catalog.routesOf(topic),
     queues,
     store,

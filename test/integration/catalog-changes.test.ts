@@ -1,0 +1,65 @@
+// A change to the catalog applies from the moment its call returns, however long instances keep what they read: a
+// group subscribed a moment ago receives the next message, a dropped subscription or filter stops at once, and a topic
+// or group that a request just missed is found once it is created. The stack runs as `npm start` runs it (persistent
+// engines, the dispatcher in its own process) with a catalog cache of 300 s, so that only the change itself, not the
+// cache's expiry, can make these pass. (The other integration tests run with no cache at all.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drain, request, startTestStack, type TestStack } from './harness.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ engines: 'persistent', env: { FERRY_CATALOG_CACHE_SECONDS: '300' } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const bodies = (messages: Array<{ body: string }>) => messages.map((message) => message.body).sort();
+
+describe('catalog changes apply when their call returns', () => {
+  it('a group subscribed after the dispatcher read its topic’s routes receives the next message published', async () => {
+    const { client } = stack;
+    await client.putTopic('orders', 'NORMAL');
+    await client.putGroup('billing', [{ topic: 'orders' }]);
+    await client.publish('orders', { body: 'first' });
+    // Delivered: the dispatcher has read (and cached) the topic's routes, with billing alone.
+    expect(bodies(await drain(stack, 'billing', 1))).toEqual(['first']);
+
+    await client.putGroup('points', [{ topic: 'orders' }]);
+    await client.publish('orders', { body: 'second' });
+    expect(bodies(await drain(stack, 'points', 1, 10_000))).toEqual(['second']);
+    expect(bodies(await drain(stack, 'billing', 1))).toEqual(['second']);
+  });
+
+  it('a dropped subscription and a changed filter apply to the next message published', async () => {
+    const { client } = stack;
+    await client.putTopic('refunds', 'NORMAL');
+    await client.putTopic('returns', 'NORMAL');
+    await client.putGroup('audit', [{ topic: 'refunds' }, { topic: 'returns' }]);
+    await client.putGroup('gray', [{ topic: 'refunds', filter: { type: 'TAG', expression: 'stable' } }]);
+    await client.publish('refunds', { body: 'refund 1', tag: 'stable' });
+    expect(bodies(await drain(stack, 'audit', 1))).toEqual(['refund 1']);
+    expect(bodies(await drain(stack, 'gray', 1))).toEqual(['refund 1']);
+
+    await client.putGroup('audit', [{ topic: 'returns' }]);
+    await client.putGroup('gray', [{ topic: 'refunds', filter: { type: 'TAG', expression: 'gray' } }]);
+    await client.publish('refunds', { body: 'refund 2', tag: 'stable' });
+    await client.publish('refunds', { body: 'refund 3', tag: 'gray' });
+    await client.publish('returns', { body: 'return 1' });
+    await stack.dispatched();
+    expect(bodies(await drain(stack, 'gray', 2, 2000))).toEqual(['refund 3']);
+    expect(bodies(await drain(stack, 'audit', 2, 2000))).toEqual(['return 1']);
+  });
+
+  it('a topic or group that a request missed is found as soon as it is created', async () => {
+    const missingGroup = await request(stack, 'POST', '/v1/groups/late-group/receive', { waitSeconds: 0 });
+    expect(missingGroup.status).toBe(404);
+    const missingTopic = await request(stack, 'POST', '/v1/topics/late-topic/messages', { body: 'too early' });
+    expect(missingTopic.status).toBe(404);
+
+    await stack.client.putTopic('late-topic', 'NORMAL');
+    await stack.client.putGroup('late-group', [{ topic: 'late-topic' }]);
+    expect((await request(stack, 'POST', '/v1/topics/late-topic/messages', { body: 'on time' })).status).toBe(200);
+    expect(bodies(await drain(stack, 'late-group', 1, 10_000))).toEqual(['on time']);
+  });
+});
