@@ -6,6 +6,7 @@ import {
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   ListQueueTagsCommand,
+  QueueDeletedRecently,
   QueueDoesNotExist,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -13,7 +14,7 @@ import {
   TagQueueCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ConflictError, ValidationError, type FerryError } from '../core/errors.ts';
+import { ConflictError, GroupQueueGoneError, ValidationError, type FerryError } from '../core/errors.ts';
 import { ownedBy, queueName, queueTags, type QueueRole } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { mapConcurrently } from '../core/concurrency.ts';
@@ -86,6 +87,16 @@ function callersFault(error: unknown): FerryError | undefined {
     );
   }
   return undefined;
+}
+
+/** A call on a group's queue: a queue that does not exist answers as the group's 404, not as a bug. */
+async function onGroupQueue<T>(queueUrl: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof QueueDoesNotExist) throw new GroupQueueGoneError(queueUrl);
+    throw error;
+  }
 }
 
 /** SQS's longest retention: what waits in a queue is kept as long as SQS can. */
@@ -222,14 +233,16 @@ export class SqsQueues implements QueueService {
     queueUrl: string,
     options: { maxMessages: number; waitSeconds: number; invisibleSeconds?: number },
   ): Promise<IncomingMessage[]> {
-    const { Messages } = await this.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: options.maxMessages,
-        WaitTimeSeconds: options.waitSeconds,
-        VisibilityTimeout: options.invisibleSeconds,
-        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-      }),
+    const { Messages } = await onGroupQueue(queueUrl, () =>
+      this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: options.maxMessages,
+          WaitTimeSeconds: options.waitSeconds,
+          VisibilityTimeout: options.invisibleSeconds,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      ),
     );
     return (Messages ?? []).map((message) => ({
       body: message.Body ?? '',
@@ -245,11 +258,13 @@ export class SqsQueues implements QueueService {
     const failed: Array<{ queueHandle: string; reason: string }> = [];
     for (let start = 0; start < queueHandles.length; start += SQS_BATCH_MAX) {
       const batch = queueHandles.slice(start, start + SQS_BATCH_MAX);
-      const { Failed } = await this.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: batch.map((handle, index) => ({ Id: String(index), ReceiptHandle: handle })),
-        }),
+      const { Failed } = await onGroupQueue(queueUrl, () =>
+        this.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: batch.map((handle, index) => ({ Id: String(index), ReceiptHandle: handle })),
+          }),
+        ),
       );
       for (const failure of Failed ?? []) {
         failed.push({
@@ -271,29 +286,32 @@ export class SqsQueues implements QueueService {
         }),
       );
     } catch (error) {
+      if (error instanceof QueueDoesNotExist) throw new GroupQueueGoneError(queueUrl);
       throw callersFault(error) ?? error;
     }
   }
 
   async backlog(queueUrl: string, deadLetterQueueUrl: string): Promise<QueueBacklog> {
-    const [main, dead] = await Promise.all([
-      this.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: [
-            'ApproximateNumberOfMessages',
-            'ApproximateNumberOfMessagesNotVisible',
-            'ApproximateNumberOfMessagesDelayed',
-          ],
-        }),
-      ),
-      this.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: deadLetterQueueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages'],
-        }),
-      ),
-    ]);
+    const [main, dead] = await onGroupQueue(queueUrl, () =>
+      Promise.all([
+        this.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            AttributeNames: [
+              'ApproximateNumberOfMessages',
+              'ApproximateNumberOfMessagesNotVisible',
+              'ApproximateNumberOfMessagesDelayed',
+            ],
+          }),
+        ),
+        this.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: deadLetterQueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages'],
+          }),
+        ),
+      ]),
+    );
     return {
       visible: Number(main.Attributes?.ApproximateNumberOfMessages ?? 0),
       inFlight: Number(main.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
@@ -313,9 +331,19 @@ export class SqsQueues implements QueueService {
     const creation: Record<string, string> = fifo
       ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' }
       : {};
-    const { QueueUrl } = await this.sqs.send(
-      new CreateQueueCommand({ QueueName: name, Attributes: creation, tags: queueTags(this.stackName, group, role) }),
-    );
+    const { QueueUrl } = await this.sqs
+      .send(
+        new CreateQueueCommand({ QueueName: name, Attributes: creation, tags: queueTags(this.stackName, group, role) }),
+      )
+      .catch((error: unknown) => {
+        // SQS refuses a queue of a name deleted less than 60 s ago (fauxqs does not: a stubbed client tests this).
+        if (error instanceof QueueDeletedRecently)
+          throw new ConflictError(
+            `queue ${name} was deleted less than 60 seconds ago (the group was deleted), and SQS creates a queue of that name only 60 seconds after: PUT the group again then`,
+            'QUEUE_DELETED_RECENTLY',
+          );
+        throw error;
+      });
     if (QueueUrl === undefined) throw new Error(`SQS returned no URL for queue ${name}`);
     const { Tags } = await this.sqs.send(new ListQueueTagsCommand({ QueueUrl }));
     if (!ownedBy(Tags, this.stackName, group, role)) {

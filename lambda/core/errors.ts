@@ -26,6 +26,20 @@ export class NotFoundError extends FerryError {
   }
 }
 
+/**
+ * A group's queue that no longer exists: the group was deleted after this instance read it (a group is cached for
+ * FERRY_CATALOG_CACHE_SECONDS), or its queue was deleted outside Ferry. Thrown by the queues, answered as the group's 404.
+ */
+export class GroupQueueGoneError extends FerryError {
+  readonly status = 404;
+  readonly code = 'GROUP_NOT_FOUND';
+  constructor(queueUrl: string) {
+    super(
+      `the group's queue ${queueUrl.slice(queueUrl.lastIndexOf('/') + 1)} does not exist: the group was deleted (or its queue was, outside Ferry)`,
+    );
+  }
+}
+
 /** The request contradicts the current state (a topic re-created with another type, a decided transaction). */
 export class ConflictError extends FerryError {
   readonly status = 409;

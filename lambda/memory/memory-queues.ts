@@ -1,6 +1,7 @@
 // Consumer-group queues in memory, with SQS's semantics: visibility, receive counts, delays, FIFO groups with one
 // consumer at a time, deduplication, and redrive to the dead-letter queue after the group's max delivery attempts.
 import { randomUUID } from 'node:crypto';
+import { GroupQueueGoneError } from '../core/errors.ts';
 import { deadLetterQueueName, groupQueueName } from '../core/names.ts';
 import { QUEUE_BODY_MAX_BYTES } from '../core/queue-body.ts';
 import { MAX_VISIBILITY_SECONDS } from '../core/retry-policy.ts';
@@ -193,7 +194,7 @@ export class MemoryQueues implements QueueService {
 
   private requireQueue(queueUrl: string): Queue {
     const queue = this.queues.get(queueUrl);
-    if (queue === undefined) throw new Error(`QueueDoesNotExist: ${queueUrl}`);
+    if (queue === undefined) throw new GroupQueueGoneError(queueUrl);
     return queue;
   }
 

@@ -51,6 +51,28 @@ describe('catalog changes apply when their call returns', () => {
     expect(bodies(await drain(stack, 'audit', 2, 2000))).toEqual(['return 1']);
   });
 
+  it('a group deleted after the API read it answers 404 to receive, ack and nack, not a 500', async () => {
+    const { client } = stack;
+    await client.putTopic('shipments', 'NORMAL');
+    await client.putGroup('couriers', [{ topic: 'shipments' }]);
+    await client.publish('shipments', { body: 'parcel 1' });
+    const [message] = await drain(stack, 'couriers', 1);
+    await client.publish('shipments', { body: 'parcel 2' });
+    const messages = await client.receive('couriers', { waitSeconds: 5 });
+    expect(messages.map((received) => received.body)).toEqual(['parcel 2']);
+
+    await client.deleteGroup('couriers');
+    const calls = [
+      await request(stack, 'POST', '/v1/groups/couriers/receive', { waitSeconds: 0 }),
+      await request(stack, 'POST', '/v1/groups/couriers/ack', { receiptHandles: [messages[0]!.receiptHandle] }),
+      await request(stack, 'POST', '/v1/groups/couriers/nack', { receiptHandle: message!.receiptHandle }),
+    ];
+    for (const call of calls) {
+      expect(call.status).toBe(404);
+      expect(call.json).toMatchObject({ error: { code: 'GROUP_NOT_FOUND' } });
+    }
+  });
+
   it('a topic or group that a request missed is found as soon as it is created', async () => {
     const missingGroup = await request(stack, 'POST', '/v1/groups/late-group/receive', { waitSeconds: 0 });
     expect(missingGroup.status).toBe(404);
