@@ -4,6 +4,8 @@
 // the upstream report is in patches/README.md). JSON can spell such an object and nothing in Ferry's contract is one,
 // so it is refused here, before any validator sees it. This guard runs wherever Ferry's API runs; a patch of zod
 // would reach only this repository's node_modules, not an installed package's local stack.
+// The same walk refuses a key named `__proto__`: zod leaves it out of what it parses, so a message property of that
+// name was accepted and dropped unseen.
 import type { MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.ts';
 
@@ -17,7 +19,8 @@ interface Visit {
 }
 
 /**
- * The path to the first object whose own `length` or `size` is an object with its own `toString`, if there is one.
+ * The path to the first object whose own `length` or `size` is an object with its own `toString`, or to the first key
+ * named `__proto__`, if there is one.
  * Walked with a stack of its own, each entry pointing to its parent (JSON may nest deeper than the call stack goes,
  * and a path copied at every level would cost the square of the depth).
  */
@@ -28,6 +31,7 @@ export function primitiveTrapIn(value: unknown): string[] | undefined {
     const current = visit.value;
     if (typeof current !== 'object' || current === null) continue;
     for (const [key, child] of Object.entries(current)) {
+      if (key === '__proto__' && !Array.isArray(current)) return pathOf({ value: child, key, parent: visit });
       if (
         (key === 'length' || key === 'size') &&
         !Array.isArray(current) &&
@@ -68,6 +72,8 @@ export const refusePrimitiveTraps: MiddlewareHandler = async (c, next) => {
     c,
     400,
     'INVALID_REQUEST',
-    `body.${shown.join('.')}: an object with its own toString; no field of the request is one`,
+    path.at(-1) === '__proto__'
+      ? `body.${shown.join('.')}: no field or property of a request can be named __proto__`
+      : `body.${shown.join('.')}: an object with its own toString; no field of the request is one`,
   );
 };

@@ -138,7 +138,9 @@ const propertyName = z
   .regex(
     /^[A-Za-z_$][A-Za-z0-9_$.]{0,127}$/,
     'a property name is an identifier: a letter, _ or $, then letters, digits, _ $ .',
-  );
+  )
+  // JavaScript would take it for the object's prototype and drop the property unseen.
+  .refine((name) => name !== '__proto__', 'a property cannot be named __proto__');
 
 export const PublishInput = z
   .object({

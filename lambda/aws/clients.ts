@@ -38,7 +38,11 @@ export function endpointFor(
 /** `instrument`: middleware a caller adds (the Lambda handlers add none; the local stack may). */
 export function createCoreClients(env: Env = process.env, instrument?: InstrumentClient): CoreClients {
   const dynamoDb = new DynamoDBClient(endpointFor(env, 'DYNAMODB'));
-  const documents = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+  // A message property named `constructor` hides Object's own: without convertClassInstanceToMap the marshaller no longer
+  // knows the properties for a plain object and refuses them.
+  const documents = DynamoDBDocumentClient.from(dynamoDb, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
   const sqs = new SQSClient(endpointFor(env, 'SQS'));
   instrument?.('DynamoDB', dynamoDb.middlewareStack);
   instrument?.('SQS', sqs.middlewareStack);

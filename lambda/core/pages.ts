@@ -23,9 +23,13 @@ export const DEFAULT_PAGE = 20;
 export const scheduledPosition = (deliverAt: number, messageId: MessageId) =>
   `${String(deliverAt).padStart(13, '0')}#${messageId}`;
 
+/** The latest time a ULID holds (48 bits of milliseconds, in the year 10889): no message id is later. */
+const ULID_MAX_TIME = 2 ** 48 - 1;
+
 /** The ids of messages published from `from` to `to` (epoch ms, both included) sort between these two strings. */
 export function idRange(from: number, to: number): { low: string; high: string } {
-  return { low: `${encodeTime(from, 10)}0000000000000000`, high: `${encodeTime(to, 10)}ZZZZZZZZZZZZZZZZ` };
+  const time = (at: number) => encodeTime(Math.min(Math.max(at, 0), ULID_MAX_TIME), 10);
+  return { low: `${time(from)}0000000000000000`, high: `${time(to)}ZZZZZZZZZZZZZZZZ` };
 }
 
 /** The cursor is opaque to callers: the sort position, base64url encoded. */
@@ -56,13 +60,20 @@ export function mergeShards<T>(
   return entries.length === limit && entries.length > 0 ? { entries, next: positionOf(entries.at(-1)!) } : { entries };
 }
 
+/** The latest time JavaScript's Date holds (±100,000,000 days from 1970). */
+const LATEST_INSTANT = 8.64e15;
+
 /** A time given as ISO 8601 (`2026-11-25T10:00:00Z`) or epoch milliseconds, as epoch ms. */
 export function parseInstant(value: string | number, field: string): number {
-  if (typeof value === 'number' || /^\d+$/.test(value)) return Number(value);
-  const at = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(at))
+  const at =
+    typeof value === 'number' || /^\d+$/.test(value)
+      ? Number(value)
+      : /^\d{4}-\d{2}-\d{2}T/.test(value)
+        ? Date.parse(value)
+        : Number.NaN;
+  if (!Number.isFinite(at) || Math.abs(at) > LATEST_INSTANT)
     throw new ValidationError(
-      `${field} '${value}' is neither an ISO 8601 time (2026-11-25T10:00:00Z) nor epoch milliseconds`,
+      `${field} '${value}' is neither an ISO 8601 time (2026-11-25T10:00:00Z) nor epoch milliseconds (at most ${LATEST_INSTANT})`,
       'INVALID_TIME',
     );
   return at;

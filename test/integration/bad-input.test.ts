@@ -48,6 +48,22 @@ const cases: Array<[string, string, string, unknown, number, string]> = [
     400,
     'INVALID_REQUEST',
   ],
+  [
+    'a property named __proto__ (JavaScript would drop it unseen)',
+    'POST',
+    '/v1/topics/orders/messages',
+    '{"body":"x","properties":{"__proto__":"1"}}',
+    400,
+    'INVALID_REQUEST',
+  ],
+  [
+    'a query time past what a date holds',
+    'GET',
+    '/v1/topics/orders/messages?from=0&to=99999999999999999999',
+    undefined,
+    400,
+    'INVALID_TIME',
+  ],
   ['a tag with ||', 'POST', '/v1/topics/orders/messages', { body: 'x', tag: 'A||B' }, 400, 'INVALID_REQUEST'],
   ['an unknown topic', 'POST', '/v1/topics/nope/messages', { body: 'x' }, 404, 'TOPIC_NOT_FOUND'],
   ['a bad topic name', 'POST', '/v1/topics/bad%20name/messages', { body: 'x' }, 400, 'INVALID_REQUEST'],
@@ -188,6 +204,31 @@ describe('bad input', () => {
       expect(await itemCount()).toBe(before);
     },
   );
+
+  it('properties named like Object’s own (constructor, toString) are stored and delivered as any other', async () => {
+    const properties = { constructor: 'y', toString: 'z', hasOwnProperty: 'w' };
+    const single = await request(stack, 'POST', '/v1/topics/orders/messages', { body: 'own names', properties });
+    expect(single.status).toBe(200);
+    const batch = await request(stack, 'POST', '/v1/topics/orders/messages/batch', {
+      messages: [{ body: 'own names, batched', properties }],
+    });
+    expect(batch.status).toBe(200);
+    const received = await drain(stack, 'billing', 2, 10_000);
+    received.sort((a, b) => a.body.localeCompare(b.body));
+    expect(received.map((message) => [message.body, message.properties])).toEqual([
+      ['own names', properties],
+      ['own names, batched', properties],
+    ]);
+  });
+
+  it('a query up to the last time a date holds (past the last time a message id holds) answers, empty', async () => {
+    const response = await request(
+      stack,
+      'GET',
+      '/v1/topics/orders/messages?from=8000000000000000&to=8640000000000000',
+    );
+    expect(response).toEqual({ status: 200, json: { messages: [] } });
+  });
 
   it('a batch stores its valid messages and answers an error, in order, for each invalid one', async () => {
     const response = await request(stack, 'POST', '/v1/topics/orders/messages/batch', {

@@ -1,5 +1,5 @@
-// The guard in front of zod: an object whose `length` or `size` is an object with its own `toString` is found wherever
-// it is, and nothing else is.
+// The guard in front of zod: an object whose `length` or `size` is an object with its own `toString`, or a key named
+// `__proto__`, is found wherever it is, and nothing else is.
 import { describe, expect, it } from 'vitest';
 import { primitiveTrapIn } from '../../lambda/api/primitive-trap.ts';
 
@@ -13,6 +13,15 @@ describe('primitiveTrapIn', () => {
       'size',
     ]);
     expect(primitiveTrapIn({ length: { toString: null } })).toEqual(['length']);
+  });
+
+  it('finds a key named __proto__, as JSON.parse makes it (an own key), at any depth', () => {
+    expect(primitiveTrapIn(JSON.parse('{"body":"x","properties":{"__proto__":"1"}}'))).toEqual([
+      'properties',
+      '__proto__',
+    ]);
+    expect(primitiveTrapIn(JSON.parse('{"messages":[{"__proto__":{}}]}'))).toEqual(['messages', '0', '__proto__']);
+    expect(primitiveTrapIn({ properties: { constructor: 'y', prototype: 'z' } })).toBeUndefined();
   });
 
   it('lets through what zod reports as a plain type error: a length that is a string, a number or a plain object', () => {
