@@ -35,6 +35,8 @@ export type PushedMessage = DeliveredMessage & { deliveryAttempt: number };
 export interface PushFigures {
   pushed: number;
   failed: number;
+  /** Failed at their last attempt: SQS moves them to the dead-letter queue. */
+  deadLettered: number;
   /** Endpoint answer times of this batch, ms. */
   latenciesMs: number[];
 }
@@ -77,7 +79,7 @@ export class Pusher {
     const result: PushBatchResult = {
       acknowledged: [],
       failed: [],
-      figures: { pushed: 0, failed: 0, latenciesMs: [] },
+      figures: { pushed: 0, failed: 0, deadLettered: 0, latenciesMs: [] },
     };
     const trace: TraceEntry[] = [];
     const blocked = new Map<string, number>();
@@ -142,6 +144,7 @@ export class Pusher {
         }),
       );
       if (lastAttempt) {
+        result.figures.deadLettered++;
         trace.push(
           entry(message, group, 'DEAD_LETTERED', at, {
             deliveryAttempt: message.deliveryAttempt,
@@ -159,6 +162,7 @@ export class Pusher {
   private count(group: string, figures: PushFigures): void {
     if (figures.pushed > 0) this.metrics.count('pushed', { group }, figures.pushed);
     if (figures.failed > 0) this.metrics.count('pushFailed', { group }, figures.failed);
+    if (figures.deadLettered > 0) this.metrics.count('deadLettered', { group }, figures.deadLettered);
     for (const latency of figures.latenciesMs) this.metrics.duration('pushLatency', { group }, latency);
   }
 

@@ -97,7 +97,7 @@ export class CountingMetrics implements Metrics {
   private readonly since: number;
   private readonly topics = new Map<string, ScopeCounter>();
   private readonly groups = new Map<string, ScopeCounter>();
-  /** Per group, when each message not yet acknowledged was dispatched, oldest first. */
+  /** Per group, when each message not yet acknowledged (or pushed, or dead-lettered) was dispatched, oldest first. */
   private readonly pending = new Map<string, number[]>();
 
   constructor(private readonly clock: Clock) {
@@ -141,7 +141,7 @@ export class CountingMetrics implements Metrics {
     if (metric === 'dispatched') {
       for (let i = 0; i < value; i++) pending.push(now);
       if (pending.length > PENDING_MAX) pending.splice(0, pending.length - PENDING_MAX);
-    } else if (metric === 'acked' || metric === 'deadLettered') {
+    } else if (metric === 'acked' || metric === 'pushed' || metric === 'deadLettered') {
       pending.splice(0, value);
     }
   }

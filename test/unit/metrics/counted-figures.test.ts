@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageId } from '../../../lambda/core/model.ts';
 import { createServices } from '../../../lambda/core/services.ts';
 import { CountingMetrics } from '../../../lambda/memory/counting-metrics.ts';
+import { ManualClock } from '../../../lambda/memory/manual-clock.ts';
 import { createMemoryPorts } from '../../../lambda/memory/services.ts';
 
 async function ferryWithCounters() {
@@ -77,6 +78,21 @@ describe('metrics per topic and group', () => {
     expect(metrics.snapshot().groups.billing!.oldestAgeSeconds).toBe(10);
     ports.clock.advance(61_000);
     expect(metrics.snapshot().groups.billing!.lastMinute.dispatched).toBe(0);
+  });
+
+  it("a push group's messages leave its oldest age when pushed or dead-lettered, as a pull group's when acknowledged", () => {
+    const clock = new ManualClock(Date.parse('2026-12-03T12:00:00Z'));
+    const metrics = new CountingMetrics(clock);
+    metrics.count('dispatched', { topic: 'orders', group: 'webhook' }, 2);
+    clock.advance(20_000);
+    metrics.count('dispatched', { topic: 'orders', group: 'webhook' });
+    clock.advance(10_000);
+    expect(metrics.snapshot().groups.webhook!.oldestAgeSeconds).toBe(30);
+    metrics.count('pushed', { group: 'webhook' });
+    metrics.count('deadLettered', { group: 'webhook' });
+    expect(metrics.snapshot().groups.webhook!.oldestAgeSeconds).toBe(10);
+    metrics.count('pushed', { group: 'webhook' });
+    expect(metrics.snapshot().groups.webhook!.oldestAgeSeconds).toBeUndefined();
   });
 
   it('counts commits, rollbacks and check-backs per topic', async () => {
