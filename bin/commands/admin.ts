@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Subscription, TopicType } from '../../client/index.ts';
 import { apiClient as client } from './api-client.ts';
 import { printObject, printRows, type OutputOptions } from './output.ts';
+import { UsageError } from './usage-error.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const jsonOption = () => new Option('--json', 'print the API answer as JSON (for scripts)');
@@ -11,7 +12,7 @@ const TOPIC_TYPES: TopicType[] = ['NORMAL', 'FIFO', 'DELAY', 'TRANSACTION'];
 /** `orders`, `orders:TAG:paid || shipped` or `orders:SQL92:region = 'eu'`: a topic and, optionally, its filter. */
 export function parseSubscription(text: string): Subscription {
   const match = /^([^:]+)(?::(TAG|SQL92):(.+))?$/is.exec(text);
-  if (match === null) throw new Error(`--subscribe takes topic[:TAG|SQL92:expression], got '${text}'`);
+  if (match === null) throw new UsageError(`--subscribe takes topic[:TAG|SQL92:expression], got '${text}'`);
   const [, topic, type, expression] = match as unknown as [string, string, string | undefined, string | undefined];
   if (type === undefined || expression === undefined) return { topic };
   return { topic, filter: { type: type.toUpperCase() as 'TAG' | 'SQL92', expression } };

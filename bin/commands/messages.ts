@@ -1,6 +1,7 @@
 // `ferry send`, `ferry receive`, `ferry consume` and `ferry trace`: the HTTP API from a shell (FERRY_URL, default the local stack).
 import type { Command } from 'commander';
 import { apiClient as client } from './api-client.ts';
+import { UsageError } from './usage-error.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -8,7 +9,7 @@ function parseProperties(pairs: string[]): Record<string, string> {
   return Object.fromEntries(
     pairs.map((pair) => {
       const at = pair.indexOf('=');
-      if (at <= 0) throw new Error(`--property takes key=value, got '${pair}'`);
+      if (at <= 0) throw new UsageError(`--property takes key=value, got '${pair}'`);
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { ByKeyResult, ListedMessage, MessageList, Replay } from '../../client/index.ts';
 import { apiClient as client } from './api-client.ts';
 import { printRows, type Columns, type OutputOptions } from './output.ts';
+import { UsageError } from './usage-error.ts';
 
 const messageColumns: Columns<ListedMessage> = {
   'MESSAGE ID': (message) => message.messageId,
@@ -49,7 +50,8 @@ const printReplay = (options: OutputOptions, replay: Replay) =>
 
 /** `--at` (ISO 8601 or epoch ms) or `--in` seconds from now. */
 function deliveryTime(options: { at?: string; in?: string }): string | number {
-  if ((options.at === undefined) === (options.in === undefined)) throw new Error('give --at <time> or --in <seconds>');
+  if ((options.at === undefined) === (options.in === undefined))
+    throw new UsageError('give --at <time> or --in <seconds>');
   if (options.in !== undefined) return Date.now() + Number(options.in) * 1000;
   return /^\d+$/.test(options.at!) ? Number(options.at) : options.at!;
 }
@@ -83,7 +85,8 @@ export function registerQueryCommands(program: Command): void {
       options.key !== undefined
         ? { key: options.key }
         : { from: options.from ?? '', to: options.to ?? new Date().toISOString() };
-    if (options.key === undefined && options.from === undefined) throw new Error('give --key <key>, or --from <time>');
+    if (options.key === undefined && options.from === undefined)
+      throw new UsageError('give --key <key>, or --from <time>');
     printList(options, await client().queryMessages(topic, { ...query, ...page(options) }));
   });
 
@@ -117,7 +120,7 @@ export function registerQueryCommands(program: Command): void {
         const at = deliveryTime(options);
         if (options.key !== undefined)
           return printByKey(options, await client().rescheduleByKey(topic, options.key, at));
-        if (messageId === undefined) throw new Error('give a message id, or --key <key>');
+        if (messageId === undefined) throw new UsageError('give a message id, or --key <key>');
         const answer = await client().reschedule(topic, messageId, at);
         printRows(options, answer, [answer], {
           'MESSAGE ID': (row) => row.messageId,
@@ -134,7 +137,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--json', 'print the API answer as JSON')
     .action(async (topic: string, messageId: string | undefined, options: { key?: string; json?: boolean }) => {
       if (options.key !== undefined) return printByKey(options, await client().cancelByKey(topic, options.key));
-      if (messageId === undefined) throw new Error('give a message id, or --key <key>');
+      if (messageId === undefined) throw new UsageError('give a message id, or --key <key>');
       const answer = await client().cancel(topic, messageId);
       printByKey(options, { results: [answer] });
     });
@@ -156,7 +159,7 @@ export function registerQueryCommands(program: Command): void {
         let replay: Replay;
         if (options.id !== undefined) replay = await client().getReplay(group, options.id);
         else {
-          if (topic === undefined || options.from === undefined) throw new Error('give a topic and --from <time>');
+          if (topic === undefined || options.from === undefined) throw new UsageError('give a topic and --from <time>');
           replay = await client().replay(group, { topic, from: options.from, to: options.to ?? Date.now() });
         }
         while (options.wait && replay.state === 'RUNNING') {

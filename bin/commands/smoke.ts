@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { runSmoke, type CheckResult } from '../smoke/smoke-checks.ts';
 import { apiClient } from './api-client.ts';
+import { UsageError } from './usage-error.ts';
 
 /** A minute past SQS's 900 s, the default FERRY_DIRECT_DELAY_LIMIT_SECONDS: the tick's path. */
 const DEFAULT_LONG_DELAY_SECONDS = '960';
@@ -20,7 +21,7 @@ function line({ name, ok, ms, detail }: CheckResult): string {
 
 function wholeSeconds(value: string, option: string): number {
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`${option} takes whole seconds, got '${value}'`);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new UsageError(`${option} takes whole seconds, got '${value}'`);
   return seconds;
 }
 

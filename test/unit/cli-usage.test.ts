@@ -1,0 +1,31 @@
+// `ferry` given a command wrongly says what to give in one line and exits 2: no stack trace, no request sent.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function ferry(...args: string[]) {
+  return spawnSync(
+    `${ROOT}/node_modules/.bin/tsx`,
+    ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', ...args],
+    // Nothing listens there: a usage error must be found before any request is sent.
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FERRY_URL: 'http://127.0.0.1:9' } },
+  );
+}
+
+describe('ferry usage errors', () => {
+  it.each([
+    [['send', 'orders', 'x', '--property', 'noequals'], "--property takes key=value, got 'noequals'"],
+    [['cancel', 'orders'], 'give a message id, or --key <key>'],
+    [['messages', 'orders'], 'give --key <key>, or --from <time>'],
+    [['groups', 'create', 'billing', '--subscribe', ':x'], '--subscribe takes topic[:TAG|SQL92:expression]'],
+  ])('ferry %j: one line that says what to give, exit 2', (args, said) => {
+    const { status, stderr, stdout } = ferry(...args);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`ferry: ${said}`);
+  });
+});
