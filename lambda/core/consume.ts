@@ -16,7 +16,7 @@ import type {
   TraceEntry,
 } from './ports.ts';
 import { QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
-import { decodeReceiptHandle, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
+import { decodeReceiptHandleOf, encodeReceiptHandle, type ReceiptHandle } from './receipt-handle.ts';
 import { backoffSeconds, MAX_VISIBILITY_SECONDS } from './retry-policy.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 
@@ -131,7 +131,7 @@ export class Consumer {
         cut = index;
         break;
       }
-      const message = toReceived(outcome.value, incoming[index]!, key);
+      const message = toReceived(outcome.value, incoming[index]!, group.name, key);
       used += answerBytes(message);
       if (used > room) {
         cut = index;
@@ -164,7 +164,10 @@ export class Consumer {
     const group = await this.requireGroup(groupName);
     const key = await this.receiptKeys.verifyingKey();
     // Every handle is checked before any is deleted: one forged handle refuses the whole call, and nothing changes.
-    const handles = receiptHandles.map((encoded) => ({ encoded, handle: decodeReceiptHandle(encoded, key) }));
+    const handles = receiptHandles.map((encoded) => ({
+      encoded,
+      handle: decodeReceiptHandleOf(group.name, encoded, key),
+    }));
     const { failed } = await this.queues.delete(
       group.queueUrl,
       handles.map(({ handle }) => handle.queueHandle),
@@ -195,7 +198,7 @@ export class Consumer {
     retryAfterSeconds?: number,
   ): Promise<{ retryAfterSeconds: number }> {
     const group = await this.requireGroup(groupName);
-    const handle = decodeReceiptHandle(receiptHandle, await this.receiptKeys.verifyingKey());
+    const handle = decodeReceiptHandleOf(group.name, receiptHandle, await this.receiptKeys.verifyingKey());
     const delay = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
     checkVisibility(delay, 'retryAfterSeconds');
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, delay);
@@ -212,7 +215,7 @@ export class Consumer {
   async changeVisibility(groupName: string, receiptHandle: string, invisibleSeconds: number): Promise<void> {
     const group = await this.requireGroup(groupName);
     checkVisibility(invisibleSeconds, 'invisibleSeconds');
-    const handle = decodeReceiptHandle(receiptHandle, await this.receiptKeys.verifyingKey());
+    const handle = decodeReceiptHandleOf(group.name, receiptHandle, await this.receiptKeys.verifyingKey());
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, invisibleSeconds);
   }
 
@@ -249,12 +252,18 @@ export class Consumer {
  */
 export const RECEIVE_ANSWER_MAX_BYTES = 5 * 1024 * 1024;
 
-function toReceived(delivered: DeliveredMessage, message: IncomingMessage, key: Uint8Array): ReceivedMessage {
+function toReceived(
+  delivered: DeliveredMessage,
+  message: IncomingMessage,
+  group: string,
+  key: Uint8Array,
+): ReceivedMessage {
   const handle: ReceiptHandle = {
     queueHandle: message.queueHandle,
     messageId: delivered.messageId,
     topic: delivered.topic,
     deliveryAttempt: message.receiveCount,
+    group,
   };
   if (delivered.messageGroup !== undefined) handle.messageGroup = delivered.messageGroup;
   return { ...delivered, deliveryAttempt: message.receiveCount, receiptHandle: encodeReceiptHandle(handle, key) };

@@ -11,6 +11,8 @@ export interface ReceiptHandle {
   topic: string;
   messageGroup?: string;
   deliveryAttempt: number;
+  /** The consumer group whose receive issued it (absent in handles issued before 2026-12-03). */
+  group?: string;
 }
 
 /** `<fields, base64url JSON>.<HMAC-SHA256 of them, base64url>`. */
@@ -21,6 +23,7 @@ export function encodeReceiptHandle(handle: ReceiptHandle, key: Uint8Array): str
     handle.topic,
     handle.deliveryAttempt,
     handle.messageGroup ?? null,
+    handle.group ?? null,
   ];
   const payload = Buffer.from(JSON.stringify(fields)).toString('base64url');
   return `${payload}.${mac(payload, key).toString('base64url')}`;
@@ -41,6 +44,20 @@ export function decodeReceiptHandle(encoded: string, key: Uint8Array | undefined
   return parseFields(payload);
 }
 
+/**
+ * As decodeReceiptHandle, and issued by a receive from `group`: SQS refuses another queue's handle, but an emulator may
+ * not, and an acknowledgement through the wrong group must not answer that it acknowledged anything.
+ */
+export function decodeReceiptHandleOf(group: string, encoded: string, key: Uint8Array | undefined): ReceiptHandle {
+  const handle = decodeReceiptHandle(encoded, key);
+  if (handle.group !== undefined && handle.group !== group)
+    throw new ValidationError(
+      `receiptHandle was issued by a receive from group '${handle.group}', not '${group}': acknowledge, nack or extend it through that group`,
+      'RECEIPT_HANDLE_OTHER_GROUP',
+    );
+  return handle;
+}
+
 function parseFields(payload: string): ReceiptHandle {
   let fields: unknown;
   try {
@@ -48,13 +65,16 @@ function parseFields(payload: string): ReceiptHandle {
   } catch {
     throw malformed();
   }
-  if (!Array.isArray(fields) || fields.length !== 5) throw malformed();
-  const [queueHandle, messageId, topic, deliveryAttempt, messageGroup] = fields as unknown[];
+  // Five fields before handles named their group.
+  if (!Array.isArray(fields) || (fields.length !== 5 && fields.length !== 6)) throw malformed();
+  const [queueHandle, messageId, topic, deliveryAttempt, messageGroup, group = null] = fields as unknown[];
   if (typeof queueHandle !== 'string' || typeof messageId !== 'string' || typeof topic !== 'string') throw malformed();
   if (typeof deliveryAttempt !== 'number' || (messageGroup !== null && typeof messageGroup !== 'string'))
     throw malformed();
+  if (group !== null && typeof group !== 'string') throw malformed();
   const handle: ReceiptHandle = { queueHandle, messageId: messageId as MessageId, topic, deliveryAttempt };
   if (typeof messageGroup === 'string') handle.messageGroup = messageGroup;
+  if (typeof group === 'string') handle.group = group;
   return handle;
 }
 

@@ -3,7 +3,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lambda/core/errors.ts';
 import type { MessageId } from '../../lambda/core/model.ts';
-import { decodeReceiptHandle, encodeReceiptHandle } from '../../lambda/core/receipt-handle.ts';
+import { decodeReceiptHandle, decodeReceiptHandleOf, encodeReceiptHandle } from '../../lambda/core/receipt-handle.ts';
+import { memoryFerry } from './core/memory-ferry.ts';
 
 const key = randomBytes(32);
 const handle = {
@@ -32,6 +33,40 @@ describe('receipt handle', () => {
     expect(decodeReceiptHandle(encodeReceiptHandle(handle, key), key)).toEqual(handle);
     const { messageGroup: _group, ...withoutGroup } = handle;
     expect(decodeReceiptHandle(encodeReceiptHandle(withoutGroup, key), key)).toEqual(withoutGroup);
+  });
+
+  it('names the group whose receive issued it: another group refuses it, and a handle from before groups were named passes', () => {
+    const encoded = encodeReceiptHandle({ ...handle, group: 'billing' }, key);
+    expect(decodeReceiptHandleOf('billing', encoded, key)).toEqual({ ...handle, group: 'billing' });
+    expect(() => decodeReceiptHandleOf('audit', encoded, key)).toThrow(
+      expect.objectContaining({ status: 400, code: 'RECEIPT_HANDLE_OTHER_GROUP' }),
+    );
+    // As handles were signed before 2026-12-03: five fields.
+    const payload = Buffer.from(JSON.stringify(['AQEB', handle.messageId, 'orders', 1, null])).toString('base64url');
+    const older = `${payload}.${createHmac('sha256', key).update(payload).digest('base64url')}`;
+    expect(decodeReceiptHandleOf('audit', older, key)).toEqual({
+      queueHandle: 'AQEB',
+      messageId: handle.messageId,
+      topic: 'orders',
+      deliveryAttempt: 1,
+    });
+  });
+
+  it('an acknowledgement through another group than the one that received is refused, and acknowledges nothing', async () => {
+    const ferry = memoryFerry();
+    await ferry.admin.putTopic('orders', { messageType: 'NORMAL' });
+    await ferry.admin.putGroup('billing', { subscriptions: [{ topic: 'orders' }] });
+    await ferry.admin.putGroup('audit', { subscriptions: [{ topic: 'orders' }] });
+    const { messageId } = await ferry.publisher.publish('orders', { body: 'order 42' });
+    await ferry.dispatcher.dispatch([await ferry.message(messageId as MessageId)]);
+    const [received] = await ferry.consumer.receive('billing', { maxMessages: 1, invisibleSeconds: 5 });
+    await expect(ferry.consumer.ack('audit', [received!.receiptHandle])).rejects.toMatchObject({
+      code: 'RECEIPT_HANDLE_OTHER_GROUP',
+    });
+    await expect(ferry.consumer.nack('audit', received!.receiptHandle)).rejects.toMatchObject({
+      code: 'RECEIPT_HANDLE_OTHER_GROUP',
+    });
+    expect(await ferry.consumer.ack('billing', [received!.receiptHandle])).toEqual({ acked: 1, failed: [] });
   });
 
   it('refuses a handle whose fields were changed, even with its signature kept, as a 400', () => {
