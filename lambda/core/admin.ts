@@ -37,6 +37,12 @@ export interface PushOptions {
   resolve: Resolve;
 }
 
+/**
+ * Drops what this instance cached of a topic or group it has just changed, so that its own next request sees the change
+ * (other instances see it when their cache ends, FERRY_CATALOG_CACHE_SECONDS).
+ */
+export type ForgetCached = (kind: 'topic' | 'group', name: string) => void;
+
 export class Admin {
   constructor(
     private readonly catalog: CatalogStore,
@@ -44,6 +50,7 @@ export class Admin {
     private readonly clock: Clock,
     private readonly defaultRetentionHours: number,
     private readonly push: PushOptions,
+    private readonly forget: ForgetCached = () => undefined,
   ) {}
 
   /** Same type again is a no-op; another type is a conflict (RocketMQ fixes a topic's type at creation). */
@@ -55,6 +62,7 @@ export class Admin {
       createdAt: new Date(this.clock.now()).toISOString(),
     };
     const stored = await this.catalog.createTopic(wanted);
+    this.forget('topic', name);
     if (stored.messageType !== input.messageType) {
       throw new ConflictError(
         `topic '${name}' exists with message type ${stored.messageType}; delete it first to re-create it as ${input.messageType}`,
@@ -75,7 +83,9 @@ export class Admin {
   }
 
   async deleteTopic(name: string): Promise<void> {
-    if (!(await this.catalog.deleteTopic(name))) throw new NotFoundError('TOPIC', name);
+    const deleted = await this.catalog.deleteTopic(name);
+    this.forget('topic', name);
+    if (!deleted) throw new NotFoundError('TOPIC', name);
   }
 
   async putGroup(name: string, input: GroupInput): Promise<GroupWithBacklog> {
@@ -121,6 +131,7 @@ export class Admin {
     const pushSecret = secretMade ? newSigningSecret() : previous?.pushSecret;
     if (pushSecret !== undefined) group.pushSecret = pushSecret;
     await this.catalog.putGroup(group, previous);
+    this.forget('group', name);
     // After the catalog write: a pusher that starts reads the group, secret included. Messages stay in the queue
     // through a switch either way, so switching loses nothing.
     await this.push.mappings.sync(group);
@@ -155,6 +166,7 @@ export class Admin {
     const group = await this.catalog.getGroup(name);
     if (group === undefined) throw new NotFoundError('GROUP', name);
     await this.catalog.deleteGroup(group);
+    this.forget('group', name);
     await this.push.mappings.remove(group);
     await this.queues.deleteGroupQueues(group.queueUrl, group.deadLetterQueueUrl);
   }

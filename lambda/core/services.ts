@@ -114,11 +114,14 @@ export function createServices(ports: Ports): FerryServices {
   const decisions = new Decisions(ports.store, ports.clock, metrics);
   const replays = createReplays(ports);
   return {
-    admin: new Admin(ports.catalog, ports.queues, ports.clock, ports.config.defaultRetentionHours, {
-      mappings: ports.pushMappings,
-      endpointRules: ports.config.endpointRules,
-      resolve: ports.resolve,
-    }),
+    admin: new Admin(
+      ports.catalog,
+      ports.queues,
+      ports.clock,
+      ports.config.defaultRetentionHours,
+      { mappings: ports.pushMappings, endpointRules: ports.config.endpointRules, resolve: ports.resolve },
+      (kind, name) => (kind === 'topic' ? topics : groups).delete(name),
+    ),
     publisher: new Publisher(
       (name) => topics.get(name, () => ports.catalog.getTopic(name)),
       ports.store,

@@ -73,6 +73,20 @@ describe('catalog changes apply when their call returns', () => {
     }
   });
 
+  it('a topic deleted, or created again with another type, is so for the next publish', async () => {
+    const { client } = stack;
+    await client.putTopic('scratch', 'NORMAL');
+    expect((await request(stack, 'POST', '/v1/topics/scratch/messages', { body: 's1' })).status).toBe(200);
+    await client.deleteTopic('scratch');
+    const afterDelete = await request(stack, 'POST', '/v1/topics/scratch/messages', { body: 's2' });
+    expect(afterDelete).toMatchObject({ status: 404, json: { error: { code: 'TOPIC_NOT_FOUND' } } });
+    await client.putTopic('scratch', 'FIFO');
+    const withoutGroup = await request(stack, 'POST', '/v1/topics/scratch/messages', { body: 's3' });
+    expect(withoutGroup.status).toBe(400);
+    const withGroup = await request(stack, 'POST', '/v1/topics/scratch/messages', { body: 's4', messageGroup: 'g1' });
+    expect(withGroup.status).toBe(200);
+  });
+
   it('a topic or group that a request missed is found as soon as it is created', async () => {
     const missingGroup = await request(stack, 'POST', '/v1/groups/late-group/receive', { waitSeconds: 0 });
     expect(missingGroup.status).toBe(404);
