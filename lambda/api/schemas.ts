@@ -163,7 +163,11 @@ export const PublishInput = z
       .refine((properties) => Object.keys(properties).length <= 64, 'at most 64 properties')
       .optional(),
     messageGroup: z.string().regex(MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE).optional(),
-    deliverAt: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+    deliverAt: z
+      .union([z.string().min(1), z.number().int().nonnegative()], {
+        error: 'a time: ISO 8601 (2026-11-25T10:00:00Z) or epoch ms',
+      })
+      .optional(),
     delaySeconds: z.number().int().nonnegative().optional(),
     producerGroup: name('producer group').optional(),
     dedupKey: utf8(128, 'a dedupKey').optional().openapi({
@@ -352,7 +356,15 @@ export const Health = z
 // Query, scheduled work and replay -----------------------------------------------------------------------------------
 
 const instant = (description: string) =>
-  z.union([z.string().min(1).max(40), z.number().int().nonnegative()]).openapi({ description });
+  z
+    .union([z.string().min(1).max(40), z.number().int().nonnegative()], {
+      // A union says only "Invalid input" of its own: say what it takes.
+      error: (issue) =>
+        issue.input === undefined
+          ? 'required: a time, ISO 8601 or epoch ms'
+          : 'a time: ISO 8601 (2026-11-25T10:00:00Z) or epoch ms',
+    })
+    .openapi({ description });
 const pageLimit = z.coerce
   .number()
   .int()

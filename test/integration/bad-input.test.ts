@@ -221,6 +221,19 @@ describe('bad input', () => {
     ]);
   });
 
+  it('a time left out or given wrongly is named with what it takes, not "Invalid input"', async () => {
+    const missing = await request(stack, 'POST', '/v1/groups/billing/replay', { topic: 'orders', from: 0 });
+    expect(missing).toMatchObject({
+      status: 400,
+      json: { error: { message: 'body.to: required: a time, ISO 8601 or epoch ms' } },
+    });
+    const wrong = await request(stack, 'POST', '/v1/topics/orders/messages', { body: 'x', deliverAt: null });
+    expect(wrong).toMatchObject({
+      status: 400,
+      json: { error: { message: 'body.deliverAt: a time: ISO 8601 (2026-11-25T10:00:00Z) or epoch ms' } },
+    });
+  });
+
   it('a query up to the last time a date holds (past the last time a message id holds) answers, empty', async () => {
     const response = await request(
       stack,
