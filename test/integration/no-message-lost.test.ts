@@ -2,6 +2,7 @@
 // sweep, and the publish rules that keep poison messages out (rules the engines would not enforce are tested as rules).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeTime } from 'ulid';
 import { createClients } from '../../lambda/aws/clients.ts';
 import { toOutboxItem } from '../../lambda/aws/message-items.ts';
 import { outboxKey } from '../../lambda/aws/table-layout.ts';
@@ -106,11 +107,15 @@ describe('the sweep', () => {
       await missed.client.putGroup('legacy-reader', [{ topic: 'orders' }]);
       await missed.poller.stop();
       const { messageId } = await missed.client.publish('orders', { body: 'published by an earlier version' });
-      // Versions before the walk wrote an outbox entry beside every READY message.
+      // Versions before the walk wrote an outbox entry beside every READY message, as of its publish (so that the walk
+      // and the outbox find it due in the same sweep: an entry dated later was found by a later sweep, and sent again).
       const ref = { messageId: messageId as MessageId, topic: 'orders' };
-      const now = Date.now();
+      const bornAt = decodeTime(messageId);
       await documents.send(
-        new PutCommand({ TableName: missed.tableName, Item: toOutboxItem(ref, now, Math.ceil(now / 1000) + 3600) }),
+        new PutCommand({
+          TableName: missed.tableName,
+          Item: toOutboxItem(ref, bornAt, Math.ceil(bornAt / 1000) + 3600),
+        }),
       );
       const [message] = await drain(missed, 'legacy-reader', 1, 15_000);
       expect(message?.messageId).toBe(messageId);
