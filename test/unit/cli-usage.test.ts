@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function ferry(...args: string[]) {
+  const [url, rest] = args[0]?.startsWith('FERRY_URL=') ? [args[0].slice(10), args.slice(1)] : [undefined, args];
   return spawnSync(
     `${ROOT}/node_modules/.bin/tsx`,
-    ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', ...args],
+    ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', ...rest],
     // Nothing listens there: a usage error must be found before any request is sent.
-    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FERRY_URL: 'http://127.0.0.1:9' } },
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FERRY_URL: url ?? 'http://127.0.0.1:9' } },
   );
 }
 
@@ -19,7 +20,12 @@ describe('ferry usage errors', () => {
     [['send', 'orders', 'x', '--property', 'noequals'], "--property takes key=value, got 'noequals'"],
     [['cancel', 'orders'], 'give a message id, or --key <key>'],
     [['messages', 'orders'], 'give --key <key>, or --from <time>'],
-    [['groups', 'create', 'billing', '--subscribe', ':x'], '--subscribe takes topic[:TAG|SQL92:expression]'],
+    [
+      ['groups', 'create', 'billing', '--subscribe', 'orders:BOGUS:x'],
+      '--subscribe takes topic[:TAG|SQL92:expression]',
+    ],
+    [['replay', 'billing'], 'give a topic and --from <time>'],
+    [['FERRY_URL=notaurl', 'topics', 'list'], "FERRY_URL (or --url) 'notaurl' is not an http(s) URL"],
   ])('ferry %j: one line that says what to give, exit 2', (args, said) => {
     const { status, stderr, stdout } = ferry(...args);
     expect(status).toBe(2);
