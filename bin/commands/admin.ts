@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Subscription, TopicType } from '../../client/index.ts';
 import { apiClient as client } from './api-client.ts';
 import { printObject, printRows, type OutputOptions } from './output.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError, wholeNumber } from './usage-error.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const jsonOption = () => new Option('--json', 'print the API answer as JSON (for scripts)');
@@ -57,7 +57,8 @@ function registerTopicCommands(topics: Command): void {
     .option('--retention-hours <hours>', 'how long messages and their trace are kept (default 72)')
     .addOption(jsonOption())
     .action(async (name: string, options: OutputOptions & { type: TopicType; retentionHours?: string }) => {
-      const retention = options.retentionHours === undefined ? undefined : Number(options.retentionHours);
+      const retention =
+        options.retentionHours === undefined ? undefined : wholeNumber(options.retentionHours, '--retention-hours');
       printObject(options, await client().putTopic(name, options.type, retention));
     });
   topics
@@ -103,7 +104,10 @@ function registerGroupCommands(groups: Command): void {
     .option('--max-delivery-attempts <n>', 'deliveries before a message goes to the dead-letter queue (default 16)')
     .addOption(jsonOption())
     .action(async (name: string, options: OutputOptions & { subscribe: string[]; maxDeliveryAttempts?: string }) => {
-      const attempts = options.maxDeliveryAttempts === undefined ? undefined : Number(options.maxDeliveryAttempts);
+      const attempts =
+        options.maxDeliveryAttempts === undefined
+          ? undefined
+          : wholeNumber(options.maxDeliveryAttempts, '--max-delivery-attempts');
       printObject(options, await client().putGroup(name, options.subscribe.map(parseSubscription), attempts));
     });
   groups

@@ -1,7 +1,7 @@
 // `ferry send`, `ferry receive`, `ferry consume` and `ferry trace`: the HTTP API from a shell (FERRY_URL, default the local stack).
 import type { Command } from 'commander';
 import { apiClient as client } from './api-client.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError, wholeNumber } from './usage-error.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -44,7 +44,7 @@ export function registerMessageCommands(program: Command): void {
           ...(options.key.length === 0 ? {} : { keys: options.key }),
           ...(options.property.length === 0 ? {} : { properties: parseProperties(options.property) }),
           ...(options.group === undefined ? {} : { messageGroup: options.group }),
-          ...(options.delay === undefined ? {} : { delaySeconds: Number(options.delay) }),
+          ...(options.delay === undefined ? {} : { delaySeconds: wholeNumber(options.delay, '--delay') }),
           ...(options.producerGroup === undefined ? {} : { producerGroup: options.producerGroup }),
         });
         console.log(JSON.stringify(result));
@@ -59,8 +59,8 @@ export function registerMessageCommands(program: Command): void {
     .option('--no-ack', 'leave them unacknowledged (they come back after their invisible time)')
     .action(async (group: string, options: { max: string; wait: string; ack: boolean }) => {
       const messages = await client().receive(group, {
-        maxMessages: Number(options.max),
-        waitSeconds: Number(options.wait),
+        maxMessages: wholeNumber(options.max, '--max'),
+        waitSeconds: wholeNumber(options.wait, '--wait'),
       });
       for (const message of messages) console.log(JSON.stringify(message));
       if (options.ack && messages.length > 0)
@@ -76,7 +76,7 @@ export function registerMessageCommands(program: Command): void {
     .option('--concurrency <n>', 'messages handled at once', '1')
     .action(async (group: string, options: { concurrency: string }) => {
       const consumer = client().consume(group, (message) => void console.log(JSON.stringify(message)), {
-        concurrency: Number(options.concurrency),
+        concurrency: wholeNumber(options.concurrency, '--concurrency'),
         onError: (error) => console.error(`ferry: ${error instanceof Error ? error.message : String(error)}`),
       });
       // Ctrl-C finishes the messages in hand (and acknowledges them) before the process ends.

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { ByKeyResult, ListedMessage, MessageList, Replay } from '../../client/index.ts';
 import { apiClient as client } from './api-client.ts';
 import { printRows, type Columns, type OutputOptions } from './output.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError, wholeNumber } from './usage-error.ts';
 
 const messageColumns: Columns<ListedMessage> = {
   'MESSAGE ID': (message) => message.messageId,
@@ -52,7 +52,7 @@ const printReplay = (options: OutputOptions, replay: Replay) =>
 function deliveryTime(options: { at?: string; in?: string }): string | number {
   if ((options.at === undefined) === (options.in === undefined))
     throw new UsageError('give --at <time> or --in <seconds>');
-  if (options.in !== undefined) return Date.now() + Number(options.in) * 1000;
+  if (options.in !== undefined) return Date.now() + wholeNumber(options.in, '--in') * 1000;
   return /^\d+$/.test(options.at!) ? Number(options.at) : options.at!;
 }
 
@@ -62,7 +62,7 @@ interface PageOptions {
   json?: boolean;
 }
 const page = (options: PageOptions) => ({
-  ...(options.limit === undefined ? {} : { limit: Number(options.limit) }),
+  ...(options.limit === undefined ? {} : { limit: wholeNumber(options.limit, '--limit') }),
   ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
 });
 

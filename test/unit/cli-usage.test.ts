@@ -25,6 +25,8 @@ describe('ferry usage errors', () => {
       '--subscribe takes topic[:TAG|SQL92:expression]',
     ],
     [['replay', 'billing'], 'give a topic and --from <time>'],
+    [['send', 'timeouts', 'x', '--delay', 'abc'], "--delay takes a whole number, got 'abc'"],
+    [['topics', 'create', 'orders', '--retention-hours', '1.5'], "--retention-hours takes a whole number, got '1.5'"],
     [['FERRY_URL=notaurl', 'topics', 'list'], "FERRY_URL (or --url) 'notaurl' is not an http(s) URL"],
   ])('ferry %j: one line that says what to give, exit 2', (args, said) => {
     const { status, stderr, stdout } = ferry(...args);
