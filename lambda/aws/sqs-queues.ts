@@ -116,14 +116,18 @@ export class SqsQueues implements QueueService {
    * A new group's queues are created with this Ferry's tags; a queue of that name that exists already is adopted only
    * when its tags say it is this Ferry's queue of that role for this group (a PUT that failed half way), else 409. A
    * group that has queues (`current`, from the catalog) keeps them, whatever their names: groups created before the
-   * present naming keep their queues and messages, and get their tags now.
+   * present naming keep their queues and messages, and get their tags now. A queue of the group's that no longer
+   * exists (deleted outside Ferry) is created again, so that a PUT of the group mends it.
    */
   async ensureGroupQueues(
     group: string,
     options: { fifo: boolean; maxDeliveryAttempts: number; current?: GroupQueueUrls },
   ): Promise<GroupQueueUrls> {
-    const deadLetterQueueUrl =
-      options.current?.deadLetterQueueUrl ?? (await this.createOrAdopt(group, 'dlq', options.fifo));
+    const current = {
+      deadLetterQueueUrl: await this.ifExists(options.current?.deadLetterQueueUrl),
+      queueUrl: await this.ifExists(options.current?.queueUrl),
+    };
+    const deadLetterQueueUrl = current.deadLetterQueueUrl ?? (await this.createOrAdopt(group, 'dlq', options.fifo));
     const { Attributes } = await this.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
     );
@@ -131,14 +135,24 @@ export class SqsQueues implements QueueService {
       deadLetterTargetArn: Attributes?.QueueArn,
       maxReceiveCount: options.maxDeliveryAttempts,
     });
-    const queueUrl = options.current?.queueUrl ?? (await this.createOrAdopt(group, 'main', options.fifo));
-    if (options.current !== undefined) {
-      await this.tag(options.current.deadLetterQueueUrl, group, 'dlq');
-      await this.tag(options.current.queueUrl, group, 'main');
-    }
+    const queueUrl = current.queueUrl ?? (await this.createOrAdopt(group, 'main', options.fifo));
+    if (current.deadLetterQueueUrl !== undefined) await this.tag(current.deadLetterQueueUrl, group, 'dlq');
+    if (current.queueUrl !== undefined) await this.tag(current.queueUrl, group, 'main');
     await this.configure(deadLetterQueueUrl, {});
     await this.configure(queueUrl, { RedrivePolicy: redrivePolicy, VisibilityTimeout: DEFAULT_VISIBILITY_SECONDS });
     return { queueUrl, deadLetterQueueUrl };
+  }
+
+  /** The URL, if its queue exists. */
+  private async ifExists(queueUrl: string | undefined): Promise<string | undefined> {
+    if (queueUrl === undefined) return undefined;
+    try {
+      await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+      return queueUrl;
+    } catch (error) {
+      if (error instanceof QueueDoesNotExist) return undefined;
+      throw error;
+    }
   }
 
   async deleteGroupQueues(queueUrl: string, deadLetterQueueUrl: string): Promise<void> {

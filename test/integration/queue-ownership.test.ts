@@ -1,11 +1,11 @@
 // Queues no group can take over: every queue Ferry creates is tagged as its own, and a queue of a group's name that
 // is not (someone else's, or another Ferry's) is refused with a 409 instead of being adopted. On fauxqs, which keeps
 // an existing queue's tags on CreateQueue as SQS does (docs/engine-notes.md).
-import { CreateQueueCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ports } from '../../lambda/core/ports.ts';
 import { queueTags } from '../../lambda/core/names.ts';
-import { request, startTestStack, type TestStack } from './harness.ts';
+import { drain, request, startTestStack, type TestStack } from './harness.ts';
 
 let stack: TestStack;
 let ports: Ports;
@@ -111,5 +111,19 @@ describe('queue ownership', () => {
     expect([updated.queueUrl, updated.deadLetterQueueUrl]).toEqual([legacyQueue, legacyDlq]);
     expect(await tagsOf(legacyQueue)).toEqual(queueTags('Owner', 'legacy', 'main'));
     expect(await tagsOf(legacyDlq)).toEqual(queueTags('Owner', 'legacy', 'dlq'));
+  });
+
+  it('creates again the queues of a group that were deleted outside Ferry, when the group is PUT again', async () => {
+    const group = await stack.client.putGroup('mended', subscribed.subscriptions);
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: group.queueUrl }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: group.deadLetterQueueUrl }));
+    const gone = await request(stack, 'POST', '/v1/groups/mended/receive', { waitSeconds: 0 });
+    expect(gone).toMatchObject({ status: 404, json: { error: { code: 'GROUP_NOT_FOUND' } } });
+
+    const again = await request(stack, 'PUT', '/v1/groups/mended', subscribed);
+    expect(again.status).toBe(200);
+    expect(await tagsOf((again.json as { queueUrl: string }).queueUrl)).toEqual(queueTags('Owner', 'mended', 'main'));
+    await stack.client.publish('orders', { body: 'after the mend' });
+    expect((await drain(stack, 'mended', 1, 10_000)).map((message) => message.body)).toEqual(['after the mend']);
   });
 });
