@@ -85,8 +85,10 @@ const TIMERS = {
   FERRY_CATALOG_CACHE_SECONDS: '0',
   FERRY_DIRECT_DELAY_LIMIT_SECONDS: '2',
   FERRY_TIMER_LEAD_SECONDS: '1',
-  // Wide buckets: the first tick looks back at most an hour, and every tick reads one or two buckets.
-  FERRY_TIMER_BUCKET_SECONDS: '3600',
+  // Minute buckets: the first tick reads the hour before (60 buckets), and so always finds buckets a minute behind
+  // whose emptiness it checks (the byDueTime Query of the tick's own role). With hour buckets a run in the first
+  // minute of an hour had none, and failed.
+  FERRY_TIMER_BUCKET_SECONDS: '60',
   FERRY_TIMER_SHARDS: '2',
   FERRY_TXN_CHECK_FIRST_SECONDS: '0',
   FERRY_TXN_CHECK_INTERVAL_SECONDS: '1',
