@@ -166,6 +166,8 @@ export class SweepWalk {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': pk },
         ProjectionExpression: 'ids, entries',
+        // A record written a moment ago (the last sweep's, or the stream's) must be seen, or its message is sent again.
+        ConsistentRead: true,
       }),
     );
   }

@@ -47,6 +47,27 @@ const markOf = async () =>
     string | undefined;
 
 describe('the sweep walk', () => {
+  it('reads the dispatch records consistently (DynamoDB Local always does; DynamoDB may not see a record just written)', async () => {
+    const reads: string[] = [];
+    clients.documents.middlewareStack.add(
+      (next) => async (args) => {
+        const input = JSON.stringify(args.input);
+        if (input.includes('DREC#')) reads.push(input);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordReads' },
+    );
+    try {
+      const now = Date.now();
+      await store.insert([published(now - 20_000)]);
+      await found(now - 10_000);
+    } finally {
+      clients.documents.middlewareStack.remove('recordReads');
+    }
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((read) => !read.includes('"ConsistentRead":true'))).toEqual([]);
+  });
+
   it('steps through a busy topic to the one message no dispatch recorded, and stops its mark just before it', async () => {
     const now = Date.now();
     const messages = Array.from({ length: 100 }, (_, i) => published(now - 50_000 + i * 300));
