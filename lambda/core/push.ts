@@ -140,7 +140,8 @@ export class Pusher {
         entry(message, group, 'PUSH_FAILED', at, {
           deliveryAttempt: message.deliveryAttempt,
           ...(answer.kind === 'answered' ? { status: answer.status, latencyMs } : { error: answer.error }),
-          retryAfterSeconds: delay,
+          // None after the last attempt: the message goes to the dead-letter queue.
+          ...(lastAttempt ? {} : { retryAfterSeconds: delay }),
         }),
       );
       if (lastAttempt) {
