@@ -32,6 +32,7 @@ const printByKey = (options: OutputOptions, answer: ByKeyResult) =>
   printRows(options, answer, answer.results, {
     'MESSAGE ID': (result) => result.messageId,
     STATE: (result) => result.state,
+    'DELIVER AT': (result) => result.deliverAt,
     'NOT CHANGED BECAUSE': (result) => result.error?.message,
   });
 

@@ -411,7 +411,17 @@ export const RescheduleResult = z
 
 export const ByKeyResult = z
   .object({
-    results: z.array(z.object({ messageId: z.string(), state: z.string(), error: ErrorBody.shape.error.optional() })),
+    results: z.array(
+      z.object({
+        messageId: z.string(),
+        state: z.string(),
+        deliverAt: z
+          .string()
+          .optional()
+          .openapi({ description: 'The new delivery time, for each message rescheduled.' }),
+        error: ErrorBody.shape.error.optional(),
+      }),
+    ),
   })
   .openapi('ByKeyResult');
 

@@ -17,7 +17,13 @@ export interface RescheduleResult {
 
 /** What a request by key did to each message of the topic with that key. */
 export interface ByKeyResult {
-  results: Array<{ messageId: MessageId; state: MessageState; error?: { code: string; message: string } }>;
+  results: Array<{
+    messageId: MessageId;
+    state: MessageState;
+    /** The new delivery time, for each message rescheduled. */
+    deliverAt?: string;
+    error?: { code: string; message: string };
+  }>;
 }
 
 /** At most this many messages of one key are acted on by one call. */
@@ -49,11 +55,16 @@ export class Scheduling {
   }
 
   async rescheduleByKey(topic: string, key: string, deliverAt: string | number): Promise<ByKeyResult> {
-    return this.byKey(topic, key, async (message) => (await this.rescheduleMessage(message, deliverAt)).state);
+    return this.byKey(topic, key, async (message) => {
+      const { state, deliverAt: at } = await this.rescheduleMessage(message, deliverAt);
+      return { state, deliverAt: at };
+    });
   }
 
   async cancelByKey(topic: string, key: string): Promise<ByKeyResult> {
-    return this.byKey(topic, key, async (message) => (await this.decisions.cancel(message.messageId)).state);
+    return this.byKey(topic, key, async (message) => ({
+      state: (await this.decisions.cancel(message.messageId)).state,
+    }));
   }
 
   private async rescheduleMessage(message: Message, deliverAtInput: string | number): Promise<RescheduleResult> {
@@ -95,7 +106,7 @@ export class Scheduling {
   private async byKey(
     topicName: string,
     key: string,
-    act: (message: Message) => Promise<MessageState>,
+    act: (message: Message) => Promise<{ state: MessageState; deliverAt?: string }>,
   ): Promise<ByKeyResult> {
     const topic = await this.topics(topicName);
     if (topic === undefined) throw new NotFoundError('TOPIC', topicName);
@@ -109,7 +120,7 @@ export class Scheduling {
     const results: ByKeyResult['results'] = [];
     for (const message of messages) {
       try {
-        results.push({ messageId: message.messageId, state: await act(message) });
+        results.push({ messageId: message.messageId, ...(await act(message)) });
       } catch (error) {
         if (!(error instanceof FerryError) || error.status !== 409) throw error;
         results.push({

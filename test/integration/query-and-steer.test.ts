@@ -191,8 +191,8 @@ describe('scheduled and pending work', () => {
     const later = new Date(Date.now() + 1_200_000).toISOString();
     expect((await stack.client.rescheduleByKey('timeouts', 'order-142', later)).results).toEqual(
       expect.arrayContaining([
-        { messageId: first.messageId, state: 'SCHEDULED' },
-        { messageId: second.messageId, state: 'SCHEDULED' },
+        { messageId: first.messageId, state: 'SCHEDULED', deliverAt: later },
+        { messageId: second.messageId, state: 'SCHEDULED', deliverAt: later },
       ]),
     );
     const cancelled = await stack.client.cancelByKey('timeouts', 'order-142');
