@@ -24,6 +24,13 @@ export function handleError(error: unknown, c: Context): Response {
     if (error.status === 413)
       return errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than Ferry accepts');
     if (error.status === 400) return errorResponse(c, 400, 'MALFORMED_JSON', 'the request body is not valid JSON');
+    if (error.status === 415)
+      return errorResponse(
+        c,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'send the request body as JSON, with the header content-type: application/json',
+      );
     return errorResponse(c, error.status, 'HTTP_ERROR', error.message);
   }
   if (isPassingAwsFault(error)) {

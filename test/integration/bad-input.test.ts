@@ -234,6 +234,21 @@ describe('bad input', () => {
     });
   });
 
+  it('a body sent as another media type than JSON is a 415 that says to send JSON', async () => {
+    const response = await fetch(`${stack.apiUrl}/v1/topics/orders/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"body":"x"}',
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'send the request body as JSON, with the header content-type: application/json',
+      },
+    });
+  });
+
   it('a query up to the last time a date holds (past the last time a message id holds) answers, empty', async () => {
     const response = await request(
       stack,
