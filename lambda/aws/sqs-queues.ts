@@ -123,32 +123,44 @@ export class SqsQueues implements QueueService {
     group: string,
     options: { fifo: boolean; maxDeliveryAttempts: number; current?: GroupQueueUrls },
   ): Promise<GroupQueueUrls> {
-    const current = {
-      deadLetterQueueUrl: await this.ifExists(options.current?.deadLetterQueueUrl),
-      queueUrl: await this.ifExists(options.current?.queueUrl),
-    };
-    const deadLetterQueueUrl = current.deadLetterQueueUrl ?? (await this.createOrAdopt(group, 'dlq', options.fifo));
-    const { Attributes } = await this.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
-    );
+    const deadLetterQueue = await this.queueOf(group, 'dlq', options.fifo, options.current?.deadLetterQueueUrl);
     const redrivePolicy = JSON.stringify({
-      deadLetterTargetArn: Attributes?.QueueArn,
+      deadLetterTargetArn: deadLetterQueue.arn,
       maxReceiveCount: options.maxDeliveryAttempts,
     });
-    const queueUrl = current.queueUrl ?? (await this.createOrAdopt(group, 'main', options.fifo));
-    if (current.deadLetterQueueUrl !== undefined) await this.tag(current.deadLetterQueueUrl, group, 'dlq');
-    if (current.queueUrl !== undefined) await this.tag(current.queueUrl, group, 'main');
-    await this.configure(deadLetterQueueUrl, {});
+    const { url: queueUrl } = await this.queueOf(group, 'main', options.fifo, options.current?.queueUrl);
+    await this.configure(deadLetterQueue.url, {});
     await this.configure(queueUrl, { RedrivePolicy: redrivePolicy, VisibilityTimeout: DEFAULT_VISIBILITY_SECONDS });
-    return { queueUrl, deadLetterQueueUrl };
+    return { queueUrl, deadLetterQueueUrl: deadLetterQueue.url };
   }
 
-  /** The URL, if its queue exists. */
-  private async ifExists(queueUrl: string | undefined): Promise<string | undefined> {
-    if (queueUrl === undefined) return undefined;
+  /**
+   * The group's queue of this role and its ARN: the one the catalog names (`current`) while it exists, tagged now; else
+   * one created or adopted.
+   */
+  private async queueOf(
+    group: string,
+    role: QueueRole,
+    fifo: boolean,
+    current: string | undefined,
+  ): Promise<{ url: string; arn: string }> {
+    const currentArn = current === undefined ? undefined : await this.arnIfExists(current);
+    if (current !== undefined && currentArn !== undefined) {
+      await this.tag(current, group, role);
+      return { url: current, arn: currentArn };
+    }
+    const url = await this.createOrAdopt(group, role, fifo);
+    const arn = await this.arnIfExists(url);
+    if (arn === undefined) throw new Error(`queue ${url} was gone as soon as it was made`);
+    return { url, arn };
+  }
+
+  private async arnIfExists(queueUrl: string): Promise<string | undefined> {
     try {
-      await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-      return queueUrl;
+      const { Attributes } = await this.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+      );
+      return Attributes?.QueueArn ?? '';
     } catch (error) {
       if (error instanceof QueueDoesNotExist) return undefined;
       throw error;
@@ -292,15 +304,16 @@ export class SqsQueues implements QueueService {
 
   async changeVisibility(queueUrl: string, queueHandle: string, seconds: number): Promise<void> {
     try {
-      await this.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: queueUrl,
-          ReceiptHandle: queueHandle,
-          VisibilityTimeout: seconds,
-        }),
+      await onGroupQueue(queueUrl, () =>
+        this.sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: queueHandle,
+            VisibilityTimeout: seconds,
+          }),
+        ),
       );
     } catch (error) {
-      if (error instanceof QueueDoesNotExist) throw new GroupQueueGoneError(queueUrl);
       throw callersFault(error) ?? error;
     }
   }

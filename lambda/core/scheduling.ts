@@ -55,10 +55,7 @@ export class Scheduling {
   }
 
   async rescheduleByKey(topic: string, key: string, deliverAt: string | number): Promise<ByKeyResult> {
-    return this.byKey(topic, key, async (message) => {
-      const { state, deliverAt: at } = await this.rescheduleMessage(message, deliverAt);
-      return { state, deliverAt: at };
-    });
+    return this.byKey(topic, key, (message) => this.rescheduleMessage(message, deliverAt));
   }
 
   async cancelByKey(topic: string, key: string): Promise<ByKeyResult> {
