@@ -123,4 +123,13 @@ describe('the bundles of the functions that run one service', () => {
     expect(source).not.toContain('ipaddr');
     expect(source).toContain('DynamoDB_20120810');
   });
+
+  it.each(Object.entries({ apiFunction: stack.ferry.apiFunction, pusherFunction }))(
+    'of %s, which read and write large bodies, carry no SDK S3 client (lambda/aws/s3-objects.ts signs its two calls)',
+    (_name, fn: LambdaFunction) => {
+      const source = readFileSync(join(bundleDirectory(fn.node.defaultChild as CfnFunction), 'index.mjs'), 'utf8');
+      expect(source).not.toContain('com.amazonaws.s3');
+      expect(source).toContain('x-amz-checksum-sha256');
+    },
+  );
 });

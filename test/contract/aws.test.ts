@@ -10,8 +10,8 @@ import { systemClock } from '../../lambda/core/ports.ts';
 import { TimerWheel } from '../../lambda/core/timers.ts';
 import { localAwsEnv } from '../../lambda/local/local-stack.ts';
 import { ensureTable } from '../../lambda/local/table.ts';
-import { S3BodyStore, s3ClientFromEnv } from '../../lambda/aws/s3-body-store.ts';
-import { ensureBodyBucket } from '../../lambda/local/bucket.ts';
+import { S3BodyStore, s3ObjectsFromEnv } from '../../lambda/aws/s3-body-store.ts';
+import { ensureBodyBucket, s3ClientFromEnv } from '../../lambda/local/bucket.ts';
 import type { Adapters } from './adapters.ts';
 import { bodyStoreContract } from './body-store.contract.ts';
 import { catalogStoreContract } from './catalog-store.contract.ts';
@@ -60,5 +60,5 @@ bodyStoreContract('fauxqs S3', async () => {
   const s3 = s3ClientFromEnv(awsEnv);
   const bucket = `contract-${randomBytes(3).toString('hex')}`;
   await ensureBodyBucket(s3, bucket);
-  return { bodies: new S3BodyStore(s3, bucket), bucket, close: async () => s3.destroy() };
+  return { bodies: new S3BodyStore(s3ObjectsFromEnv(awsEnv), bucket), bucket, close: async () => s3.destroy() };
 });

@@ -1,5 +1,6 @@
 // Records every AWS call a function makes (a middleware on its SDK clients) and names the IAM actions and resources it needs.
 import { BODY_PREFIX } from '../../../lambda/aws/body-layout.ts';
+import type { S3Objects } from '../../../lambda/aws/s3-objects.ts';
 
 /** The functions of the CDK app, by the Ferry construct's property names. */
 export type FunctionName =
@@ -99,6 +100,20 @@ export class AwsCallRecorder {
         { step: 'initialize', name: 'ferryIamRecorder', priority: 'high' },
       );
     }
+  }
+
+  /** The same for the S3 calls, which Ferry makes without the SDK (lambda/aws/s3-objects.ts). */
+  recordS3(fn: FunctionName, objects: S3Objects): void {
+    objects.use(async (s3Call, send) => {
+      const call: AwsCall = { fn, service: 'S3', operation: s3Call.operation, input: s3Call.input };
+      this.calls.push(call);
+      try {
+        return await send();
+      } catch (error) {
+        call.error = (error as Error).name;
+        throw error;
+      }
+    });
   }
 
   failOnce(fault: OneShotFault): void {

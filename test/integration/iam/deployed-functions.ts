@@ -13,7 +13,7 @@ import { createClients, createCoreClients } from '../../../lambda/aws/clients.ts
 import { createAwsDispatcher } from '../../../lambda/aws/core-ports.ts';
 import { LambdaPushMappings } from '../../../lambda/aws/lambda-push-mappings.ts';
 import { LambdaShardWaker } from '../../../lambda/aws/lambda-shard-waker.ts';
-import { S3BodyStore, s3ClientFromEnv } from '../../../lambda/aws/s3-body-store.ts';
+import { S3BodyStore, s3ObjectsFromEnv } from '../../../lambda/aws/s3-body-store.ts';
 import { createAwsPorts, createAwsPusher, createAwsTick } from '../../../lambda/aws/services.ts';
 import { createServices } from '../../../lambda/core/services.ts';
 import type { TickReport } from '../../../lambda/core/tick.ts';
@@ -23,7 +23,7 @@ import { createStreamRedriveHandler } from '../../../lambda/handlers/stream-redr
 import { createTickShardHandler } from '../../../lambda/handlers/tick-shard.ts';
 import { createTickHandler } from '../../../lambda/handlers/tick.ts';
 import { localAwsEnv } from '../../../lambda/local/local-stack.ts';
-import { ensureBodyBucket } from '../../../lambda/local/bucket.ts';
+import { ensureBodyBucket, s3ClientFromEnv } from '../../../lambda/local/bucket.ts';
 import { StreamPoller } from '../../../lambda/local/stream-poller.ts';
 import { ensureTable } from '../../../lambda/local/table.ts';
 import { startLambdaInvokeEndpoint } from '../lambda-invoke-endpoint.ts';
@@ -105,9 +105,9 @@ export async function startDeployedFunctions(options: {
   };
 
   // The pusher, fed by the mappings the API makes: Lambda polls a mapping's queue with the pusher's role.
-  // With the S3 client lambda/handlers/pusher.ts makes: a large body is pushed whole.
-  const pusherS3 = s3ClientFromEnv(shared);
-  recorder.record('pusherFunction', pusherS3);
+  // With the S3 objects lambda/handlers/pusher.ts makes: a large body is pushed whole.
+  const pusherS3 = s3ObjectsFromEnv(shared);
+  recorder.recordS3('pusherFunction', pusherS3);
   const pusherClients = coreClientsOf('pusherFunction', shared);
   const pusher = createAwsPusher(shared, { bodies: new S3BodyStore(pusherS3, options.bodyBucket) }, pusherClients);
   const mappings = await startLambdaMappingsEndpoint({
@@ -133,9 +133,10 @@ export async function startDeployedFunctions(options: {
     FERRY_PUSHER_FUNCTION: PUSHER_FUNCTION,
     AWS_ENDPOINT_URL_LAMBDA: mappings.url,
   };
-  const apiS3 = s3ClientFromEnv(apiEnv);
+  const apiS3 = s3ObjectsFromEnv(apiEnv);
+  recorder.recordS3('apiFunction', apiS3);
   const apiLambda = new LambdaClient({ endpoint: mappings.url });
-  recorder.record('apiFunction', apiS3, apiLambda);
+  recorder.record('apiFunction', apiLambda);
   const app = createApp(
     apiServicesOf(apiEnv, {
       bodies: new S3BodyStore(apiS3, options.bodyBucket),
