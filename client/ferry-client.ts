@@ -54,6 +54,11 @@ export class FerryApiError extends Error {
 
 const path = (...parts: string[]) => `/v1/${parts.map(encodeURIComponent).join('/')}`;
 
+/** A new delivery time: ISO 8601 or epoch ms, or so many seconds from now by Ferry's clock. */
+export type DeliveryTime = string | number | { delaySeconds: number };
+
+const deliveryTimeBody = (when: DeliveryTime) => (typeof when === 'object' ? when : { deliverAt: when });
+
 /** A query string of the given values, those that are set. */
 function query(values: Record<string, string | number | undefined>): string {
   const set = Object.entries(values).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
@@ -168,9 +173,12 @@ export class FerryClient {
     return this.call('POST', path('topics', topic, 'messages', messageId, 'cancel'));
   }
 
-  /** Move a scheduled message of `topic` to another delivery time (earlier or later); 409 once it was handed on. */
-  reschedule(topic: string, messageId: string, deliverAt: string | number): Promise<RescheduleResult> {
-    return this.call('POST', path('topics', topic, 'messages', messageId, 'reschedule'), { deliverAt });
+  /**
+   * Move a scheduled message of `topic` to another delivery time (earlier or later); 409 once it was handed on.
+   * `when`: the time (ISO 8601 or epoch ms), or `{ delaySeconds }` from now by Ferry's clock.
+   */
+  reschedule(topic: string, messageId: string, when: DeliveryTime): Promise<RescheduleResult> {
+    return this.call('POST', path('topics', topic, 'messages', messageId, 'reschedule'), deliveryTimeBody(when));
   }
 
   /** Cancel every scheduled message of `topic` with this key; each message's outcome, in place. */
@@ -178,8 +186,8 @@ export class FerryClient {
     return this.call('POST', path('topics', topic, 'messages', 'cancel') + query({ key }));
   }
 
-  rescheduleByKey(topic: string, key: string, deliverAt: string | number): Promise<ByKeyResult> {
-    return this.call('POST', path('topics', topic, 'messages', 'reschedule') + query({ key }), { deliverAt });
+  rescheduleByKey(topic: string, key: string, when: DeliveryTime): Promise<ByKeyResult> {
+    return this.call('POST', path('topics', topic, 'messages', 'reschedule') + query({ key }), deliveryTimeBody(when));
   }
 
   /** A topic's messages with `key` (newest first), or published from `from` to `to` (oldest first), a page at a time. */

@@ -1,7 +1,7 @@
 // `ferry messages`, `ferry scheduled`, `ferry transactions`, `ferry reschedule`, `ferry cancel` and `ferry replay`:
 // finding messages by key or time, and steering scheduled work and replays, from a shell.
 import type { Command } from 'commander';
-import type { ByKeyResult, ListedMessage, MessageList, Replay } from '../../client/index.ts';
+import type { ByKeyResult, DeliveryTime, ListedMessage, MessageList, Replay } from '../../client/index.ts';
 import { apiClient as client } from './api-client.ts';
 import { printRows, type Columns, type OutputOptions } from './output.ts';
 import { UsageError, wholeNumber } from './usage-error.ts';
@@ -11,6 +11,17 @@ const messageColumns: Columns<ListedMessage> = {
   STATE: (message) => message.state,
   BORN: (message) => message.bornAt,
   'DELIVER AT': (message) => message.deliverAt,
+  TAG: (message) => message.tag,
+  KEYS: (message) => message.keys.join(','),
+  BODY: (message) => bodyCell(message.body, message.bodyRef?.bytes),
+};
+
+/** An undecided transaction: its topic, and how often Ferry has asked the producer so far. */
+const transactionColumns: Columns<ListedMessage> = {
+  'MESSAGE ID': (message) => message.messageId,
+  TOPIC: (message) => message.topic,
+  BORN: (message) => message.bornAt,
+  CHECKS: (message) => message.checkCount ?? 0,
   TAG: (message) => message.tag,
   KEYS: (message) => message.keys.join(','),
   BODY: (message) => bodyCell(message.body, message.bodyRef?.bytes),
@@ -50,10 +61,11 @@ const printReplay = (options: OutputOptions, replay: Replay) =>
   });
 
 /** `--at` (ISO 8601 or epoch ms) or `--in` seconds from now. */
-function deliveryTime(options: { at?: string; in?: string }): string | number {
+/** `--in` counts on Ferry's clock, not this machine's. */
+function deliveryTime(options: { at?: string; in?: string }): DeliveryTime {
   if ((options.at === undefined) === (options.in === undefined))
     throw new UsageError('give --at <time> or --in <seconds>');
-  if (options.in !== undefined) return Date.now() + wholeNumber(options.in, '--in') * 1000;
+  if (options.in !== undefined) return { delaySeconds: wholeNumber(options.in, '--in') };
   return /^\d+$/.test(options.at!) ? Number(options.at) : options.at!;
 }
 
@@ -102,7 +114,9 @@ export function registerQueryCommands(program: Command): void {
       .command('transactions <producerGroup>')
       .description("a producer group's prepared messages without a decision, oldest first"),
   ).action(async (producerGroup: string, options: PageOptions) => {
-    printList(options, await client().undecidedTransactions(producerGroup, page(options)));
+    const list = await client().undecidedTransactions(producerGroup, page(options));
+    printRows(options, list, list.messages, transactionColumns);
+    if (options.json !== true && list.next !== undefined) console.log(`more: --cursor ${list.next}`);
   });
 
   program

@@ -358,13 +358,18 @@ const instant = (description: string) =>
       error: (issue) => (issue.input === undefined ? 'required: a time, ISO 8601 or epoch ms' : TIME_RULE),
     })
     .openapi({ description });
-const pageLimit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(100)
+// Digits only: a number in another notation (`1e2`, `0x10`, ` 5`) is refused, not read as what it might mean.
+const pageLimit = z
+  .string()
+  .regex(/^(100|[1-9][0-9]?)$/, 'a whole number from 1 to 100, in digits')
+  .transform(Number)
   .optional()
-  .openapi({ description: 'At most this many messages (1-100, default 20).' });
+  .openapi({
+    description: 'At most this many messages (1-100, default 20).',
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+  });
 const cursor = z.string().min(1).max(200).optional().openapi({ description: "The previous page's `next`, unchanged." });
 
 export const PageQuery = z.object({ limit: pageLimit, cursor });
@@ -394,7 +399,15 @@ export const MessageList = z
 export const KeyQuery = z.object({ key: utf8(128, 'a key').openapi({ description: 'The key the messages carry.' }) });
 
 export const RescheduleInput = z
-  .object({ deliverAt: instant('The new delivery time: ISO 8601 or epoch ms; a time in the past means now.') })
+  .object({
+    deliverAt: instant('The new delivery time: ISO 8601 or epoch ms; a time in the past means now.').optional(),
+    delaySeconds: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .openapi({ description: 'Or the new delivery time in seconds from now, as at publish. Give one of the two.' }),
+  })
   .strict()
   .openapi('RescheduleInput');
 

@@ -26,6 +26,13 @@ export interface ByKeyResult {
   }>;
 }
 
+/** When a rescheduled message is to be delivered: at a time, or in so many seconds from now, as at publish. */
+export interface NewDeliveryTime {
+  /** ISO 8601 or epoch ms; a time in the past means now. */
+  deliverAt?: string | number;
+  delaySeconds?: number;
+}
+
 /** At most this many messages of one key are acted on by one call. */
 const BY_KEY_MAX = 1000;
 
@@ -42,7 +49,8 @@ export class Scheduling {
    * Moves a scheduled message's delivery time, earlier or later, with one conditional write (it must still be
    * SCHEDULED). A time in the past means now. Under a topic's path, a message of another topic is a 404.
    */
-  async reschedule(messageId: string, deliverAtInput: string | number, topic?: string): Promise<RescheduleResult> {
+  async reschedule(messageId: string, when: NewDeliveryTime, topic?: string): Promise<RescheduleResult> {
+    const deliverAt = this.deliveryTimeOf(when);
     if (!isMessageId(messageId))
       throw new ValidationError(
         `'${messageId}' is not a Ferry message id (26 characters, Crockford base32)`,
@@ -51,10 +59,11 @@ export class Scheduling {
     const found = await this.store.get(messageId);
     if (found === undefined || (topic !== undefined && found.message.topic !== topic))
       throw new NotFoundError('MESSAGE', topic === undefined ? messageId : `${topic}/${messageId}`);
-    return this.rescheduleMessage(found.message, deliverAtInput);
+    return this.rescheduleMessage(found.message, deliverAt);
   }
 
-  async rescheduleByKey(topic: string, key: string, deliverAt: string | number): Promise<ByKeyResult> {
+  async rescheduleByKey(topic: string, key: string, when: NewDeliveryTime): Promise<ByKeyResult> {
+    const deliverAt = this.deliveryTimeOf(when);
     return this.byKey(topic, key, (message) => this.rescheduleMessage(message, deliverAt));
   }
 
@@ -64,14 +73,26 @@ export class Scheduling {
     }));
   }
 
-  private async rescheduleMessage(message: Message, deliverAtInput: string | number): Promise<RescheduleResult> {
+  /** The time asked for, checked once before any message is touched (epoch ms; may be in the past). */
+  private deliveryTimeOf(when: NewDeliveryTime): number {
+    if (when.deliverAt !== undefined && when.delaySeconds !== undefined)
+      throw new ValidationError('give deliverAt or delaySeconds, not both', 'INVALID_DELIVERY_TIME');
+    if (when.deliverAt === undefined && when.delaySeconds === undefined)
+      throw new ValidationError('deliverAt or delaySeconds is required', 'DELIVERY_TIME_REQUIRED');
     const now = this.clock.now();
-    const deliverAt = Math.max(now, parseInstant(deliverAtInput, 'deliverAt'));
-    if (deliverAt - now > this.config.maxDelayDays * 86_400_000)
+    const at =
+      when.delaySeconds !== undefined ? now + when.delaySeconds * 1000 : parseInstant(when.deliverAt!, 'deliverAt');
+    if (at - now > this.config.maxDelayDays * 86_400_000)
       throw new ValidationError(
         `delivery time is more than ${this.config.maxDelayDays} days ahead, the longest delay accepted (FERRY_MAX_DELAY_DAYS)`,
         'DELAY_TOO_LONG',
       );
+    return at;
+  }
+
+  private async rescheduleMessage(message: Message, at: number): Promise<RescheduleResult> {
+    const now = this.clock.now();
+    const deliverAt = Math.max(now, at);
     if (message.topicType !== 'DELAY')
       throw new ConflictError(
         `message ${message.messageId} is not a scheduled message (topic type ${message.topicType})`,

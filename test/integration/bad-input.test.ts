@@ -249,6 +249,21 @@ describe('bad input', () => {
     });
   });
 
+  it('a page limit is a whole number from 1 to 100 in digits; another notation is refused, not read', async () => {
+    for (const limit of ['1e2', '0x10', '%205', '0', '101', '2.5', ''])
+      expect(await request(stack, 'GET', `/v1/topics/orders/messages?from=0&to=1&limit=${limit}`), limit).toMatchObject(
+        {
+          status: 400,
+          json: { error: { code: 'INVALID_REQUEST', message: 'query.limit: a whole number from 1 to 100, in digits' } },
+        },
+      );
+    for (const limit of ['1', '20', '100'])
+      expect(await request(stack, 'GET', `/v1/topics/orders/messages?from=0&to=1&limit=${limit}`), limit).toEqual({
+        status: 200,
+        json: { messages: [] },
+      });
+  });
+
   it('a query up to the last time a date holds (past the last time a message id holds) answers, empty', async () => {
     const response = await request(
       stack,

@@ -169,6 +169,36 @@ describe('scheduled and pending work', () => {
     await drain(stack, 'closer', 1, 5000);
   });
 
+  it('reschedule takes delaySeconds from now, as publish does, by id and by key; one of the two times, not both', async () => {
+    const message = await stack.client.publish('timeouts', {
+      body: 'was in 10 minutes',
+      delaySeconds: 600,
+      keys: ['order-in'],
+    });
+    const before = Date.now();
+    const moved = await stack.client.reschedule('timeouts', message.messageId, { delaySeconds: 3 });
+    const after = Date.now();
+    expect(moved).toMatchObject({ messageId: message.messageId, state: 'SCHEDULED' });
+    expect(Date.parse(moved.deliverAt)).toBeGreaterThanOrEqual(before + 3000);
+    expect(Date.parse(moved.deliverAt)).toBeLessThanOrEqual(after + 3000);
+    const byItsKey = await stack.client.rescheduleByKey('timeouts', 'order-in', { delaySeconds: 1200 });
+    expect(Date.parse(byItsKey.results[0]!.deliverAt!)).toBeGreaterThanOrEqual(after + 1_200_000);
+
+    const path = `/v1/topics/timeouts/messages/${message.messageId}/reschedule`;
+    expect(await request(stack, 'POST', path, { deliverAt: new Date().toISOString(), delaySeconds: 5 })).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_DELIVERY_TIME' } },
+    });
+    expect(await request(stack, 'POST', path, {})).toMatchObject({
+      status: 400,
+      json: { error: { code: 'DELIVERY_TIME_REQUIRED' } },
+    });
+    expect(await request(stack, 'POST', path, { delaySeconds: -1 })).toMatchObject({ status: 400 });
+    // Refused before the message was touched: the time set by key still stands.
+    expect(await scheduled()).toContainEqual([message.messageId, byItsKey.results[0]!.deliverAt]);
+    await stack.client.cancel('timeouts', message.messageId);
+  });
+
   it('reschedule by id alone works the same, and under another topic it is a 404', async () => {
     const message = await stack.client.publish('timeouts', { body: 'x', delaySeconds: 600 });
     const later = new Date(Date.now() + 900_000).toISOString();
@@ -244,7 +274,18 @@ describe('the command line', () => {
       state: 'SCHEDULED',
       deliverAt: later,
     });
+    // --in counts on Ferry's clock: the API gets delaySeconds.
+    const before = Date.now();
+    const moved = JSON.parse(await ferry('reschedule', 'timeouts', messageId, '--in', '900', '--json'));
+    expect(Date.parse(moved.deliverAt)).toBeGreaterThanOrEqual(before + 900_000);
+    expect(Date.parse(moved.deliverAt)).toBeLessThanOrEqual(Date.now() + 900_000);
     expect(await ferry('cancel', 'timeouts', '--key', 'order-cli')).toContain(`${messageId}  CANCELLED`);
     expect(await ferry('replay', '--help')).toContain('--from <time>');
+
+    const half = await stack.client.publish('order-txns', { body: 'cli half', producerGroup: 'cli-checkout' });
+    const transactions = (await ferry('transactions', 'cli-checkout')).split('\n');
+    expect(transactions[0]).toMatch(/^MESSAGE ID\s+TOPIC\s+BORN\s+CHECKS\s+TAG\s+KEYS\s+BODY/);
+    expect(transactions[1]).toMatch(new RegExp(`^${half.messageId}\\s+order-txns\\s+\\S+\\s+0\\s+cli half`));
+    await stack.client.rollback('order-txns', half.messageId);
   });
 });

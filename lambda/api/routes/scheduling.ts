@@ -56,22 +56,18 @@ const rescheduleByKeyRoute = createRoute({
 
 export function registerSchedulingRoutes(app: OpenAPIHono, { scheduling }: FerryServices): void {
   app.openapi(rescheduleRoute, async (c) =>
-    c.json(await scheduling.reschedule(c.req.valid('param').messageId, c.req.valid('json').deliverAt), 200),
+    c.json(await scheduling.reschedule(c.req.valid('param').messageId, c.req.valid('json')), 200),
   );
   app.openapi(topicRescheduleRoute, async (c) => {
     const { topic, messageId } = c.req.valid('param');
-    return c.json(await scheduling.reschedule(messageId, c.req.valid('json').deliverAt, topic), 200);
+    return c.json(await scheduling.reschedule(messageId, c.req.valid('json'), topic), 200);
   });
   app.openapi(cancelByKeyRoute, async (c) =>
     c.json(await scheduling.cancelByKey(c.req.valid('param').topic, c.req.valid('query').key), 200),
   );
   app.openapi(rescheduleByKeyRoute, async (c) =>
     c.json(
-      await scheduling.rescheduleByKey(
-        c.req.valid('param').topic,
-        c.req.valid('query').key,
-        c.req.valid('json').deliverAt,
-      ),
+      await scheduling.rescheduleByKey(c.req.valid('param').topic, c.req.valid('query').key, c.req.valid('json')),
       200,
     ),
   );
