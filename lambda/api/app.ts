@@ -1,7 +1,7 @@
 // The HTTP API as one Hono app: served by API Gateway's Lambda in AWS and by Node's HTTP server in the local stack.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import type { FerryServices } from '../core/services.ts';
+import type { ApiServices } from '../core/services.ts';
 import { describeZodError, errorResponse, handleError } from './errors.ts';
 import { generateOpenApiDocument, type OpenApiDocument } from './openapi-document.ts';
 import { refusePrimitiveTraps } from './primitive-trap.ts';
@@ -28,7 +28,7 @@ export interface AppOptions {
   openApiDocument?: () => OpenApiDocument;
 }
 
-export function createApp(services: FerryServices, options: AppOptions = {}): FerryApp {
+export function createApp(services: ApiServices, options: AppOptions = {}): FerryApp {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success)

@@ -7,7 +7,15 @@ import { resolveHost } from '../http/resolve-host.ts';
 import { createHttpPushTransport } from '../http/http-push-transport.ts';
 import type { FerryConfig } from '../core/config.ts';
 import type { Ports } from '../core/ports.ts';
-import { createPusher, createServices, createTick, type FerryServices } from '../core/services.ts';
+import {
+  createApiServices,
+  createPusher,
+  createServices,
+  createTick,
+  type ApiPorts,
+  type ApiServices,
+  type FerryServices,
+} from '../core/services.ts';
 import type { Pusher } from '../core/push.ts';
 import type { Tick } from '../core/tick.ts';
 import { HealthProblem } from '../core/health-problem.ts';
@@ -47,24 +55,37 @@ export function createAwsPusher(
 }
 
 /**
- * Every port, for the API and the local stack. `extra`: ports only some handlers have (the tick's fan-out, the API's
- * body store and push mappings), or the local stack's push loops. A port that one handler alone needs is made there,
- * so that the other bundles do not carry its client (the Lambda client of the push mappings is 70 KB).
+ * Every port, for the local stack and the tests, which run every function in one process. `extra`: ports only some
+ * handlers have (the tick's fan-out, the API's body store and push mappings), or the local stack's push loops. A port
+ * that one handler alone needs is made there, so that the other bundles do not carry its client (the Lambda client of
+ * the push mappings is 70 KB).
  */
 export function createAwsPorts(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
   extra: Partial<Pick<Ports, 'shardWaker' | 'bodies' | 'pushMappings'>> = {},
 ): Ports {
+  const api = createAwsApiPorts(env, clients, extra);
+  const outbound = outboundPost(api.config);
+  return {
+    checkClient: createHttpCheckClient(outbound),
+    pushTransport: createHttpPushTransport(outbound),
+    ...api,
+  };
+}
+
+/** The API's ports: no check-back or push calls, which the tick and the pusher make. */
+export function createAwsApiPorts(
+  env: Env = process.env,
+  clients: AwsClients = createClients(env),
+  extra: Partial<Pick<Ports, 'shardWaker' | 'bodies' | 'pushMappings'>> = {},
+): ApiPorts & Partial<Pick<Ports, 'shardWaker'>> {
   const core = createAwsCorePorts(env, clients);
   const { config, store } = core;
-  const outbound = outboundPost(config);
   return {
     ...core,
-    checkClient: createHttpCheckClient(outbound),
     resolve: resolveHost,
     receiptKeys: dynamoReceiptKeys(clients.documents, config.tableName),
-    pushTransport: createHttpPushTransport(outbound),
     pushMappings: noPusher,
     ...extra,
     checks: {
@@ -103,10 +124,20 @@ async function scheduleEnabled(scheduler: SchedulerClient, name: string, groupNa
     );
 }
 
+/** Every service, for the local stack and the tests. */
 export function createAwsServices(
   env: Env = process.env,
   clients: AwsClients = createClients(env),
   extra: Partial<Pick<Ports, 'shardWaker' | 'bodies' | 'pushMappings'>> = {},
 ): FerryServices {
   return createServices(createAwsPorts(env, clients, extra));
+}
+
+/** The API's services alone (lambda/handlers/api.ts). */
+export function createAwsApiServices(
+  env: Env = process.env,
+  clients: AwsClients = createClients(env),
+  extra: Partial<Pick<Ports, 'bodies' | 'pushMappings'>> = {},
+): ApiServices {
+  return createApiServices(createAwsApiPorts(env, clients, extra));
 }

@@ -19,19 +19,17 @@ import { Sweep } from './sweep.ts';
 import { TtlCache } from './ttl-cache.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 
-export interface FerryServices {
+/** What the HTTP API serves from: every service but the background functions' (dispatch, the tick, push). */
+export interface ApiServices {
   admin: Admin;
   publisher: Publisher;
   consumer: Consumer;
-  dispatcher: Dispatcher;
   decisions: Decisions;
   deadLetters: DeadLetters;
   producers: Producers;
   listing: Listing;
   scheduling: Scheduling;
   replays: Replays;
-  tick: Tick;
-  pusher: Pusher;
   store: MessageStore;
   /** Where bodies too large for an item are kept, where this function has one. */
   bodies?: BodyStore;
@@ -40,6 +38,16 @@ export interface FerryServices {
   faults: FaultLog;
   metrics: Metrics;
 }
+
+/** Every service: the local stack and the tests run the API and the background functions in one process. */
+export interface FerryServices extends ApiServices {
+  dispatcher: Dispatcher;
+  tick: Tick;
+  pusher: Pusher;
+}
+
+/** What the API's services are wired from: no check-back or push calls, no fan-out (the tick's and pusher's). */
+export type ApiPorts = Omit<Ports, 'checkClient' | 'pushTransport' | 'shardWaker'>;
 
 /** What the tick is wired from: the dispatcher's, and what check-backs, replays and the fan-out need. */
 export type TickingPorts = DispatchingPorts & Pick<Ports, 'wheel' | 'checkClient' | 'shardWaker'>;
@@ -104,12 +112,12 @@ export function createPusher(ports: PushingPorts): Pusher {
   );
 }
 
-export function createServices(ports: Ports): FerryServices {
+/** The API's function builds these alone (lambda/handlers/api.ts): its bundle leaves out the tick, push and dispatch. */
+export function createApiServices(ports: ApiPorts): ApiServices {
   const ttlMs = ports.config.catalogCacheSeconds * 1000;
   const metrics = ports.metrics ?? noMetrics;
   const topics = new TtlCache<Topic | undefined>(ttlMs, ports.clock);
   const groups = new TtlCache<ConsumerGroup | undefined>(ttlMs, ports.clock);
-  const dispatcher = createDispatcher(ports);
   const topicOf = (name: string) => topics.get(name, () => ports.catalog.getTopic(name));
   const decisions = new Decisions(ports.store, ports.clock, metrics);
   const replays = createReplays(ports);
@@ -140,7 +148,6 @@ export function createServices(ports: Ports): FerryServices {
       metrics,
       ports.bodies,
     ),
-    dispatcher,
     decisions,
     listing: new Listing(ports.store, topicOf),
     scheduling: new Scheduling(ports.store, topicOf, decisions, ports.config, ports.clock),
@@ -151,8 +158,6 @@ export function createServices(ports: Ports): FerryServices {
       () => ports.clock.now(),
     ),
     producers: new Producers(ports.catalog, ports.store, ports.clock, ports.config.endpointRules, ports.resolve),
-    tick: createTick(ports, dispatcher, replays),
-    pusher: createPusher(ports),
     store: ports.store,
     ...(ports.bodies === undefined ? {} : { bodies: ports.bodies }),
     config: ports.config,
@@ -160,4 +165,10 @@ export function createServices(ports: Ports): FerryServices {
     faults: ports.faults,
     metrics,
   };
+}
+
+export function createServices(ports: Ports): FerryServices {
+  const api = createApiServices(ports);
+  const dispatcher = createDispatcher(ports);
+  return { ...api, dispatcher, tick: createTick(ports, dispatcher, api.replays), pusher: createPusher(ports) };
 }

@@ -4,7 +4,7 @@ import { createApp } from '../api/app.ts';
 import { unpackOpenApiDocument } from '../api/openapi-document.ts';
 import { createClients } from '../aws/clients.ts';
 import { s3BodyStoreFromEnv } from '../aws/s3-body-store.ts';
-import { createAwsServices } from '../aws/services.ts';
+import { createAwsApiServices } from '../aws/services.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
 import { pushMappingsFromEnv } from '../aws/lambda-push-mappings.ts';
 
@@ -13,7 +13,7 @@ declare const FERRY_OPENAPI_DOCUMENT: string;
 
 // The API alone reads and writes large bodies (publish, receive, query): the other functions carry only references.
 // It alone makes, changes and removes the pusher's event source mappings, as groups switch between pull and push.
-const services = createAwsServices(process.env, createClients(process.env), {
+const services = createAwsApiServices(process.env, createClients(process.env), {
   bodies: s3BodyStoreFromEnv(process.env),
   pushMappings: pushMappingsFromEnv(process.env),
 });

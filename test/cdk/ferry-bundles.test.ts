@@ -64,6 +64,14 @@ describe('the API bundle', () => {
     expect(JSON.parse(answer.body)).toEqual(generated);
   });
 
+  it('carries neither the tick, nor push, nor dispatch: it serves requests only (createApiServices)', () => {
+    const source = readFileSync(apiBundle, 'utf8');
+    // Fault codes that only the pusher, the dispatcher and the tick's sweep report.
+    for (const code of ['PUSH_RETRY_NOT_SET', 'DISPATCH_MARK_NOT_WRITTEN', 'SWEPT', 'TICK_MESSAGE_FAILED'])
+      expect(source, code).not.toContain(code);
+    expect(source).toContain('RECEIPT_HANDLE_OTHER_GROUP');
+  });
+
   it('carries no OpenAPI generator: the one bundled in its place throws', () => {
     const source = readFileSync(apiBundle, 'utf8');
     // Messages of @asteasolutions/zod-to-openapi's generator, and of the module bundled in its place.

@@ -1,6 +1,6 @@
 // Routes for consumers: receive, ack, nack, extending a message's invisible time, and the dead letters.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import {
   AckInput,
   AckResult,
@@ -66,7 +66,7 @@ const visibilityRoute = createRoute({
   responses: { 204: { description: 'Changed' }, ...errors(400, 404) },
 });
 
-export function registerConsumeRoutes(app: OpenAPIHono, { consumer, deadLetters }: FerryServices): void {
+export function registerConsumeRoutes(app: OpenAPIHono, { consumer, deadLetters }: ApiServices): void {
   app.openapi(deadLettersRoute, async (c) =>
     c.json({ messages: await deadLetters.list(c.req.valid('param').group) }, 200),
   );

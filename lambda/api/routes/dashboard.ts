@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { FerryError, ValidationError } from '../../core/errors.ts';
 import { previewFilter, type PreviewedMessage } from '../../core/filter-preview.ts';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import type { MetricsSnapshot as Snapshot } from '../../memory/counting-metrics.ts';
 import { FilterPreview, FilterPreviewInput, MetricsSnapshot } from '../dashboard-schemas.ts';
 import { TopicParams } from '../schemas.ts';
@@ -45,7 +45,7 @@ const filterPreviewRoute = createRoute({
   responses: { ...ok('Which messages the filter lets through', FilterPreview), ...errors(400, 404) },
 });
 
-export function registerDashboardRoutes(app: OpenAPIHono, { admin }: FerryServices, sources: DashboardSources): void {
+export function registerDashboardRoutes(app: OpenAPIHono, { admin }: ApiServices, sources: DashboardSources): void {
   app.openapi(metricsRoute, async (c) => {
     if (sources.metrics === undefined) throw new MetricsNotKeptError();
     return c.json(sources.metrics(), 200);

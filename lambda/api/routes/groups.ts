@@ -1,6 +1,6 @@
 // Routes for consumer groups: create or update (with their queues), read with backlog, list, delete.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import { Group, GroupInput, GroupList, GroupParams } from '../schemas.ts';
 import { errors, json, ok } from './responses.ts';
 
@@ -35,7 +35,7 @@ const deleteGroupRoute = createRoute({
   responses: { 204: { description: 'Deleted with its queues' }, ...errors(400, 404) },
 });
 
-export function registerGroupRoutes(app: OpenAPIHono, { admin }: FerryServices): void {
+export function registerGroupRoutes(app: OpenAPIHono, { admin }: ApiServices): void {
   app.openapi(putGroupRoute, async (c) =>
     c.json(await admin.putGroup(c.req.valid('param').group, c.req.valid('json')), 200),
   );

@@ -1,7 +1,7 @@
 // Routes for publishing (one and batch) and for querying a message with its trace.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { findMessage } from '../../core/query.ts';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import type { PublishFailure, PublishInput as PublishInputType } from '../../core/publish.ts';
 import { describeZodError } from '../errors.ts';
 import {
@@ -49,7 +49,7 @@ function checkBatch(messages: unknown[]): Array<PublishInputType | PublishFailur
   });
 }
 
-export function registerMessageRoutes(app: OpenAPIHono, { publisher, store, bodies }: FerryServices): void {
+export function registerMessageRoutes(app: OpenAPIHono, { publisher, store, bodies }: ApiServices): void {
   app.openapi(publishRoute, async (c) =>
     c.json(await publisher.publish(c.req.valid('param').topic, c.req.valid('json')), 200),
   );

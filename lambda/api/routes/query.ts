@@ -1,6 +1,6 @@
 // Routes that list messages: by key or publish time, a DELAY topic's scheduled ones, a producer group's undecided ones.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import { MessageList, MessageQuery, PageQuery, ProducerGroupParams, TopicParams } from '../schemas.ts';
 import { errors, ok } from './responses.ts';
 
@@ -34,7 +34,7 @@ const undecidedRoute = createRoute({
   responses: { ...ok('Prepared messages without a decision, oldest first', MessageList), ...errors(400) },
 });
 
-export function registerQueryRoutes(app: OpenAPIHono, { listing }: FerryServices): void {
+export function registerQueryRoutes(app: OpenAPIHono, { listing }: ApiServices): void {
   app.openapi(queryMessagesRoute, async (c) =>
     c.json(await listing.messages(c.req.valid('param').topic, c.req.valid('query')), 200),
   );

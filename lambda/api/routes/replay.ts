@@ -1,6 +1,6 @@
 // Routes for replay: start one for a group (a topic's messages of a time range, again), and read its progress.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import { GroupParams, Replay, ReplayInput, ReplayParams } from '../schemas.ts';
 import { errors, json } from './responses.ts';
 
@@ -29,7 +29,7 @@ const getReplayRoute = createRoute({
   },
 });
 
-export function registerReplayRoutes(app: OpenAPIHono, { replays }: FerryServices): void {
+export function registerReplayRoutes(app: OpenAPIHono, { replays }: ApiServices): void {
   app.openapi(startReplayRoute, async (c) =>
     c.json(await replays.start(c.req.valid('param').group, c.req.valid('json')), 202),
   );

@@ -1,6 +1,6 @@
 // Routes that steer scheduled messages: reschedule by id (alone or under the topic), cancel or reschedule by key.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import {
   ByKeyResult,
   KeyQuery,
@@ -54,7 +54,7 @@ const rescheduleByKeyRoute = createRoute({
   responses: byKey,
 });
 
-export function registerSchedulingRoutes(app: OpenAPIHono, { scheduling }: FerryServices): void {
+export function registerSchedulingRoutes(app: OpenAPIHono, { scheduling }: ApiServices): void {
   app.openapi(rescheduleRoute, async (c) =>
     c.json(await scheduling.reschedule(c.req.valid('param').messageId, c.req.valid('json')), 200),
   );

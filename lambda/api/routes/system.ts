@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { logger } from '../../aws/logger.ts';
 import { HealthProblem } from '../../core/health-problem.ts';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import type { OpenApiDocument } from '../openapi-document.ts';
 import { Health } from '../schemas.ts';
 
@@ -31,7 +31,7 @@ async function runCheck([name, check]: [string, () => Promise<void>]): Promise<r
 /** `openApiDocument` is asked once, at the first request for it: every route is registered by then. */
 export function registerSystemRoutes(
   app: OpenAPIHono,
-  { checks }: FerryServices,
+  { checks }: ApiServices,
   openApiDocument: () => OpenApiDocument,
 ): void {
   app.openapi(healthRoute, async (c) => {

@@ -1,6 +1,6 @@
 // Routes for topics: create (idempotent per type), read, list, delete.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import { Topic, TopicInput, TopicList, TopicParams } from '../schemas.ts';
 import { errors, json, ok } from './responses.ts';
 
@@ -35,7 +35,7 @@ const deleteTopicRoute = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errors(400, 404) },
 });
 
-export function registerTopicRoutes(app: OpenAPIHono, { admin }: FerryServices): void {
+export function registerTopicRoutes(app: OpenAPIHono, { admin }: ApiServices): void {
   app.openapi(putTopicRoute, async (c) =>
     c.json(await admin.putTopic(c.req.valid('param').topic, c.req.valid('json')), 200),
   );

@@ -5,7 +5,7 @@ import type * as z from '../zod.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { isMessageId } from '../../core/ids.ts';
 import type { MessageStore } from '../../core/ports.ts';
-import type { FerryServices } from '../../core/services.ts';
+import type { ApiServices } from '../../core/services.ts';
 import {
   Check,
   CheckList,
@@ -93,7 +93,7 @@ async function requireOfTopic(store: MessageStore, topic: string, messageId: str
   if (found?.message.topic !== topic) throw new NotFoundError('MESSAGE', `${topic}/${messageId}`);
 }
 
-export function registerTransactionRoutes(app: OpenAPIHono, { decisions, producers, store }: FerryServices): void {
+export function registerTransactionRoutes(app: OpenAPIHono, { decisions, producers, store }: ApiServices): void {
   app.openapi(commitRoute, async (c) => c.json(await decisions.commit(c.req.valid('param').messageId), 200));
   app.openapi(rollbackRoute, async (c) => c.json(await decisions.rollback(c.req.valid('param').messageId), 200));
   app.openapi(cancelRoute, async (c) => c.json(await decisions.cancel(c.req.valid('param').messageId), 200));

@@ -14,8 +14,8 @@ import { createAwsDispatcher } from '../../../lambda/aws/core-ports.ts';
 import { LambdaPushMappings } from '../../../lambda/aws/lambda-push-mappings.ts';
 import { LambdaShardWaker } from '../../../lambda/aws/lambda-shard-waker.ts';
 import { S3BodyStore, s3ObjectsFromEnv } from '../../../lambda/aws/s3-body-store.ts';
-import { createAwsPorts, createAwsPusher, createAwsTick } from '../../../lambda/aws/services.ts';
-import { createServices } from '../../../lambda/core/services.ts';
+import { createAwsApiPorts, createAwsPusher, createAwsTick } from '../../../lambda/aws/services.ts';
+import { createApiServices } from '../../../lambda/core/services.ts';
 import type { TickReport } from '../../../lambda/core/tick.ts';
 import { createDispatchHandler } from '../../../lambda/handlers/dispatch-stream-batch.ts';
 import { createPusherHandler } from '../../../lambda/handlers/pusher.ts';
@@ -88,10 +88,10 @@ export async function startDeployedFunctions(options: {
    * Each function's own clients, configured from its own environment, as in its Lambda: the API makes every client
    * (lambda/handlers/api.ts), the other functions the core ones (createCoreClients) and their one service.
    */
-  const apiServicesOf = (env: Record<string, string>, extra: Parameters<typeof createAwsPorts>[2]) => {
+  const apiServicesOf = (env: Record<string, string>, extra: Parameters<typeof createAwsApiPorts>[2]) => {
     const clients = createClients(env);
     recorder.record('apiFunction', clients.dynamoDb, clients.documents, clients.sqs, clients.scheduler);
-    return createServices(createAwsPorts(env, clients, extra));
+    return createApiServices(createAwsApiPorts(env, clients, extra));
   };
   const coreClientsOf = (fn: FunctionName, env: Record<string, string>) => {
     const clients = createCoreClients(env);
