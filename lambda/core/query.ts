@@ -26,6 +26,15 @@ function wasScheduled(message: Message): boolean {
   );
 }
 
+/** The delivery time it was published with: a reschedule moved `deliverAt`, and its event says from what. */
+function firstDeliveryTime(message: Message): string {
+  const rescheduled = (message.transitions ?? [])
+    .filter((event) => event.type === 'RESCHEDULED')
+    .sort((a, b) => a.at - b.at)[0];
+  const from = rescheduled?.detail?.from;
+  return typeof from === 'string' ? from : new Date(message.deliverAt!).toISOString();
+}
+
 /** `bodies`: where a large body is fetched from, so that the view shows the whole message. */
 /** Events a consumer's call records: in a tie of milliseconds they come after the dispatch that made them possible. */
 const CONSUMER_SIDE = new Set<TraceEvent['type']>([
@@ -49,7 +58,7 @@ export async function findMessage(store: MessageStore, messageId: string, bodies
     born.push({
       type: 'SCHEDULED',
       at: found.message.bornAt,
-      detail: { deliverAt: new Date(found.message.deliverAt!).toISOString() },
+      detail: { deliverAt: firstDeliveryTime(found.message) },
     });
   const events = [...born, ...(found.message.transitions ?? []), ...found.events]
     .sort((a, b) => a.at - b.at || consumerSide(a) - consumerSide(b))

@@ -196,6 +196,15 @@ describe('scheduled and pending work', () => {
     expect(await request(stack, 'POST', path, { delaySeconds: -1 })).toMatchObject({ status: 400 });
     // Refused before the message was touched: the time set by key still stands.
     expect(await scheduled()).toContainEqual([message.messageId, byItsKey.results[0]!.deliverAt]);
+    // The trace keeps the time it was published with, and each move with both times.
+    const trace = (await stack.client.getMessage(message.messageId)).events;
+    const published = trace.find((event) => event.type === 'SCHEDULED')!.detail!.deliverAt as string;
+    expect(Date.parse(published)).toBeGreaterThan(before + 600_000 - 10_000);
+    expect(Date.parse(published)).toBeLessThan(before + 600_000);
+    expect(trace.filter((event) => event.type === 'RESCHEDULED').map((event) => event.detail)).toEqual([
+      { from: published, to: moved.deliverAt },
+      { from: moved.deliverAt, to: byItsKey.results[0]!.deliverAt },
+    ]);
     await stack.client.cancel('timeouts', message.messageId);
   });
 
