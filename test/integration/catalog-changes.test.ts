@@ -51,6 +51,21 @@ describe('catalog changes apply when their call returns', () => {
     expect(bodies(await drain(stack, 'audit', 2, 2000))).toEqual(['return 1']);
   });
 
+  it('a message not yet dispatched when its group’s filter changes goes by the new filter: routes apply at dispatch', async () => {
+    const { client } = stack;
+    await client.putTopic('lanes', 'NORMAL');
+    await client.putGroup('lane-a', [{ topic: 'lanes', filter: { type: 'TAG', expression: 'a' } }]);
+    await client.publish('lanes', { body: 'warm-up', tag: 'a' });
+    expect(bodies(await drain(stack, 'lane-a', 1))).toEqual(['warm-up']);
+    await stack.poller.stop(); // published, not yet dispatched
+    await client.publish('lanes', { body: 'a1', tag: 'a' });
+    await client.publish('lanes', { body: 'b1', tag: 'b' });
+    await client.putGroup('lane-a', [{ topic: 'lanes', filter: { type: 'TAG', expression: 'b' } }]);
+    stack.poller.start();
+    await stack.dispatched();
+    expect(bodies(await drain(stack, 'lane-a', 2, 2000))).toEqual(['b1']);
+  });
+
   it('a group deleted after the API read it answers 404 to receive, ack and nack, not a 500', async () => {
     const { client } = stack;
     await client.putTopic('shipments', 'NORMAL');
