@@ -9,15 +9,28 @@ import type { Transition } from './ports.ts';
 
 export type Decider = 'PRODUCER' | 'CHECK';
 
-export function commit(now: number, by: Decider): Transition {
-  return { from: 'PREPARED', to: 'READY', event: { type: 'COMMITTED', at: now, detail: { by } } };
+/** `checkCount`: the check-back whose answer decided, which the trace names as it names every other check. */
+export function commit(now: number, by: Decider, checkCount?: number): Transition {
+  return {
+    from: 'PREPARED',
+    to: 'READY',
+    event: { type: 'COMMITTED', at: now, detail: checkCount === undefined ? { by } : { by, checkCount } },
+  };
 }
 
-export function rollback(now: number, by: Decider, reason?: string): Transition {
+export function rollback(now: number, by: Decider, reason?: string, checkCount?: number): Transition {
   return {
     from: 'PREPARED',
     to: 'ROLLED_BACK',
-    event: { type: 'ROLLED_BACK', at: now, detail: reason === undefined ? { by } : { by, reason } },
+    event: {
+      type: 'ROLLED_BACK',
+      at: now,
+      detail: {
+        by,
+        ...(reason === undefined ? {} : { reason }),
+        ...(checkCount === undefined ? {} : { checkCount }),
+      },
+    },
   };
 }
 

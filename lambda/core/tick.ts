@@ -179,8 +179,10 @@ export class Tick implements ShardWaker {
   /** Answers the decision the check-back made, if it made one. */
   private async askProducer(message: Message, now: number): Promise<'committed' | 'rolledBack' | undefined> {
     const checkCount = (message.checkCount ?? 0) + 1;
-    const rolledBack = async (reason: string) =>
-      (await this.store.transition(refOf(message), rollback(now, 'CHECK', reason))).applied ? 'rolledBack' : undefined;
+    const rolledBack = async (reason: string, decidingCheck?: number) =>
+      (await this.store.transition(refOf(message), rollback(now, 'CHECK', reason, decidingCheck))).applied
+        ? 'rolledBack'
+        : undefined;
     if (checkCount > this.config.txnCheckMax)
       return rolledBack(`no decision after ${this.config.txnCheckMax} check-backs (FERRY_TXN_CHECK_MAX)`);
     this.metrics.count('checkedBack', { topic: message.topic });
@@ -196,8 +198,10 @@ export class Tick implements ShardWaker {
       secrets: signingSecretsOf(group, now),
     });
     if (answer === 'COMMIT')
-      return (await this.store.transition(refOf(message), commit(now, 'CHECK'))).applied ? 'committed' : undefined;
-    if (answer === 'ROLLBACK') return rolledBack('the check-back answered ROLLBACK');
+      return (await this.store.transition(refOf(message), commit(now, 'CHECK', checkCount))).applied
+        ? 'committed'
+        : undefined;
+    if (answer === 'ROLLBACK') return rolledBack('the check-back answered ROLLBACK', checkCount);
     await this.store.transition(refOf(message), checkedAgainLater(now, answer, checkCount, nextCheckAt));
     return undefined;
   }

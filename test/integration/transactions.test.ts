@@ -151,7 +151,14 @@ describe('transaction messages', () => {
       });
     }
     const commitTrace = (await stack.client.getMessage(commit.messageId)).events;
-    expect(commitTrace.find((event) => event.type === 'COMMITTED')).toMatchObject({ detail: { by: 'CHECK' } });
+    // The deciding check is named like the others: the first one answered.
+    expect(commitTrace.find((event) => event.type === 'COMMITTED')).toMatchObject({
+      detail: { by: 'CHECK', checkCount: 1 },
+    });
+    expect((await stack.client.getMessage(rollback.messageId)).events.at(-1)).toMatchObject({
+      type: 'ROLLED_BACK',
+      detail: { by: 'CHECK', reason: 'the check-back answered ROLLBACK', checkCount: 1 },
+    });
     await stack.client.call('DELETE', '/v1/groups/checked');
   });
 
