@@ -99,6 +99,11 @@ export class CountingMetrics implements Metrics {
   private readonly groups = new Map<string, ScopeCounter>();
   /** Per group, when each message not yet acknowledged (or pushed, or dead-lettered) was dispatched, oldest first. */
   private readonly pending = new Map<string, number[]>();
+  /**
+   * Per group, acknowledgements counted before the dispatch they answer: the local stack's dispatcher runs in another
+   * process and its counts arrive a moment later, so a fast consumer's ack can come first.
+   */
+  private readonly ackedAhead = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {
     this.since = clock.now();
@@ -138,11 +143,17 @@ export class CountingMetrics implements Metrics {
   private trackPending(metric: CountMetric, group: string, value: number, now: number): void {
     const pending = this.pending.get(group) ?? [];
     this.pending.set(group, pending);
+    const ahead = this.ackedAhead.get(group) ?? 0;
     if (metric === 'dispatched') {
-      for (let i = 0; i < value; i++) pending.push(now);
+      const answered = Math.min(ahead, value);
+      this.ackedAhead.set(group, ahead - answered);
+      for (let i = answered; i < value; i++) pending.push(now);
       if (pending.length > PENDING_MAX) pending.splice(0, pending.length - PENDING_MAX);
     } else if (metric === 'acked' || metric === 'pushed' || metric === 'deadLettered') {
-      pending.splice(0, value);
+      const matched = pending.splice(0, value).length;
+      // An ack of a message dispatched before this run began is taken for a later dispatch: the age errs low, and
+      // never grows without end.
+      this.ackedAhead.set(group, Math.min(ahead + value - matched, PENDING_MAX));
     }
   }
 }

@@ -95,6 +95,20 @@ describe('metrics per topic and group', () => {
     expect(metrics.snapshot().groups.webhook!.oldestAgeSeconds).toBeUndefined();
   });
 
+  it('an ack counted before the dispatch it answers (the dispatcher’s counts come from another process) leaves no age', () => {
+    const clock = new ManualClock(Date.parse('2026-12-03T12:00:00Z'));
+    const metrics = new CountingMetrics(clock);
+    metrics.count('acked', { topic: 'orders', group: 'fast' }, 3);
+    metrics.count('dispatched', { topic: 'orders', group: 'fast' }, 2);
+    metrics.count('dispatched', { topic: 'orders', group: 'fast' }, 2);
+    clock.advance(15_000);
+    // Three of the four were acknowledged: the fourth is 15 s old, and it alone.
+    expect(metrics.snapshot().groups.fast!.oldestAgeSeconds).toBe(15);
+    metrics.count('acked', { topic: 'orders', group: 'fast' });
+    clock.advance(60_000);
+    expect(metrics.snapshot().groups.fast!.oldestAgeSeconds).toBeUndefined();
+  });
+
   it('counts commits, rollbacks and check-backs per topic', async () => {
     const ports = createMemoryPorts({ env: { FERRY_TXN_CHECK_FIRST_SECONDS: '1' } });
     const metrics = new CountingMetrics(ports.clock);
