@@ -50,7 +50,15 @@ export const TopicList = z.object({ topics: z.array(Topic) });
 export const Filter = z
   .object({
     type: z.enum(['TAG', 'SQL92']),
-    expression: z.string().min(1).max(4096),
+    // A blank expression is refused, not read as "every message": a template that filled in nothing would subscribe
+    // the group to all of the topic's traffic.
+    expression: z
+      .string()
+      .max(4096)
+      .refine(
+        (expression) => expression.trim() !== '',
+        'a filter expression is not blank: name the tags (or * for every message), or write a SQL92 condition',
+      ),
   })
   .strict()
   .openapi('Filter');

@@ -49,6 +49,22 @@ const cases: Array<[string, string, string, unknown, number, string]> = [
     'INVALID_REQUEST',
   ],
   [
+    'a blank tag filter (it would subscribe the group to every message)',
+    'PUT',
+    '/v1/groups/blank-filter',
+    { subscriptions: [{ topic: 'orders', filter: { type: 'TAG', expression: ' ' } }] },
+    400,
+    'INVALID_REQUEST',
+  ],
+  [
+    'a blank SQL92 filter',
+    'PUT',
+    '/v1/groups/blank-filter',
+    { subscriptions: [{ topic: 'orders', filter: { type: 'SQL92', expression: '\t\n' } }] },
+    400,
+    'INVALID_REQUEST',
+  ],
+  [
     'a property named __proto__ (JavaScript would drop it unseen)',
     'POST',
     '/v1/topics/orders/messages',
