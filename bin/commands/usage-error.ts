@@ -1,5 +1,5 @@
 // A command given wrongly (a missing argument, an option's value that is not what it takes): `ferry` says what to give,
-// in one line, and exits 2 (as commander does for its own checks).
+// in one line, and exits 2, as commander's own checks do in this program (bin/program.ts).
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

@@ -28,6 +28,11 @@ describe('ferry usage errors', () => {
     [['send', 'timeouts', 'x', '--delay', 'abc'], "--delay takes a whole number, got 'abc'"],
     [['topics', 'create', 'orders', '--retention-hours', '1.5'], "--retention-hours takes a whole number, got '1.5'"],
     [['FERRY_URL=notaurl', 'topics', 'list'], "FERRY_URL (or --url) 'notaurl' is not an http(s) URL"],
+    // Commander's own checks, read the same way.
+    [['send'], "missing required argument 'topic' (see --help)"],
+    [['send', 'orders', 'x', '--bogus'], "unknown option '--bogus' (see --help)"],
+    [['bogus'], "unknown command 'bogus' (see --help)"],
+    [['receive', 'billing', '--max'], "option '--max <n>' argument missing (see --help)"],
   ])('ferry %j: one line that says what to give, exit 2', (args, said) => {
     const { status, stderr, stdout } = ferry(...args);
     expect(status).toBe(2);
