@@ -157,6 +157,8 @@ export const PublishInput = z
     bodyBase64: z.boolean().optional(),
     tag: utf8(128, 'a tag')
       .refine((tag) => !tag.includes('|'), 'a tag cannot contain |')
+      // A tag filter trims the tags it names, so a tag with spaces around it could never be selected by one.
+      .refine((tag) => tag.trim() === tag && tag !== '', 'a tag neither starts nor ends with blank space')
       .optional(),
     keys: z.array(utf8(128, 'a key')).max(32).optional(),
     properties: z

@@ -49,6 +49,15 @@ const cases: Array<[string, string, string, unknown, number, string]> = [
     'INVALID_REQUEST',
   ],
   [
+    'a tag with blank space around it (no tag filter could select it)',
+    'POST',
+    '/v1/topics/orders/messages',
+    { body: 'x', tag: 'paid ' },
+    400,
+    'INVALID_REQUEST',
+  ],
+  ['a blank tag', 'POST', '/v1/topics/orders/messages', { body: 'x', tag: ' ' }, 400, 'INVALID_REQUEST'],
+  [
     'a blank tag filter (it would subscribe the group to every message)',
     'PUT',
     '/v1/groups/blank-filter',
