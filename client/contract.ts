@@ -27,6 +27,10 @@ export type MessageView = Out<typeof schemas.MessageView>;
 export type DecisionResult = Out<typeof schemas.DecisionResult>;
 export type ProducerGroupInput = In<typeof schemas.ProducerGroupInput>;
 export type ProducerGroup = Out<typeof schemas.ProducerGroup>;
+/** What the PUT of a producer group answers: with `signingSecret` when it created the group (shown once). */
+export type ProducerGroupCreated = Out<typeof schemas.ProducerGroupCreated>;
+export type RotateSecretInput = In<typeof schemas.RotateSecretInput>;
+export type RotatedSecret = Out<typeof schemas.RotatedSecret>;
 export type Check = Out<typeof schemas.Check>;
 export type Health = Out<typeof schemas.Health>;
 export type ErrorBody = Out<typeof schemas.ErrorBody>;

@@ -17,8 +17,10 @@ import type {
   NackResult,
   PageQuery,
   Out,
-  ProducerGroup,
+  ProducerGroupCreated,
   ProducerGroupInput,
+  RotateSecretInput,
+  RotatedSecret,
   PublishBatchResult,
   PublishRequest,
   PublishResult,
@@ -214,8 +216,14 @@ export class FerryClient {
     return this.call('GET', path('groups', group, 'replays', replayId));
   }
 
-  putProducerGroup(name: string, input: ProducerGroupInput = {}): Promise<ProducerGroup> {
+  /** Creates or changes a producer group; the PUT that creates it answers its `signingSecret`, once: keep it. */
+  putProducerGroup(name: string, input: ProducerGroupInput = {}): Promise<ProducerGroupCreated> {
     return this.call('PUT', path('producer-groups', name), input);
+  }
+
+  /** A new signing secret; the previous one still signs check-backs for `graceSeconds` (default a day). */
+  rotateProducerSecret(name: string, input: RotateSecretInput = {}): Promise<RotatedSecret> {
+    return this.call('POST', path('producer-groups', name, 'secret'), input);
   }
 
   async pendingChecks(name: string): Promise<Check[]> {

@@ -55,8 +55,8 @@ afterAll(async () => {
   server?.close();
 });
 
-const putProducerGroup = (name: string, checkUrl: string) =>
-  stack.client.call<{ signingSecret?: string }>('PUT', `/v1/producer-groups/${name}`, { checkUrl });
+// The typed client, as a producer uses it: the secret is in the PUT's answer type.
+const putProducerGroup = (name: string, checkUrl: string) => stack.client.putProducerGroup(name, { checkUrl });
 
 async function untilCheckedBack(messageId: string, count = 1): Promise<Call[]> {
   for (;;) {
@@ -94,12 +94,9 @@ describe('signed check-backs', () => {
 
   it('after a rotation a check-back carries both signatures, so a producer holding either secret verifies it', async () => {
     const { signingSecret: old } = await putProducerGroup('rotating', `${base}/check`);
-    const rotated = await stack.client.call<{ signingSecret: string; previousSecretValidUntil: string }>(
-      'POST',
-      '/v1/producer-groups/rotating/secret',
-      { graceSeconds: 600 },
-    );
+    const rotated = await stack.client.rotateProducerSecret('rotating', { graceSeconds: 600 });
     expect(rotated.signingSecret).not.toBe(old);
+    expect(Date.parse(rotated.previousSecretValidUntil!)).toBeGreaterThan(Date.now() + 590_000);
     producerSecrets = [rotated.signingSecret];
     const { messageId } = await stack.client.publish('orders', { body: 'order 44', producerGroup: 'rotating' });
     const [call] = await untilCheckedBack(messageId);
