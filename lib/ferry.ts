@@ -27,7 +27,7 @@ import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi, type FrontDoorKind } from './parts/api.ts';
 import { createBodyBucket, grantBodyRead } from './parts/bodies.ts';
 import { createDispatch } from './parts/dispatch.ts';
-import { createMonitoring, type GroupAlarms } from './parts/monitoring.ts';
+import { createMonitoring, metricsServiceName, type GroupAlarms } from './parts/monitoring.ts';
 import { createPusher, grantPushMappings } from './parts/push.ts';
 import type { SharedFunctionProps } from './parts/function.ts';
 import { claimQueuePrefix, DEFAULT_QUEUE_PREFIX, queueArnPattern, validQueuePrefix } from './parts/queues.ts';
@@ -250,8 +250,10 @@ export class Ferry extends Construct {
     this.url = api.url;
     this.apiAddress = api.address;
 
+    const serviceName = metricsServiceName(this.queuePrefix);
     const monitoring = createMonitoring(this, {
       queuePrefix: this.queuePrefix,
+      serviceName,
       oldestMessageAgeAlarm: props.oldestMessageAgeAlarm ?? Duration.hours(1),
     });
     this.dashboard = monitoring.dashboard;
@@ -259,6 +261,7 @@ export class Ferry extends Construct {
       streamFailureQueue: this.streamFailureQueue,
       streamRedriveFunction: this.streamRedriveFunction,
       tickFunction: this.tickFunction,
+      serviceName,
       faultLogGroups: [
         this.apiFunction,
         this.dispatcherFunction,
@@ -343,7 +346,7 @@ export class Ferry extends Construct {
         FERRY_STACK_NAME: Stack.of(this).stackName,
         // Check-backs (and pushes) go to https on public addresses only: never into the account's network.
         FERRY_ENDPOINT_POLICY: 'public',
-        POWERTOOLS_SERVICE_NAME: 'ferry',
+        POWERTOOLS_SERVICE_NAME: metricsServiceName(this.queuePrefix),
         NODE_OPTIONS: '--enable-source-maps',
       },
     };

@@ -56,7 +56,11 @@ export class PowertoolsMetrics implements Metrics {
 }
 
 function toEmf({ scope, counts, durations }: Figures): PowertoolsEmf {
-  const emf = new PowertoolsEmf({ namespace: METRICS_NAMESPACE, serviceName: 'ferry' });
+  // The construct names each Ferry's service (lib/parts/monitoring.ts): its alarms and dashboard count it alone.
+  const emf = new PowertoolsEmf({
+    namespace: METRICS_NAMESPACE,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ferry',
+  });
   if (scope.topic !== undefined) emf.addDimensions({ Topic: scope.topic });
   if (scope.group !== undefined) emf.addDimensions({ Group: scope.group });
   for (const [metric, value] of counts) emf.addMetric(metric, MetricUnit.Count, value);

@@ -7,7 +7,7 @@ import { createAwsDispatcher } from '../aws/core-ports.ts';
 import { endpointFor } from '../aws/clients.ts';
 import { readStreamRange } from '../aws/stream-records.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
-import { logger } from '../aws/logger.ts';
+import { logger, STREAM_BATCH_NOT_REDRIVEN } from '../aws/logger.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
 /** What Lambda writes to the on-failure destination of a DynamoDB stream event source (the fields used here). */
@@ -49,7 +49,7 @@ export function createStreamRedriveHandler(
         if (failed.length > 0) throw new Error(`dispatch failed again at sequence number ${failed[0]!.itemIdentifier}`);
         logger.info('stream batch redriven', { ...batch, records: records.length });
       } catch (error) {
-        logger.error('stream batch not redriven, kept for a retry', { ...batch, error: String(error) });
+        logger.error(STREAM_BATCH_NOT_REDRIVEN, { ...batch, error: String(error) });
         batchItemFailures.push({ itemIdentifier: message.messageId });
       }
     }

@@ -5,6 +5,7 @@ import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lamb
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { STREAM_BATCH_NOT_REDRIVEN } from '../../lambda/aws/logger.ts';
 
 export interface AlarmsProps {
   readonly streamFailureQueue: Queue;
@@ -12,6 +13,8 @@ export interface AlarmsProps {
   readonly tickFunction: IFunction;
   /** Where the functions log `ferry fault` lines (lambda/aws/fault-log.ts). */
   readonly faultLogGroups: ILogGroup[];
+  /** The `service` field of this Ferry's log lines: each metric counts this Ferry's lines alone. */
+  readonly serviceName: string;
 }
 
 export interface FerryAlarms {
@@ -38,11 +41,12 @@ export function createAlarms(scope: Construct, props: AlarmsProps): FerryAlarms 
       'Ferry: a given-up stream batch could not be dispatched again either; its READY messages reach no queue until it is. The stream keeps it 24 h.',
       new MetricFilter(scope, 'StreamRedriveFailuresFilter', {
         logGroup: props.streamRedriveFunction.logGroup,
-        filterPattern: FilterPattern.literal('"stream batch not redriven"'),
+        filterPattern: FilterPattern.stringValue('$.message', '=', STREAM_BATCH_NOT_REDRIVEN),
         metricNamespace: 'Ferry',
         metricName: 'StreamBatchesNotRedriven',
         metricValue: '1',
-      }).metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+        dimensions: { service: '$.service' },
+      }).metric({ period: Duration.minutes(5), statistic: 'Sum', dimensionsMap: { service: props.serviceName } }),
     ),
     // One failed tick is caught up by the next; three in a row mean scheduled messages are late.
     tickFailures: alarmOnAny(
@@ -56,29 +60,41 @@ export function createAlarms(scope: Construct, props: AlarmsProps): FerryAlarms 
       scope,
       'UndeliverableAlarm',
       'Ferry: a queue refused a message for good; it is UNDELIVERABLE and reaches no consumer of that group. GET /v1/messages/{id} shows the reason.',
-      faultMetric(scope, props.faultLogGroups, 'UNDELIVERABLE', 'UndeliverableMessages'),
+      faultMetric(scope, props, 'UNDELIVERABLE', 'UndeliverableMessages'),
     ),
     swept: alarmOnAny(
       scope,
       'SweptAlarm',
       'Ferry: the sweep dispatched READY messages that the stream and its redrive had not handed on in time; they were late. Look at the dispatcher and redrive logs.',
-      faultMetric(scope, props.faultLogGroups, 'SWEPT', 'SweptBatches'),
+      faultMetric(scope, props, 'SWEPT', 'SweptBatches'),
     ),
   };
 }
 
-/** Counts one kind of `ferry fault` log line over every function's log group. */
-function faultMetric(scope: Construct, logGroups: ILogGroup[], fault: string, metricName: string): Metric {
-  for (const [index, logGroup] of logGroups.entries()) {
+/** Counts one kind of `ferry fault` log line over every function's log group, with this Ferry's `service` only. */
+function faultMetric(
+  scope: Construct,
+  { faultLogGroups, serviceName }: Pick<AlarmsProps, 'faultLogGroups' | 'serviceName'>,
+  fault: string,
+  metricName: string,
+): Metric {
+  for (const [index, logGroup] of faultLogGroups.entries()) {
     new MetricFilter(scope, `${metricName}Filter${index}`, {
       logGroup,
       filterPattern: FilterPattern.stringValue('$.fault', '=', fault),
       metricNamespace: 'Ferry',
       metricName,
       metricValue: '1',
+      dimensions: { service: '$.service' },
     });
   }
-  return new Metric({ namespace: 'Ferry', metricName, period: Duration.minutes(5), statistic: 'Sum' });
+  return new Metric({
+    namespace: 'Ferry',
+    metricName,
+    dimensionsMap: { service: serviceName },
+    period: Duration.minutes(5),
+    statistic: 'Sum',
+  });
 }
 
 /** An alarm when the metric is at least 1 in each of `periods` periods in a row; no data is no alarm. */

@@ -12,10 +12,13 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../lambda/aws/powertools-metrics.ts';
+import { DEFAULT_QUEUE_PREFIX } from './queues.ts';
 
 export interface MonitoringProps {
-  /** Prefix of the group queues (their names: `<prefix><group>`, `<prefix><group>-dlq`). */
+  /** Prefix of the group queues (their names: `<prefix>q-<group>`, `<prefix>d-<group>`). */
   readonly queuePrefix: string;
+  /** This Ferry's `service` dimension ({@link metricsServiceName}): the queries count its figures and no other's. */
+  readonly serviceName: string;
   /** The age of a group's oldest message that raises the alarm. */
   readonly oldestMessageAgeAlarm: Duration;
 }
@@ -35,12 +38,21 @@ export interface Monitoring {
 const PERIOD = Duration.minutes(1);
 
 /**
+ * The `service` dimension of a Ferry's metrics and the `service` field of its logs (POWERTOOLS_SERVICE_NAME): `ferry`
+ * for the default queue prefix, as before there could be several, else `ferry-<prefix>`. The queue prefix is unique
+ * per account and region (claimed at deploy), so two Ferries there never count into each other's alarms.
+ */
+export function metricsServiceName(queuePrefix: string): string {
+  return queuePrefix === DEFAULT_QUEUE_PREFIX ? 'ferry' : `ferry-${queuePrefix}`;
+}
+
+/**
  * Groups and their queues are created at run time, so every figure is a Metrics Insights query that finds them as they
  * come (GROUP BY Topic or Group, or the SQS queue): nothing to redeploy when a group is added.
  */
 export function createMonitoring(scope: Construct, props: MonitoringProps): Monitoring {
-  const perTopic = (metric: string, fn = 'SUM') => ferryQuery(`${fn}(${metric})`, 'Topic');
-  const perGroup = (metric: string, fn = 'SUM') => ferryQuery(`${fn}(${metric})`, 'Group');
+  const perTopic = (metric: string, fn = 'SUM') => ferryQuery(`${fn}(${metric})`, 'Topic', props.serviceName);
+  const perGroup = (metric: string, fn = 'SUM') => ferryQuery(`${fn}(${metric})`, 'Group', props.serviceName);
   const oldestAge = new MathExpression({
     expression: `SELECT MAX(ApproximateAgeOfOldestMessage) FROM SCHEMA("AWS/SQS", QueueName) GROUP BY QueueName ORDER BY MAX() DESC LIMIT 10`,
     label: 'oldest message age (s)',
@@ -83,7 +95,7 @@ export function createMonitoring(scope: Construct, props: MonitoringProps): Moni
         alarmDescription:
           "Ferry: a consumer group dead-lettered a message (it failed its last delivery attempt). GET /v1/groups/{group}/dead-letters shows them, POST …/dead-letters/redrive sends them back; the dashboard's 'Dead-lettered per group' names the group.",
         metric: new MathExpression({
-          expression: `SELECT SUM(deadLettered) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) GROUP BY Group`,
+          expression: `SELECT SUM(deadLettered) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) WHERE service = '${props.serviceName}' GROUP BY Group`,
           label: 'dead-lettered',
           period: Duration.minutes(5),
         }),
@@ -93,7 +105,7 @@ export function createMonitoring(scope: Construct, props: MonitoringProps): Moni
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       oldestMessageAge: new Alarm(scope, 'OldestMessageAgeAlarm', {
-        alarmDescription: `Ferry: a queue's oldest message is older than ${props.oldestMessageAgeAlarm.toSeconds()} s: the group's consumers are stopped or too slow. The group queues are named ${props.queuePrefix}<group>; the query watches every queue of the account and region, since Metrics Insights cannot select a name prefix.`,
+        alarmDescription: `Ferry: a queue's oldest message is older than ${props.oldestMessageAgeAlarm.toSeconds()} s: the group's consumers are stopped or too slow. The group queues are named ${props.queuePrefix}q-<group>; the query watches every queue of the account and region, since Metrics Insights cannot select a name prefix.`,
         metric: new MathExpression({
           expression: `SELECT MAX(ApproximateAgeOfOldestMessage) FROM SCHEMA("AWS/SQS", QueueName) GROUP BY QueueName`,
           label: 'oldest message age (s)',
@@ -109,9 +121,9 @@ export function createMonitoring(scope: Construct, props: MonitoringProps): Moni
 }
 
 /** One series per topic or group of a metric in Ferry's namespace; a figure with both is written under both sets. */
-function ferryQuery(select: string, by: 'Topic' | 'Group'): MathExpression {
+function ferryQuery(select: string, by: 'Topic' | 'Group', serviceName: string): MathExpression {
   return new MathExpression({
-    expression: `SELECT ${select} FROM SCHEMA(${METRICS_NAMESPACE}, ${by}, service) GROUP BY ${by}`,
+    expression: `SELECT ${select} FROM SCHEMA(${METRICS_NAMESPACE}, ${by}, service) WHERE service = '${serviceName}' GROUP BY ${by}`,
     label: select,
     period: PERIOD,
   });

@@ -25,7 +25,7 @@ describe('monitoring', () => {
     const { Properties } = alarmStarting('Ferry: a consumer group dead-lettered');
     expect(Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(JSON.stringify(Properties.Metrics)).toContain(
-      `SELECT SUM(deadLettered) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) GROUP BY Group`,
+      `SELECT SUM(deadLettered) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) WHERE service = 'ferry' GROUP BY Group`,
     );
   });
 

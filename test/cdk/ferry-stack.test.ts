@@ -9,6 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../lambda/aws/table-layout.ts';
 import { Ferry } from '../../lib/ferry.ts';
 import { actionsOf, identityStatements, synthFerryStack, type Statement } from './ferry-app.ts';
+import { STREAM_BATCH_NOT_REDRIVEN } from '../../lambda/aws/logger.ts';
+
+/** A metric filter's dimension taken from the log line's `service` field. */
+const SERVICE_DIMENSION = [{ Key: 'service', Value: '$.service' }];
 
 const { stack, template } = synthFerryStack();
 const ferry = stack.ferry;
@@ -648,6 +652,23 @@ describe('construction', () => {
     });
     custom.template.hasOutput('QueuePrefix', { Value: 'dev1-' });
   });
+
+  it('gives a Ferry of another prefix a service of its own: its functions log and count under it, its alarms and dashboard count it alone', () => {
+    const custom = synthFerryStack({ ferry: { queuePrefix: 'dev1-' } }, 'FerryDevService', { bundle: false });
+    custom.template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'ferry-dev1-' }) },
+    });
+    const alarms = Object.values(custom.template.findResources('AWS::CloudWatch::Alarm')).map((alarm) =>
+      JSON.stringify(alarm),
+    );
+    // The three on this Ferry's own log lines and its metric, by their service; none counts the default Ferry's.
+    expect(alarms.filter((alarm) => alarm.includes('{"Name":"service","Value":"ferry-dev1-"}'))).toHaveLength(3);
+    expect(alarms.filter((alarm) => alarm.includes("WHERE service = 'ferry-dev1-'"))).toHaveLength(1);
+    expect(alarms.join()).not.toMatch(/"Value":"ferry"}|service = 'ferry'/);
+    const dashboard = JSON.stringify(Object.values(custom.template.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    expect(dashboard.match(/FROM SCHEMA\(Ferry, (Topic|Group), service\) GROUP BY/g)).toBeNull();
+    expect(dashboard).toContain("WHERE service = 'ferry-dev1-' GROUP BY Group");
+  });
 });
 
 describe('the tick', () => {
@@ -725,13 +746,16 @@ describe('the tick', () => {
         'AWS::Logs::MetricFilter',
         {
           FilterPattern: `{ $.fault = "${fault}" }`,
-          MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: metricName })],
+          MetricTransformations: [
+            Match.objectLike({ MetricNamespace: 'Ferry', MetricName: metricName, Dimensions: SERVICE_DIMENSION }),
+          ],
         },
         5,
       );
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'Ferry',
         MetricName: metricName,
+        Dimensions: [{ Name: 'service', Value: 'ferry' }],
         Threshold: 1,
       });
     }
@@ -741,12 +765,20 @@ describe('the tick', () => {
     // Five on faults, two on the groups' queues (test/cdk/ferry-monitoring.test.ts).
     template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '"stream batch not redriven"',
-      MetricTransformations: [Match.objectLike({ MetricNamespace: 'Ferry', MetricName: 'StreamBatchesNotRedriven' })],
+      // The line lambda/handlers/stream-redrive.ts logs, with this Ferry's service.
+      FilterPattern: `{ $.message = "${STREAM_BATCH_NOT_REDRIVEN}" }`,
+      MetricTransformations: [
+        Match.objectLike({
+          MetricNamespace: 'Ferry',
+          MetricName: 'StreamBatchesNotRedriven',
+          Dimensions: SERVICE_DIMENSION,
+        }),
+      ],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Ferry',
       MetricName: 'StreamBatchesNotRedriven',
+      Dimensions: [{ Name: 'service', Value: 'ferry' }],
       Threshold: 1,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

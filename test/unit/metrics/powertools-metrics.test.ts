@@ -1,6 +1,6 @@
 // In Lambda the figures are written as CloudWatch EMF through Powertools: one line per topic or group, at the end of an invocation.
 import type { Metrics as PowertoolsEmf } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushingMetrics, METRICS_NAMESPACE, PowertoolsMetrics } from '../../../lambda/aws/powertools-metrics.ts';
 
 function recording() {
@@ -31,6 +31,17 @@ describe('Powertools metrics adapter', () => {
     expect(group).toMatchObject({ Topic: 'orders', Group: 'billing', dispatched: 2, publishToReceive: [12, 30] });
     expect(topic).toMatchObject({ Topic: 'orders', published: 5 });
     expect(topic).not.toHaveProperty('Group');
+  });
+
+  it('writes its figures under the service the construct names in POWERTOOLS_SERVICE_NAME, which its alarms query', () => {
+    const { metrics, lines } = recording();
+    metrics.count('acked', { group: 'billing' });
+    metrics.flush();
+    expect(lines[0]).toMatchObject({ service: 'ferry', acked: 1 });
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'ferry-dev1-');
+    metrics.count('acked', { group: 'billing' });
+    metrics.flush();
+    expect(lines[1]).toMatchObject({ service: 'ferry-dev1-', acked: 1 });
   });
 
   it('a flushing handler writes its figures when it ends, also when it throws, and each once', async () => {
