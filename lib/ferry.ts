@@ -1,5 +1,5 @@
 // The Ferry construct: the table, the API, dispatch, stream redrive, the tick and alarms, for any stack; see lib/parts/.
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { HttpApi, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -23,6 +23,7 @@ import {
 } from './access.ts';
 import { BODY_PREFIX } from '../lambda/aws/body-layout.ts';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
+import { readConfig, TUNABLE_SETTINGS } from '../lambda/core/config.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
 import { createApi, type FrontDoorKind } from './parts/api.ts';
 import { createBodyBucket, grantBodyRead } from './parts/bodies.ts';
@@ -197,6 +198,7 @@ export class Ferry extends Construct {
     this.queuePrefix = validQueuePrefix(props.queuePrefix ?? DEFAULT_QUEUE_PREFIX);
     claimQueuePrefix(this, this.queuePrefix);
     validEnvironment(props.environment ?? {});
+    validOperations(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = createTable(this, { removalPolicy, warmThroughput: props.warmThroughput, capacity: props.capacity });
     this.bodyBucket = createBodyBucket(this, removalPolicy);
@@ -353,7 +355,39 @@ export class Ferry extends Construct {
   }
 }
 
+/** The numbers CDK passes on unchecked, checked where a mistake would otherwise show only after the deploy. */
+function validOperations(props: FerryProps): void {
+  // A token (a parameter, an import) is known at deploy only: CloudFormation and the service check it then.
+  const known = (value: number | undefined): value is number => value !== undefined && !Token.isUnresolved(value);
+  const retries = props.streamRetryAttempts;
+  // -1 would be Lambda's "retry until the record expires": the poison record the bound is there to stop.
+  if (known(retries) && !(Number.isInteger(retries) && retries >= 0 && retries <= 10_000))
+    throw new Error(`streamRetryAttempts must be a whole number from 0 to 10000, got ${retries}`);
+  const { rateLimit, burstLimit } = props.throttle ?? {};
+  if (known(rateLimit) && !(rateLimit > 0))
+    throw new Error(`throttle.rateLimit must be greater than 0, got ${rateLimit}`);
+  if (known(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit > 0))
+    throw new Error(`throttle.burstLimit must be a whole number greater than 0, got ${burstLimit}`);
+  const alarm = props.oldestMessageAgeAlarm;
+  const age = alarm === undefined || alarm.isUnresolved() ? undefined : alarm.toSeconds();
+  if (age !== undefined && !(age > 0)) throw new Error(`oldestMessageAgeAlarm must be longer than 0 s, got ${age} s`);
+  if (props.api !== undefined && props.api !== 'http' && props.api !== 'rest')
+    throw new Error(`api must be 'http' or 'rest', got '${String(props.api)}'`);
+}
+
 function validEnvironment(environment: Readonly<Record<string, string>>): void {
   const reserved = Object.keys(environment).filter((name) => RESERVED_ENVIRONMENT.includes(name));
   if (reserved.length > 0) throw new Error(`Ferry sets ${reserved.join(', ')} itself; remove it from environment`);
+  // At synth, what each function would refuse at its start after the deploy: a misspelt or unknown setting, a value
+  // out of its range (the same checks, lambda/core/config.ts, as in Lambda, where AWS_LAMBDA_FUNCTION_NAME is set).
+  const unknown = Object.keys(environment).filter(
+    (name) => name.startsWith('FERRY_') && !(TUNABLE_SETTINGS as readonly string[]).includes(name),
+  );
+  if (unknown.length > 0)
+    throw new Error(`Ferry has no setting ${unknown.join(', ')}; environment takes ${TUNABLE_SETTINGS.join(', ')}`);
+  try {
+    readConfig({ ...environment, AWS_LAMBDA_FUNCTION_NAME: 'synth' });
+  } catch (error) {
+    throw new Error(`Ferry environment: ${(error as Error).message}`, { cause: error });
+  }
 }

@@ -56,6 +56,30 @@ export interface FerryConfig {
 type Env = Record<string, string | undefined>;
 
 /**
+ * The settings a deployment may tune (the construct's `environment`): the others are set by the construct, or belong
+ * to the local stack and the tests.
+ */
+export const TUNABLE_SETTINGS = [
+  'FERRY_MAX_BODY_BYTES',
+  'FERRY_DEFAULT_RETENTION_HOURS',
+  'FERRY_CATALOG_CACHE_SECONDS',
+  'FERRY_DIRECT_DELAY_LIMIT_SECONDS',
+  'FERRY_MAX_DELAY_DAYS',
+  'FERRY_TIMER_LEAD_SECONDS',
+  'FERRY_TIMER_BUCKET_SECONDS',
+  'FERRY_TIMER_SHARDS',
+  'FERRY_TICK_SECONDS',
+  'FERRY_SWEEP_AFTER_SECONDS',
+  'FERRY_TXN_CHECK_FIRST_SECONDS',
+  'FERRY_TXN_CHECK_INTERVAL_SECONDS',
+  'FERRY_TXN_CHECK_MAX',
+  'FERRY_TXN_CHECK_TIMEOUT_SECONDS',
+  // Fault injection for chaos runs (lambda/aws/fault-injection.ts).
+  'FERRY_CHAOS_FAULT_RATE',
+  'FERRY_CHAOS_SEED',
+] as const;
+
+/**
  * The largest body Ferry carries, RocketMQ's 4 MiB: as a JSON string it fits Lambda's 6 MB synchronous request and
  * answer (and API Gateway's 10 MB) with room for the rest of the message; wrapped again in base64 it would not.
  */

@@ -1,5 +1,5 @@
 // Template tests of the Ferry construct and stack: what a deployment creates, and that its permissions stay narrow.
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
@@ -624,6 +624,43 @@ describe('construction', () => {
     expect(() => new Ferry(scope, 'Ferry', { environment: { FERRY_QUEUE_PREFIX: 'other-' } })).toThrow(
       /FERRY_QUEUE_PREFIX/,
     );
+  });
+
+  it.each([
+    [
+      { environment: { FERRY_SWEEP_AFTER_SECONDS: '30' } },
+      /Ferry environment: FERRY_SWEEP_AFTER_SECONDS \(30\) must be at least 60 in Lambda/,
+    ],
+    [
+      { environment: { FERRY_MAX_BODY_BYTES: '99999999' } },
+      /Ferry environment: FERRY_MAX_BODY_BYTES \(99999999\) must not exceed/,
+    ],
+    [{ environment: { FERRY_TXN_CHECK_MAX: 'abc' } }, /FERRY_TXN_CHECK_MAX must be a number >= 0, got 'abc'/],
+    [
+      { environment: { FERRY_TXN_CHEK_MAX: '3' } },
+      /Ferry has no setting FERRY_TXN_CHEK_MAX; environment takes .*FERRY_TXN_CHECK_MAX/,
+    ],
+    [{ streamRetryAttempts: -1 }, /streamRetryAttempts must be a whole number from 0 to 10000, got -1/],
+    [{ throttle: { rateLimit: -5, burstLimit: 10 } }, /throttle.rateLimit must be greater than 0, got -5/],
+    [{ throttle: { rateLimit: 5, burstLimit: 0 } }, /throttle.burstLimit must be a whole number greater than 0, got 0/],
+    [{ oldestMessageAgeAlarm: Duration.seconds(0) }, /oldestMessageAgeAlarm must be longer than 0 s/],
+    [{ api: 'websocket' as 'http' }, /api must be 'http' or 'rest', got 'websocket'/],
+  ])('refuses at synth what the functions or AWS would refuse only after the deploy: %j', (props, said) => {
+    const scope = new Stack(new App(), 'Refused');
+    expect(() => new Ferry(scope, 'Ferry', props)).toThrow(said);
+  });
+
+  it('takes every setting the README documents, and a stream retry count, throttle and alarm in range', () => {
+    const scope = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Accepted');
+    expect(
+      () =>
+        new Ferry(scope, 'Ferry', {
+          environment: { FERRY_TIMER_LEAD_SECONDS: '60', FERRY_SWEEP_AFTER_SECONDS: '60', FERRY_TXN_CHECK_MAX: '5' },
+          streamRetryAttempts: 0,
+          throttle: { rateLimit: 0.5, burstLimit: 1 },
+          oldestMessageAgeAlarm: Duration.minutes(5),
+        }),
+    ).not.toThrow();
   });
 
   it('applies a custom queue prefix everywhere and lets a test stack be destroyed', () => {
