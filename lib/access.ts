@@ -65,6 +65,8 @@ export const READ_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/groups' },
   { method: 'GET', path: '/v1/groups/*' },
   { method: 'GET', path: '/v1/producer-groups/*' },
+  // Evaluates a filter over the messages the request carries, and changes nothing: the dashboard's filter playground.
+  { method: 'POST', path: '/v1/topics/*/filter-preview' },
 ];
 
 /** Everything: creating and deleting topics, groups and producer groups, and every route above. */

@@ -21,7 +21,6 @@ import {
   type ApiAddress,
   type Route,
 } from './access.ts';
-import { BODY_PREFIX } from '../lambda/aws/body-layout.ts';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import { readConfig, TUNABLE_SETTINGS } from '../lambda/core/config.ts';
 import { createAlarms, type FerryAlarms } from './parts/alarms.ts';
@@ -319,7 +318,7 @@ export class Ferry extends Construct {
    * its group's SQS queue directly, where a large body is only its `bodyRef`. Consumers over the API need no grant.
    */
   grantReadBodies(grantee: IGrantable): Grant {
-    return this.bodyBucket.grantRead(grantee, `${BODY_PREFIX}*`);
+    return grantBodyRead(this.bodyBucket, grantee);
   }
 
   /** `execute-api:Invoke` on exactly these routes of this API's stage. */

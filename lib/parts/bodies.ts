@@ -1,6 +1,6 @@
 // The body bucket: message bodies too large for a DynamoDB item, each under the prefix of its lifetime, and who may use it.
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { BODY_PREFIX, KEEP_DAYS, keepPrefix } from '../../lambda/aws/body-layout.ts';
@@ -49,15 +49,20 @@ export function grantBodyUse(bucket: Bucket, grantee: IGrantable): void {
   );
 }
 
-/** The pusher reads bodies (to push a large message whole), under the body prefix only; ListBucket so that a missing body reads as missing, not forbidden. */
-export function grantBodyRead(bucket: Bucket, grantee: IGrantable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${BODY_PREFIX}*`)] }),
-  );
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
+/**
+ * Reading bodies (the pusher, to push a large message whole; a consumer of a group's SQS queue): s3:GetObject under the
+ * body prefix only, and ListBucket there so that a missing body reads as missing, not forbidden.
+ */
+export function grantBodyRead(bucket: Bucket, grantee: IGrantable): Grant {
+  return Grant.addToPrincipal({
+    grantee,
+    actions: ['s3:GetObject'],
+    resourceArns: [bucket.arnForObjects(`${BODY_PREFIX}*`)],
+  }).combine(
+    Grant.addToPrincipal({
+      grantee,
       actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
+      resourceArns: [bucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': `${BODY_PREFIX}*` } },
     }),
   );

@@ -161,6 +161,11 @@ describe.each([
       }
     });
 
+    it('may try a filter in the dashboard’s playground, which reads and changes nothing', () => {
+      expect(mayCall(reader, 'POST', '/v1/topics/orders/filter-preview')).toBe(true);
+      expect(mayCall(reader, 'POST', '/v1/topics/orders/messages')).toBe(false);
+    });
+
     it('changes nothing: no PUT, POST or DELETE anywhere', () => {
       expect(mayCall(reader, 'POST', '/v1/topics/orders/messages')).toBe(false);
       expect(mayCall(reader, 'POST', '/v1/groups/billing/receive')).toBe(false);
