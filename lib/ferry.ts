@@ -303,7 +303,7 @@ export class Ferry extends Construct {
     return this.grantRoutes(grantee, consumeRoutes(groups));
   }
 
-  /** Lets the grantee look: health, OpenAPI, messages and their trace, queries, the catalog, producer groups' pending checks. */
+  /** Lets the grantee look: health, OpenAPI, messages and their trace, queries, the catalog, dead letters, producer groups' pending checks, and try a filter (the dashboard's playground). */
   grantRead(grantee: IGrantable): Grant {
     return this.grantRoutes(grantee, READ_ROUTES);
   }

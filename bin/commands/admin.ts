@@ -85,7 +85,7 @@ function registerGroupCommands(groups: Command): void {
       printRows(options, { groups: list }, list, {
         GROUP: (group) => group.name,
         TOPICS: (group) => group.subscriptions.map((subscription) => subscription.topic).join(','),
-        FIFO: (group) => (group.fifo ? 'yes' : ''),
+        FIFO: (group) => (group.fifo ? 'yes' : 'no'),
         VISIBLE: (group) => group.backlog.visible,
         'IN FLIGHT': (group) => group.backlog.inFlight,
         DELAYED: (group) => group.backlog.delayed,
