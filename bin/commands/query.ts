@@ -34,8 +34,8 @@ function bodyCell(body: string | undefined, bytes: number | undefined): string {
 }
 
 /** A page of messages, and the cursor of the next page for people to pass back. */
-function printList(options: OutputOptions, list: MessageList): void {
-  printRows(options, list, list.messages, messageColumns);
+function printList(options: OutputOptions, list: MessageList, columns = messageColumns): void {
+  printRows(options, list, list.messages, columns);
   if (options.json !== true && list.next !== undefined) console.log(`more: --cursor ${list.next}`);
 }
 
@@ -114,9 +114,7 @@ export function registerQueryCommands(program: Command): void {
       .command('transactions <producerGroup>')
       .description("a producer group's prepared messages without a decision, oldest first"),
   ).action(async (producerGroup: string, options: PageOptions) => {
-    const list = await client().undecidedTransactions(producerGroup, page(options));
-    printRows(options, list, list.messages, transactionColumns);
-    if (options.json !== true && list.next !== undefined) console.log(`more: --cursor ${list.next}`);
+    printList(options, await client().undecidedTransactions(producerGroup, page(options)), transactionColumns);
   });
 
   program

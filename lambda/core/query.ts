@@ -35,7 +35,6 @@ function firstDeliveryTime(message: Message): string {
   return typeof from === 'string' ? from : new Date(message.deliverAt!).toISOString();
 }
 
-/** `bodies`: where a large body is fetched from, so that the view shows the whole message. */
 /** Events a consumer's call records: in a tie of milliseconds they come after the dispatch that made them possible. */
 const CONSUMER_SIDE = new Set<TraceEvent['type']>([
   'RECEIVED',
@@ -47,6 +46,7 @@ const CONSUMER_SIDE = new Set<TraceEvent['type']>([
 ]);
 const consumerSide = (event: TraceEvent) => (CONSUMER_SIDE.has(event.type) ? 1 : 0);
 
+/** `bodies`: where a large body is fetched from, so that the view shows the whole message. */
 export async function findMessage(store: MessageStore, messageId: string, bodies?: BodyStore): Promise<MessageView> {
   const found = isMessageId(messageId) ? await store.get(messageId) : undefined;
   if (found === undefined) throw new NotFoundError('MESSAGE', messageId);

@@ -7,7 +7,8 @@ import { createAwsDispatcher } from '../aws/core-ports.ts';
 import { endpointFor } from '../aws/clients.ts';
 import { readStreamRange } from '../aws/stream-records.ts';
 import { createDispatchHandler } from './dispatch-stream-batch.ts';
-import { logger, STREAM_BATCH_NOT_REDRIVEN } from '../aws/logger.ts';
+import { logger } from '../aws/logger.ts';
+import { STREAM_BATCH_NOT_REDRIVEN } from '../aws/log-messages.ts';
 import { flushingMetrics } from '../aws/powertools-metrics.ts';
 
 /** What Lambda writes to the on-failure destination of a DynamoDB stream event source (the fields used here). */

@@ -5,7 +5,7 @@ import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lamb
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { STREAM_BATCH_NOT_REDRIVEN } from '../../lambda/aws/logger.ts';
+import { STREAM_BATCH_NOT_REDRIVEN } from '../../lambda/aws/log-messages.ts';
 
 export interface AlarmsProps {
   readonly streamFailureQueue: Queue;

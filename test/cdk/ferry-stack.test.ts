@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../lambda/aws/table-layout.ts';
 import { Ferry } from '../../lib/ferry.ts';
 import { actionsOf, identityStatements, synthFerryStack, type Statement } from './ferry-app.ts';
-import { STREAM_BATCH_NOT_REDRIVEN } from '../../lambda/aws/logger.ts';
+import { STREAM_BATCH_NOT_REDRIVEN } from '../../lambda/aws/log-messages.ts';
 
 /** A metric filter's dimension taken from the log line's `service` field. */
 const SERVICE_DIMENSION = [{ Key: 'service', Value: '$.service' }];
