@@ -151,6 +151,14 @@ console.log(JSON.stringify(await handler(${JSON.stringify(event)}, { functionNam
     }
   }, 150_000);
 
+  it('has a prepare script that does nothing in an installed copy (npm 11 lets a user allow it)', async () => {
+    const installed = join(app, 'node_modules', 'ferry-mq');
+    const before = readdirSync(join(installed, 'dist')).sort();
+    const { stdout } = await run('npm', ['run', 'prepare'], { cwd: installed });
+    expect(stdout).not.toContain('patch-package');
+    expect(readdirSync(join(installed, 'dist')).sort()).toEqual(before);
+  });
+
   it('gives a service the client with its types, and the ferry command', async () => {
     await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: app });
     const { stdout } = await run(join(app, 'node_modules', '.bin', 'ferry'), ['--help'], { cwd: app });
