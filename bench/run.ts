@@ -52,7 +52,7 @@ if (wanted('cost')) {
   printCost(await runCostBenchmark());
 }
 
-const STACK_SECTIONS = ['delay', 'tick', 'transactions', 'fifo', 'push'];
+const STACK_SECTIONS = ['delay', 'tick', 'transactions', 'fifo', 'push', 'pull-beside-push'];
 // Latency and throughput are measured on the stack as users run it (`ferry local`: the API in a process of its own,
 // the dispatcher and the tick in another, the emulators apart), with this process only generating the load.
 // FERRY_BENCH_ONE_PROCESS=1 measures instead the API, dispatcher and tick in this process (the layout before 2026-12).
@@ -192,6 +192,16 @@ try {
     console.log(
       `received ${push.received}, lost ${push.lost}, duplicates ${push.duplicates}, endpoint latency mean ${push.latencyMsMean} ms`,
     );
+  }
+  if (stack !== undefined && wanted('pull-beside-push')) {
+    const { runPullBesidePushBenchmark } = await import('./pull-beside-push.ts');
+    const figures = await runPullBesidePushBenchmark(stack);
+    console.log(`\n## pull beside push: a pull group's calls while ${figures.pushLoops} push loops poll their queues`);
+    console.log(
+      `empty receive (waitSeconds 0): p50 ${figures.emptyReceiveMsP50} ms, max ${figures.emptyReceiveMsMax} ms`,
+    );
+    console.log(`publish to received: p50 ${figures.publishToReceiveMsP50} ms`);
+    console.log(`ack: p50 ${figures.ackMsP50} ms, max ${figures.ackMsMax} ms`);
   }
 } finally {
   await stack?.stop();

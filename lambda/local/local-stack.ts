@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.ts';
-import type { InstrumentClient } from '../aws/clients.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { endpointFor, type InstrumentClient } from '../aws/clients.ts';
+import { SqsQueues } from '../aws/sqs-queues.ts';
 import { systemClock, type Ports } from '../core/ports.ts';
 import type { FerryServices } from '../core/services.ts';
 import { startBackground, timed } from './background.ts';
@@ -127,7 +129,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.adjustPorts === undefined ? {} : { adjustPorts: options.adjustPorts }),
       ...(options.instrumentClients === undefined ? {} : { instrumentClients: options.instrumentClients }),
     });
-    pushers.attach(services.pusher, ports.queues);
+    // The push loops long-poll their queues, as Lambda's event source mappings do apart from the API. A client of their
+    // own, without the SDK's 50-socket cap: with many push groups they held every socket of the API's client, and its
+    // receives and acks waited seconds for one.
+    const pushSqs = new SQSClient({
+      ...endpointFor(env, 'SQS'),
+      requestHandler: { httpAgent: { maxSockets: Infinity } },
+    });
+    options.instrumentClients?.('SQS', pushSqs.middlewareStack);
+    stops.push(async () => pushSqs.destroy());
+    pushers.attach(services.pusher, new SqsQueues(pushSqs, services.config.queuePrefix, services.config.stackName));
     const tableName = services.config.tableName;
     const streamArn = await ensureTable(clients.dynamoDb, tableName);
     await ensureBodyBucket(s3ClientFromEnv(env), services.config.bodyBucket);
