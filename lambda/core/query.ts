@@ -44,7 +44,9 @@ const CONSUMER_SIDE = new Set<TraceEvent['type']>([
   'PUSHED',
   'PUSH_FAILED',
 ]);
-const consumerSide = (event: TraceEvent) => (CONSUMER_SIDE.has(event.type) ? 1 : 0);
+/** A dead letter is written with the failure that caused it, at the same millisecond: it is shown after it. */
+const consumerSide = (event: TraceEvent) =>
+  event.type === 'DEAD_LETTERED' ? 2 : CONSUMER_SIDE.has(event.type) ? 1 : 0;
 
 /** `bodies`: where a large body is fetched from, so that the view shows the whole message. */
 export async function findMessage(store: MessageStore, messageId: string, bodies?: BodyStore): Promise<MessageView> {
