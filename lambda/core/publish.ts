@@ -2,6 +2,7 @@
 // too large for the item goes to the body store first).
 import { FerryError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.ts';
 import type { FerryConfig } from './config.ts';
+import { requestedDeliveryTime } from './delivery-time.ts';
 import { newMessageId } from './ids.ts';
 import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE } from './names.ts';
 import { toDelivered, toQueued, type InitialState, type Message, type MessageId, type Topic } from './model.ts';
@@ -249,15 +250,7 @@ export class Publisher {
 
   private deliveryTime(input: PublishInput, now: number): number | undefined {
     if (input.deliverAt === undefined && input.delaySeconds === undefined) return undefined;
-    const at = input.delaySeconds !== undefined ? now + input.delaySeconds * 1000 : parseTime(input.deliverAt!);
-    const limitMs = this.config.maxDelayDays * 86_400_000;
-    if (at - now > limitMs) {
-      throw new ValidationError(
-        `delivery time is more than ${this.config.maxDelayDays} days ahead, the longest delay accepted (FERRY_MAX_DELAY_DAYS)`,
-        'DELAY_TOO_LONG',
-      );
-    }
-    return Math.max(at, now);
+    return Math.max(requestedDeliveryTime(input, now, this.config.maxDelayDays, parseTime), now);
   }
 }
 

@@ -28,10 +28,8 @@ function wasScheduled(message: Message): boolean {
 
 /** The delivery time it was published with: a reschedule moved `deliverAt`, and its event says from what. */
 function firstDeliveryTime(message: Message): string {
-  const rescheduled = (message.transitions ?? [])
-    .filter((event) => event.type === 'RESCHEDULED')
-    .sort((a, b) => a.at - b.at)[0];
-  const from = rescheduled?.detail?.from;
+  // Transitions are appended in the order they happened: the first reschedule names the time published with.
+  const from = (message.transitions ?? []).find((event) => event.type === 'RESCHEDULED')?.detail?.from;
   return typeof from === 'string' ? from : new Date(message.deliverAt!).toISOString();
 }
 

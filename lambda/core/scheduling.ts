@@ -2,6 +2,7 @@
 import { ConflictError, FerryError, NotFoundError, ValidationError } from './errors.ts';
 import type { FerryConfig } from './config.ts';
 import type { Decisions } from './decisions.ts';
+import { requestedDeliveryTime, type DeliveryTimeInput } from './delivery-time.ts';
 import { isMessageId } from './ids.ts';
 import type { Message, MessageId, MessageState, Topic } from './model.ts';
 import { parseInstant } from './pages.ts';
@@ -26,13 +27,6 @@ export interface ByKeyResult {
   }>;
 }
 
-/** When a rescheduled message is to be delivered: at a time, or in so many seconds from now, as at publish. */
-export interface NewDeliveryTime {
-  /** ISO 8601 or epoch ms; a time in the past means now. */
-  deliverAt?: string | number;
-  delaySeconds?: number;
-}
-
 /** At most this many messages of one key are acted on by one call. */
 const BY_KEY_MAX = 1000;
 
@@ -49,7 +43,7 @@ export class Scheduling {
    * Moves a scheduled message's delivery time, earlier or later, with one conditional write (it must still be
    * SCHEDULED). A time in the past means now. Under a topic's path, a message of another topic is a 404.
    */
-  async reschedule(messageId: string, when: NewDeliveryTime, topic?: string): Promise<RescheduleResult> {
+  async reschedule(messageId: string, when: DeliveryTimeInput, topic?: string): Promise<RescheduleResult> {
     const deliverAt = this.deliveryTimeOf(when);
     if (!isMessageId(messageId))
       throw new ValidationError(
@@ -62,7 +56,7 @@ export class Scheduling {
     return this.rescheduleMessage(found.message, deliverAt);
   }
 
-  async rescheduleByKey(topic: string, key: string, when: NewDeliveryTime): Promise<ByKeyResult> {
+  async rescheduleByKey(topic: string, key: string, when: DeliveryTimeInput): Promise<ByKeyResult> {
     const deliverAt = this.deliveryTimeOf(when);
     return this.byKey(topic, key, (message) => this.rescheduleMessage(message, deliverAt));
   }
@@ -74,20 +68,14 @@ export class Scheduling {
   }
 
   /** The time asked for, checked once before any message is touched (epoch ms; may be in the past). */
-  private deliveryTimeOf(when: NewDeliveryTime): number {
+  private deliveryTimeOf(when: DeliveryTimeInput): number {
     if (when.deliverAt !== undefined && when.delaySeconds !== undefined)
       throw new ValidationError('give deliverAt or delaySeconds, not both', 'INVALID_DELIVERY_TIME');
     if (when.deliverAt === undefined && when.delaySeconds === undefined)
       throw new ValidationError('deliverAt or delaySeconds is required', 'DELIVERY_TIME_REQUIRED');
-    const now = this.clock.now();
-    const at =
-      when.delaySeconds !== undefined ? now + when.delaySeconds * 1000 : parseInstant(when.deliverAt!, 'deliverAt');
-    if (at - now > this.config.maxDelayDays * 86_400_000)
-      throw new ValidationError(
-        `delivery time is more than ${this.config.maxDelayDays} days ahead, the longest delay accepted (FERRY_MAX_DELAY_DAYS)`,
-        'DELAY_TOO_LONG',
-      );
-    return at;
+    return requestedDeliveryTime(when, this.clock.now(), this.config.maxDelayDays, (deliverAt) =>
+      parseInstant(deliverAt, 'deliverAt'),
+    );
   }
 
   private async rescheduleMessage(message: Message, at: number): Promise<RescheduleResult> {
