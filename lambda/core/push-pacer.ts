@@ -12,19 +12,36 @@ export interface Pacing {
  */
 export class PushPacer implements Pacing {
   private nextSlot = 0;
+  private lastTakenAt = -Infinity;
+  /** The time between two slots. */
+  readonly intervalMs: number;
 
   constructor(
-    private readonly ratePerSecond: number,
+    ratePerSecond: number,
     private readonly now: () => number,
     private readonly sleep: (ms: number) => Promise<void>,
-  ) {}
+  ) {
+    this.intervalMs = 1000 / ratePerSecond;
+  }
 
   /** Resolves when the caller may send its request. */
   async take(): Promise<void> {
     const now = this.now();
+    this.lastTakenAt = now;
     const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + 1000 / this.ratePerSecond;
+    this.nextSlot = slot + this.intervalMs;
     if (slot > now) await this.sleep(slot - now);
+  }
+
+  /**
+   * When work comes after an idle spell (no slot taken for over an interval, or none yet), the next slot is put at a
+   * random point of the coming interval. Pushers that share a rate but no memory (Lambda instances, each pacing its
+   * share) would otherwise all send their first request at the same moment: as many at once as there are instances.
+   * Spread at random, they send the rate in expectation from the first second on.
+   */
+  spreadIfIdle(random: () => number): void {
+    const now = this.now();
+    if (now - this.lastTakenAt > this.intervalMs) this.nextSlot = now + random() * this.intervalMs;
   }
 }
 

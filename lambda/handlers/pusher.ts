@@ -15,9 +15,11 @@ export interface PusherDeps {
   pusher: Pusher;
   group: (name: string) => Promise<ConsumerGroup | undefined>;
   queuePrefix: string;
+  /** Where an idle pacer's first slot falls in its interval (0 to 1): Math.random, or a fixed one in tests. */
+  random?: () => number;
 }
 
-export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: PusherDeps) {
+export function createPusherHandler({ pusher, group: groupNamed, queuePrefix, random = Math.random }: PusherDeps) {
   // One pacer per group per instance, kept while its rate stays the same.
   const pacers = new Map<string, { rate: number; pacer: PushPacer }>();
   const pacerOf = (group: ConsumerGroup) => {
@@ -40,6 +42,9 @@ export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: 
       return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
     }
     const byHandle = new Map(event.Records.map((record) => [record.receiptHandle, record.messageId]));
+    const pacer = pacerOf(group);
+    // The mapping's instances pace their shares apart: after a quiet spell, their first requests must not coincide.
+    pacer?.spreadIfIdle(random);
     const result = await pusher.pushBatch(
       group,
       event.Records.map((record) => ({
@@ -47,7 +52,7 @@ export function createPusherHandler({ pusher, group: groupNamed, queuePrefix }: 
         queueHandle: record.receiptHandle,
         receiveCount: Number(record.attributes.ApproximateReceiveCount),
       })),
-      pacerOf(group),
+      pacer,
     );
     return { batchItemFailures: result.failed.map((handle) => ({ itemIdentifier: byHandle.get(handle)! })) };
   };

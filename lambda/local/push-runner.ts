@@ -75,9 +75,10 @@ class GroupLoop {
   }
 
   /**
-   * One of maxConcurrency loops, each with at most one request in flight. With a rate, a loop takes its first slot
-   * before it receives, so that a message is received only when it can be sent, and takes a batch no longer than its
-   * share of the rate lets it push within the window (the same sizing as a pusher instance in AWS).
+   * One of maxConcurrency loops, each with at most one request in flight. With a rate, a loop that found messages last
+   * time takes its slot before it receives, so that a message is received only when it can be sent, and takes a batch no
+   * longer than its share of the rate lets it push within the window (the same sizing as a pusher instance in AWS). An
+   * idle loop receives without a slot: slots held through long polls would all be spent at once when messages come.
    */
   private async work(): Promise<void> {
     const settings = this.group.push;
@@ -85,16 +86,26 @@ class GroupLoop {
       settings,
       settings.ratePerSecond === undefined ? undefined : settings.ratePerSecond / settings.maxConcurrency,
     );
+    let busy = true;
     while (!this.abort.signal.aborted) {
       try {
-        await this.pacer?.take();
+        let slotAt: number | undefined;
+        if (this.pacer !== undefined && busy) {
+          await this.pacer.take();
+          slotAt = Date.now();
+        }
         if (this.abort.signal.aborted) break;
         const messages = await this.queues.receive(this.group.queueUrl, {
           maxMessages: batchSize,
           waitSeconds: POLL_SECONDS,
         });
-        if (messages.length === 0) continue;
-        const result = await this.pusher.pushBatch(this.group, messages, this.pacer && afterFirst(this.pacer));
+        busy = messages.length > 0;
+        if (!busy) continue;
+        const result = await this.pusher.pushBatch(
+          this.group,
+          messages,
+          this.pacer && startingWith(this.pacer, slotAt !== undefined && Date.now() - slotAt <= this.pacer.intervalMs),
+        );
         if (result.acknowledged.length > 0) {
           const { failed } = await this.queues.delete(this.group.queueUrl, result.acknowledged);
           if (failed.length > 0)
@@ -120,9 +131,13 @@ class GroupLoop {
   }
 }
 
-/** The pacer, but the first request goes at once: its slot was taken before the receive. */
-function afterFirst(pacer: Pacing): Pacing {
-  let first = true;
+/**
+ * The pacer, but the first request goes at once if the slot taken before the receive is still fresh (the receive found
+ * messages waiting). A slot older than an interval belongs to a moment that has passed: spent now, it would send beside
+ * the slots handed out since.
+ */
+function startingWith(pacer: Pacing, freshSlot: boolean): Pacing {
+  let first = freshSlot;
   return {
     take: () => {
       if (!first) return pacer.take();

@@ -115,6 +115,49 @@ describe('pacing', () => {
     expect(waits).toEqual([100, 200]);
   });
 
+  it('spreads the first slot after an idle spell over one interval, and only then', async () => {
+    let now = 10_000;
+    const waits: number[] = [];
+    const pacer = new PushPacer(
+      2,
+      () => now,
+      async (ms) => void waits.push(ms),
+    );
+    pacer.spreadIfIdle(() => 0.25);
+    await pacer.take();
+    expect(waits).toEqual([125]);
+    now += 125;
+    // Busy: the next slot stands.
+    pacer.spreadIfIdle(() => 0.9);
+    await pacer.take();
+    expect(waits).toEqual([125, 500]);
+    now += 10_000;
+    pacer.spreadIfIdle(() => 0.5);
+    await pacer.take();
+    expect(waits).toEqual([125, 500, 250]);
+  });
+
+  it('lets instances that pace their shares apart send the rate from the first second, not one each at once', async () => {
+    // A group at 5/s with 10 instances: each paces 0.5/s. Messages come after a quiet spell, and every instance sends.
+    const firstSends = (spread: boolean) =>
+      Promise.all(
+        Array.from({ length: 10 }, async (_, instance) => {
+          let at = 0;
+          const pacer = new PushPacer(
+            0.5,
+            () => 0,
+            async (ms) => void (at = ms),
+          );
+          if (spread) pacer.spreadIfIdle(() => instance / 10);
+          await pacer.take();
+          return at;
+        }),
+      );
+    const inFirstSecond = (sends: number[]) => sends.filter((at) => at < 1000).length;
+    expect(inFirstSecond(await firstSends(false))).toBe(10);
+    expect(inFirstSecond(await firstSends(true))).toBe(5);
+  });
+
   it('sizes a batch so that every message can be pushed within the window', () => {
     expect(pushBatchSize({ url: '', maxConcurrency: 1, timeoutSeconds: 20 }, undefined)).toBe(1);
     expect(pushBatchSize({ url: '', maxConcurrency: 1, timeoutSeconds: 2 }, undefined)).toBe(10);
