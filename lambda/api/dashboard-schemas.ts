@@ -15,7 +15,16 @@ export const MetricsSnapshot = z
   .object({
     since: z.string(),
     topics: z.record(z.string(), ScopeFigures),
-    groups: z.record(z.string(), ScopeFigures.extend({ oldestAgeSeconds: z.number().optional() })),
+    groups: z.record(
+      z.string(),
+      ScopeFigures.extend({
+        oldestAgeSeconds: z.number().optional(),
+        deadLetterBacklog: z
+          .number()
+          .optional()
+          .openapi({ description: "The group's dead letters waiting, as the tick last counted them" }),
+      }),
+    ),
   })
   .openapi('MetricsSnapshot');
 

@@ -1,6 +1,6 @@
 // The Metrics port for Lambda: Powertools Metrics, written to the logs in CloudWatch's embedded metric format (EMF).
 import { Metrics as PowertoolsEmf, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { CountMetric, DurationMetric, Metrics, MetricScope } from '../core/metrics.ts';
+import type { CountMetric, DurationMetric, LevelMetric, Metrics, MetricScope } from '../core/metrics.ts';
 
 /** The CloudWatch namespace of every Ferry metric; the construct's dashboard and alarms read it. */
 export const METRICS_NAMESPACE = 'Ferry';
@@ -9,6 +9,7 @@ interface Figures {
   scope: MetricScope;
   counts: Map<CountMetric, number>;
   durations: Map<DurationMetric, number[]>;
+  levels: Map<LevelMetric, number>;
 }
 
 /**
@@ -31,6 +32,10 @@ export class PowertoolsMetrics implements Metrics {
     figures.durations.set(metric, [...(figures.durations.get(metric) ?? []), ms]);
   }
 
+  level(metric: LevelMetric, scope: MetricScope, value: number): void {
+    this.figuresOf(scope).levels.set(metric, value);
+  }
+
   /** Writes what was recorded since the last flush; never throws (a lost figure must not fail an invocation). */
   flush(): void {
     const all = [...this.figures.values()];
@@ -48,14 +53,14 @@ export class PowertoolsMetrics implements Metrics {
     const key = `${scope.topic ?? ''}\u0000${scope.group ?? ''}`;
     let figures = this.figures.get(key);
     if (figures === undefined) {
-      figures = { scope, counts: new Map(), durations: new Map() };
+      figures = { scope, counts: new Map(), durations: new Map(), levels: new Map() };
       this.figures.set(key, figures);
     }
     return figures;
   }
 }
 
-function toEmf({ scope, counts, durations }: Figures): PowertoolsEmf {
+function toEmf({ scope, counts, durations, levels }: Figures): PowertoolsEmf {
   // The construct names each Ferry's service (lib/parts/monitoring.ts): its alarms and dashboard count it alone.
   const emf = new PowertoolsEmf({
     namespace: METRICS_NAMESPACE,
@@ -66,6 +71,7 @@ function toEmf({ scope, counts, durations }: Figures): PowertoolsEmf {
   for (const [metric, value] of counts) emf.addMetric(metric, MetricUnit.Count, value);
   for (const [metric, values] of durations)
     for (const value of values) emf.addMetric(metric, MetricUnit.Milliseconds, value);
+  for (const [metric, value] of levels) emf.addMetric(metric, MetricUnit.Count, value);
   return emf;
 }
 

@@ -319,7 +319,7 @@ export class SqsQueues implements QueueService {
   }
 
   async backlog(queueUrl: string, deadLetterQueueUrl: string): Promise<QueueBacklog> {
-    const [main, dead] = await onGroupQueue(queueUrl, () =>
+    const [main, deadLetters] = await onGroupQueue(queueUrl, () =>
       Promise.all([
         this.sqs.send(
           new GetQueueAttributesCommand({
@@ -331,20 +331,27 @@ export class SqsQueues implements QueueService {
             ],
           }),
         ),
-        this.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: deadLetterQueueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages'],
-          }),
-        ),
+        this.deadLetterCount(deadLetterQueueUrl),
       ]),
     );
     return {
       visible: Number(main.Attributes?.ApproximateNumberOfMessages ?? 0),
       inFlight: Number(main.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
       delayed: Number(main.Attributes?.ApproximateNumberOfMessagesDelayed ?? 0),
-      deadLetters: Number(dead.Attributes?.ApproximateNumberOfMessages ?? 0),
+      deadLetters,
     };
+  }
+
+  async deadLetterCount(deadLetterQueueUrl: string): Promise<number> {
+    const { Attributes } = await onGroupQueue(deadLetterQueueUrl, () =>
+      this.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: deadLetterQueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      ),
+    );
+    return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   }
 
   /**

@@ -32,6 +32,8 @@ export interface FerryConfig {
   sweepAfterSeconds: number;
   /** FERRY_TICK_SECONDS: the tick's interval (the local stack's timer; in AWS the schedule runs every minute). */
   tickSeconds: number;
+  /** FERRY_DEAD_LETTER_COUNT_SECONDS: how often the tick counts each group's dead letters (`deadLetterBacklog`). */
+  deadLetterCountSeconds: number;
   /** FERRY_TXN_CHECK_FIRST_SECONDS: first check-back of an undecided transaction (RocketMQ transactionTimeOut, 6 s). */
   txnCheckFirstSeconds: number;
   /** FERRY_TXN_CHECK_INTERVAL_SECONDS: between check-backs (RocketMQ transactionCheckInterval, 60 s). */
@@ -70,6 +72,7 @@ export const TUNABLE_SETTINGS = [
   'FERRY_TIMER_SHARDS',
   'FERRY_TICK_SECONDS',
   'FERRY_SWEEP_AFTER_SECONDS',
+  'FERRY_DEAD_LETTER_COUNT_SECONDS',
   'FERRY_TXN_CHECK_FIRST_SECONDS',
   'FERRY_TXN_CHECK_INTERVAL_SECONDS',
   'FERRY_TXN_CHECK_MAX',
@@ -104,6 +107,7 @@ export function readConfig(env: Env = process.env): FerryConfig {
     timerShards: Math.floor(positiveNumber(env, 'FERRY_TIMER_SHARDS', 8)),
     tickSeconds: positiveNumber(env, 'FERRY_TICK_SECONDS', 60),
     sweepAfterSeconds: positiveNumber(env, 'FERRY_SWEEP_AFTER_SECONDS', 300),
+    deadLetterCountSeconds: positiveNumber(env, 'FERRY_DEAD_LETTER_COUNT_SECONDS', 60),
     txnCheckFirstSeconds: nonNegativeNumber(env, 'FERRY_TXN_CHECK_FIRST_SECONDS', 6),
     txnCheckIntervalSeconds: positiveNumber(env, 'FERRY_TXN_CHECK_INTERVAL_SECONDS', 60),
     txnCheckMax: Math.floor(positiveNumber(env, 'FERRY_TXN_CHECK_MAX', 15)),

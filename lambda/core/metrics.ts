@@ -22,6 +22,14 @@ export type CountMetric = (typeof COUNT_METRICS)[number];
 export const DURATION_METRICS = ['publishToReceive', 'scheduledLateness', 'pushLatency'] as const;
 export type DurationMetric = (typeof DURATION_METRICS)[number];
 
+/**
+ * Levels measured at a moment, per group: the last one measured stands. `deadLetterBacklog` is a group's dead letters
+ * waiting, counted by the tick about once a minute, however they got there (a nack on the last attempt, or SQS moving
+ * a message whose last delivery was never answered).
+ */
+export const LEVEL_METRICS = ['deadLetterBacklog'] as const;
+export type LevelMetric = (typeof LEVEL_METRICS)[number];
+
 /** What a figure is about: a topic, a group, or (dispatched, received…) a group's share of a topic. */
 export interface MetricScope {
   topic?: string;
@@ -32,7 +40,8 @@ export interface MetricScope {
 export interface Metrics {
   count(metric: CountMetric, scope: MetricScope, value?: number): void;
   duration(metric: DurationMetric, scope: MetricScope, ms: number): void;
+  level(metric: LevelMetric, scope: MetricScope, value: number): void;
 }
 
 /** For ports built without metrics (unit tests of other parts). */
-export const noMetrics: Metrics = { count: () => {}, duration: () => {} };
+export const noMetrics: Metrics = { count: () => {}, duration: () => {}, level: () => {} };

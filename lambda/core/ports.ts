@@ -358,6 +358,8 @@ export interface QueueService {
   delete(queueUrl: string, queueHandles: string[]): Promise<{ failed: Array<{ queueHandle: string; reason: string }> }>;
   changeVisibility(queueUrl: string, queueHandle: string, seconds: number): Promise<void>;
   backlog(queueUrl: string, deadLetterQueueUrl: string): Promise<QueueBacklog>;
+  /** The messages waiting in a dead-letter queue (approximately, as SQS counts): one call, for the tick's count. */
+  deadLetterCount(deadLetterQueueUrl: string): Promise<number>;
 }
 
 /**
@@ -373,7 +375,8 @@ export type FaultKind =
   | 'NOT_GIVEN_BACK'
   | 'BODY_MISSING'
   | 'BODY_NOT_FETCHED'
-  | 'PUSH_RETRY_NOT_SET';
+  | 'PUSH_RETRY_NOT_SET'
+  | 'DEAD_LETTERS_NOT_COUNTED';
 
 export interface FaultLog {
   report(kind: FaultKind, details: Record<string, unknown>): void;

@@ -16,6 +16,7 @@ import { Tick } from './tick.ts';
 import { Publisher } from './publish.ts';
 import { Pusher } from './push.ts';
 import { Sweep } from './sweep.ts';
+import { DeadLetterWatch } from './dead-letter-watch.ts';
 import { TtlCache } from './ttl-cache.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 
@@ -97,6 +98,14 @@ export function createTick(
     sweep,
     ports.metrics ?? noMetrics,
     replays,
+    new DeadLetterWatch(
+      () => ports.catalog.listGroups(),
+      ports.queues,
+      ports.metrics ?? noMetrics,
+      ports.faults,
+      ports.clock,
+      ports.config.deadLetterCountSeconds,
+    ),
   );
 }
 

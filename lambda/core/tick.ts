@@ -9,6 +9,7 @@ import type { CheckClient, Clock, MessageStore, ShardWaker, ShardWork, TickState
 import { checkedAgainLater, commit, due, rollback } from './state-machine.ts';
 import type { Replays } from './replay.ts';
 import type { Sweep } from './sweep.ts';
+import type { DeadLetterWatch } from './dead-letter-watch.ts';
 import type { TimerWheel } from './timers.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 
@@ -48,6 +49,7 @@ export class Tick implements ShardWaker {
     private readonly sweep?: Sweep,
     private readonly metrics: Metrics = noMetrics,
     private readonly replays?: Replays,
+    private readonly deadLetterWatch?: DeadLetterWatch,
   ) {
     this.shardWaker = fanOut ?? this;
   }
@@ -77,6 +79,8 @@ export class Tick implements ShardWaker {
     }
     const swept = await this.runSweep(failures);
     const replayed = await this.runReplays(failures);
+    // Never throws: a count that fails is logged, and does not make the tick late (which health reports).
+    await this.deadLetterWatch?.run();
     // A failed shard keeps its messages, so the cursor stays on their bucket; health sees the tick as late until one succeeds.
     await this.store.saveTickState({
       cursor,

@@ -1,10 +1,11 @@
 // Metrics counted in one process of the local stack and kept in another: the background process counts (dispatched,
 // filtered out, check-backs…) and the API's process keeps the figures that GET /v1/metrics and the dashboard show.
-import type { CountMetric, DurationMetric, Metrics, MetricScope } from '../core/metrics.ts';
+import type { CountMetric, DurationMetric, LevelMetric, Metrics, MetricScope } from '../core/metrics.ts';
 
 export type MetricRecord =
   | { kind: 'count'; metric: CountMetric; scope: MetricScope; value: number }
-  | { kind: 'duration'; metric: DurationMetric; scope: MetricScope; ms: number };
+  | { kind: 'duration'; metric: DurationMetric; scope: MetricScope; ms: number }
+  | { kind: 'level'; metric: LevelMetric; scope: MetricScope; value: number };
 
 /** How long records gather before they are sent on together: one IPC message per batch, not per figure. */
 const SEND_EVERY_MS = 200;
@@ -22,6 +23,10 @@ export class ForwardingMetrics implements Metrics {
 
   duration(metric: DurationMetric, scope: MetricScope, ms: number): void {
     this.add({ kind: 'duration', metric, scope, ms });
+  }
+
+  level(metric: LevelMetric, scope: MetricScope, value: number): void {
+    this.add({ kind: 'level', metric, scope, value });
   }
 
   /** Sends what has gathered now (before the process stops). */
@@ -44,6 +49,7 @@ export class ForwardingMetrics implements Metrics {
 export function replayMetrics(records: MetricRecord[], into: Metrics): void {
   for (const record of records) {
     if (record.kind === 'count') into.count(record.metric, record.scope, record.value);
-    else into.duration(record.metric, record.scope, record.ms);
+    else if (record.kind === 'duration') into.duration(record.metric, record.scope, record.ms);
+    else into.level(record.metric, record.scope, record.value);
   }
 }

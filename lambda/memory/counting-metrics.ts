@@ -4,6 +4,7 @@ import {
   DURATION_METRICS,
   type CountMetric,
   type DurationMetric,
+  type LevelMetric,
   type Metrics,
   type MetricScope,
 } from '../core/metrics.ts';
@@ -33,6 +34,8 @@ export interface GroupFigures extends ScopeFigures {
    * SQS's ApproximateAgeOfOldestMessage: acknowledgements are assumed to come in dispatch order.
    */
   oldestAgeSeconds?: number;
+  /** The group's dead letters waiting, as the tick last counted them (about once a minute). */
+  deadLetterBacklog?: number;
 }
 
 export interface MetricsSnapshot {
@@ -104,6 +107,8 @@ export class CountingMetrics implements Metrics {
    * process and its counts arrive a moment later, so a fast consumer's ack can come first.
    */
   private readonly ackedAhead = new Map<string, number>();
+  /** Per group, the levels last measured. */
+  private readonly levels = new Map<string, Partial<Record<LevelMetric, number>>>();
 
   constructor(private readonly clock: Clock) {
     this.since = clock.now();
@@ -122,6 +127,13 @@ export class CountingMetrics implements Metrics {
     if (scope.group !== undefined) counterOf(this.groups, scope.group).duration(metric, ms);
   }
 
+  level(metric: LevelMetric, scope: MetricScope, value: number): void {
+    if (scope.group === undefined) return;
+    // A group that has only been measured shows too: its dead letters are what an operator must see.
+    counterOf(this.groups, scope.group);
+    this.levels.set(scope.group, { ...this.levels.get(scope.group), [metric]: value });
+  }
+
   snapshot(): MetricsSnapshot {
     const now = this.clock.now();
     const figuresOf = (counters: Map<string, ScopeCounter>) =>
@@ -132,8 +144,8 @@ export class CountingMetrics implements Metrics {
       groups: Object.fromEntries(
         figuresOf(this.groups).map(([name, figures]) => {
           const oldest = this.pending.get(name)?.[0];
-          const group: GroupFigures =
-            oldest === undefined ? figures : { ...figures, oldestAgeSeconds: Math.floor((now - oldest) / 1000) };
+          const group: GroupFigures = { ...figures, ...this.levels.get(name) };
+          if (oldest !== undefined) group.oldestAgeSeconds = Math.floor((now - oldest) / 1000);
           return [name, group];
         }),
       ),

@@ -181,8 +181,13 @@ export class MemoryQueues implements QueueService {
       visible: main.filter((message) => message.visibleAt <= now).length,
       inFlight: main.filter((message) => isInFlight(message, now)).length,
       delayed: main.filter((message) => message.handle === undefined && message.visibleAt > now).length,
-      deadLetters: this.requireQueue(deadLetterQueueUrl).messages.filter((message) => message.visibleAt <= now).length,
+      deadLetters: await this.deadLetterCount(deadLetterQueueUrl),
     };
+  }
+
+  async deadLetterCount(deadLetterQueueUrl: string): Promise<number> {
+    const now = this.clock.now();
+    return this.requireQueue(deadLetterQueueUrl).messages.filter((message) => message.visibleAt <= now).length;
   }
 
   private ensureQueue(name: string, fifo: boolean): string {

@@ -26,6 +26,12 @@ export interface MonitoringProps {
 export interface GroupAlarms {
   /** A group sent a message to its dead-letter queue (it nacked it on its last attempt): look at its dead letters. */
   readonly deadLetters: Alarm;
+  /**
+   * Dead letters wait in a group's dead-letter queue, however they got there: also those SQS moved aside by itself
+   * when a last delivery was never answered (a consumer that crashed or timed out), which `deadLetters` cannot see.
+   * The tick counts each group's dead-letter queue every FERRY_DEAD_LETTER_COUNT_SECONDS (60 s).
+   */
+  readonly deadLettersWaiting: Alarm;
   /** A group's oldest message waits longer than the threshold: its consumers are down or too slow. */
   readonly oldestMessageAge: Alarm;
 }
@@ -87,6 +93,7 @@ export function createMonitoring(scope: Construct, props: MonitoringProps): Moni
   dashboard.addWidgets(
     graph('Pushed and failed pushes per group', [perGroup('pushed'), perGroup('pushFailed')]),
     graph("Push endpoint's latency, ms (max per group)", [perGroup('pushLatency', 'MAX')]),
+    graph('Dead letters waiting per group', [perGroup('deadLetterBacklog', 'MAX')]),
   );
   return {
     dashboard,
@@ -97,6 +104,19 @@ export function createMonitoring(scope: Construct, props: MonitoringProps): Moni
         metric: new MathExpression({
           expression: `SELECT SUM(deadLettered) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) WHERE service = '${props.serviceName}' GROUP BY Group`,
           label: 'dead-lettered',
+          period: Duration.minutes(5),
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      deadLettersWaiting: new Alarm(scope, 'DeadLettersWaitingAlarm', {
+        alarmDescription:
+          "Ferry: dead letters wait in a consumer group's dead-letter queue (counted by the tick every minute, whether a nack or SQS put them there after an unanswered last delivery). GET /v1/groups/{group}/dead-letters shows them, POST …/dead-letters/redrive sends them back; the dashboard's 'Dead letters waiting per group' names the group.",
+        metric: new MathExpression({
+          expression: `SELECT MAX(deadLetterBacklog) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) WHERE service = '${props.serviceName}' GROUP BY Group`,
+          label: 'dead letters waiting',
           period: Duration.minutes(5),
         }),
         threshold: 1,

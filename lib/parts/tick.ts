@@ -50,7 +50,8 @@ export function createTick(scope: Construct, props: TickProps): Tick {
     timeout: Duration.seconds(55),
   });
   grantTableUse(props.table, tickFunction, TICK_TABLE_USE);
-  grantGroupQueues(tickFunction, props.queueArnPattern, DISPATCH_QUEUE_ACTIONS);
+  // GetQueueAttributes: the tick counts each group's dead letters (lambda/core/dead-letter-watch.ts).
+  grantGroupQueues(tickFunction, props.queueArnPattern, [...DISPATCH_QUEUE_ACTIONS, 'sqs:GetQueueAttributes']);
   tickFunction.addEnvironment('FERRY_TICK_SHARD_FUNCTION', tickShardFunction.functionName);
   tickShardFunction.grantInvoke(tickFunction);
   if (props.trigger === 'rule') return { tickFunction, tickShardFunction, rule: createTickRule(scope, tickFunction) };

@@ -3,7 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../lambda/aws/powertools-metrics.ts';
-import { COUNT_METRICS, DURATION_METRICS } from '../../lambda/core/metrics.ts';
+import { COUNT_METRICS, DURATION_METRICS, LEVEL_METRICS } from '../../lambda/core/metrics.ts';
 import { synthFerryStack } from './ferry-app.ts';
 
 const { stack, template } = synthFerryStack({ ferry: { oldestMessageAgeAlarm: Duration.minutes(30) } }, 'Monitored', {
@@ -29,6 +29,18 @@ describe('monitoring', () => {
     );
   });
 
+  it("alarms while dead letters wait in any group's dead-letter queue, from the tick's count (SQS's own moves included)", () => {
+    const { Properties } = alarmStarting('Ferry: dead letters wait');
+    expect(Properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(JSON.stringify(Properties.Metrics)).toContain(
+      `SELECT MAX(deadLetterBacklog) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) WHERE service = 'ferry' GROUP BY Group`,
+    );
+  });
+
   it("alarms when a queue's oldest message is older than the construct's threshold (SQS ApproximateAgeOfOldestMessage)", () => {
     const { Properties } = alarmStarting("Ferry: a queue's oldest message");
     expect(Properties).toMatchObject({ Threshold: 1800, ComparisonOperator: 'GreaterThanThreshold' });
@@ -39,7 +51,7 @@ describe('monitoring', () => {
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     const rendered = JSON.stringify(dashboards[0]);
-    for (const metric of [...COUNT_METRICS, ...DURATION_METRICS])
+    for (const metric of [...COUNT_METRICS, ...DURATION_METRICS, ...LEVEL_METRICS])
       expect(rendered, metric).toMatch(new RegExp(`\\(${metric}\\)`));
     expect(rendered).toContain('ApproximateAgeOfOldestMessage');
   });

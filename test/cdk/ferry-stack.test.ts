@@ -417,8 +417,10 @@ describe('permissions', () => {
         ]),
       ].sort(),
     );
-    // The tick's sweep dispatches what the stream missed.
-    expect(allowed(ferry.tickFunction)).toEqual([...dispatch, 'lambda:InvokeFunction', 'sqs:SendMessage'].sort());
+    // The tick's sweep dispatches what the stream missed; it counts each group's dead letters.
+    expect(allowed(ferry.tickFunction)).toEqual(
+      [...dispatch, 'lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:SendMessage'].sort(),
+    );
     expect(allowed(ferry.tickShardFunction)).toEqual(
       [
         'dynamodb:BatchWriteItem',
@@ -531,7 +533,8 @@ describe('construction', () => {
       (id) => id !== 'CDKMetadata',
     );
     // Added since: the alarms on UNDELIVERABLE and SWEPT faults, and one metric filter per function log group for each;
-    // the CloudWatch dashboard and the alarms on dead letters and on the oldest message's age; the body bucket and its policy.
+    // the CloudWatch dashboard and the alarms on dead letters (made, and waiting) and on the oldest message's age; the
+    // body bucket and its policy.
     const added = [
       'FerrySweptAlarm',
       'FerryUndeliverableAlarm',
@@ -539,6 +542,7 @@ describe('construction', () => {
       'FerryUndeliverableMessagesFilter',
       'FerryDashboard',
       'FerryDeadLettersAlarm',
+      'FerryDeadLettersWaitingAlarm',
       'FerryOldestMessageAgeAlarm',
       'FerryBodyBucket',
       // Push delivery (issue 13).
@@ -546,7 +550,7 @@ describe('construction', () => {
       'FerryPushMappingsPolicy',
     ];
     const kept = logicalIds.filter((id) => !added.some((prefix) => id.startsWith(prefix)));
-    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5 + 3 + 2 + 5);
+    expect(logicalIds.length - kept.length).toBe(2 + 2 * 5 + 4 + 2 + 5);
     expect(kept.sort()).toEqual([
       'FerryApiAccessLogs3F0AE08D',
       'FerryApiFunction61949C4E',
@@ -698,9 +702,9 @@ describe('construction', () => {
     const alarms = Object.values(custom.template.findResources('AWS::CloudWatch::Alarm')).map((alarm) =>
       JSON.stringify(alarm),
     );
-    // The three on this Ferry's own log lines and its metric, by their service; none counts the default Ferry's.
+    // The three on this Ferry's own log lines and the two on its metrics, by their service; none counts the default Ferry's.
     expect(alarms.filter((alarm) => alarm.includes('{"Name":"service","Value":"ferry-dev1-"}'))).toHaveLength(3);
-    expect(alarms.filter((alarm) => alarm.includes("WHERE service = 'ferry-dev1-'"))).toHaveLength(1);
+    expect(alarms.filter((alarm) => alarm.includes("WHERE service = 'ferry-dev1-'"))).toHaveLength(2);
     expect(alarms.join()).not.toMatch(/"Value":"ferry"}|service = 'ferry'/);
     const dashboard = JSON.stringify(Object.values(custom.template.findResources('AWS::CloudWatch::Dashboard'))[0]);
     expect(dashboard.match(/FROM SCHEMA\(Ferry, (Topic|Group), service\) GROUP BY/g)).toBeNull();
@@ -799,8 +803,8 @@ describe('the tick', () => {
   });
 
   it('raises an alarm when a stream batch is given up on, when its redrive fails, and when the tick fails three minutes in a row', () => {
-    // Five on faults, two on the groups' queues (test/cdk/ferry-monitoring.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    // Five on faults, three on the groups' queues (test/cdk/ferry-monitoring.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       // The line lambda/handlers/stream-redrive.ts logs, with this Ferry's service.
       FilterPattern: `{ $.message = "${STREAM_BATCH_NOT_REDRIVEN}" }`,
@@ -838,8 +842,10 @@ describe('the tick', () => {
     });
   });
 
-  it('gives the tick the table and only send on the group queues (its sweep), and its shards no queue', () => {
-    expect(sqsStatements(statementsOfFunction(ferry.tickFunction)).map(actionsOf)).toEqual([['sqs:SendMessage']]);
+  it('gives the tick the table, and on the group queues only send (its sweep) and their attributes (the dead-letter count); its shards no queue', () => {
+    expect(sqsStatements(statementsOfFunction(ferry.tickFunction)).map(actionsOf)).toEqual([
+      ['sqs:GetQueueAttributes', 'sqs:SendMessage'],
+    ]);
     expect(sqsStatements(statementsOfFunction(ferry.tickShardFunction))).toEqual([]);
   });
 });

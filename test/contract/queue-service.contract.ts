@@ -127,6 +127,8 @@ export function queueServiceContract(name: string, make: AdaptersFactory, gaps: 
       await expect
         .poll(() => adapters.queues.backlog(queueUrl, deadLetterQueueUrl), EVENTUALLY)
         .toMatchObject({ visible: 0, inFlight: 0, deadLetters: 1 });
+      // The tick's count of a group's dead letters, one call (lambda/core/dead-letter-watch.ts).
+      expect(await adapters.queues.deadLetterCount(deadLetterQueueUrl)).toBe(1);
       expect((await receiveEventually(deadLetterQueueUrl, 60)).body).toBe('message poison');
     });
 

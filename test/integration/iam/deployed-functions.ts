@@ -157,14 +157,16 @@ export async function startDeployedFunctions(options: {
   const lambdaClient = new LambdaClient({ endpoint: lambda.url });
   recorder.record('tickFunction', lambdaClient);
   const tickEnv = { ...shared, FERRY_TICK_SHARD_FUNCTION: TICK_SHARD_FUNCTION };
-  // lambda/aws/lambda-shard-waker.ts's shardWakerFromEnv, with a client this recorder sees.
-  const tick = createTickHandler(
-    createAwsTick(
-      tickEnv,
-      { shardWaker: new LambdaShardWaker(lambdaClient, TICK_SHARD_FUNCTION) },
-      coreClientsOf('tickFunction', tickEnv),
-    ),
-  );
+  // lambda/aws/lambda-shard-waker.ts's shardWakerFromEnv, with a client this recorder sees. Each run is a cold start,
+  // so that each does all of a tick's work: a warm one counts dead letters only once a minute.
+  const tick = () =>
+    createTickHandler(
+      createAwsTick(
+        tickEnv,
+        { shardWaker: new LambdaShardWaker(lambdaClient, TICK_SHARD_FUNCTION) },
+        coreClientsOf('tickFunction', tickEnv),
+      ),
+    )();
 
   const redrive = createStreamRedriveHandler(
     createDispatchHandler(createAwsDispatcher(shared, coreClientsOf('streamRedriveFunction', shared))),
