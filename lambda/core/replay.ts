@@ -75,6 +75,11 @@ export class Replays {
       );
     const now = this.clock.now();
     const range = timeRange(input.from, input.to);
+    if (range.from > now)
+      throw new ValidationError(
+        `from is in the future (${new Date(range.from).toISOString()}): a replay sends messages already published`,
+        'INVALID_QUERY',
+      );
     const job: ReplayJob = {
       replayId: newMessageId(now),
       group: groupName,
@@ -100,18 +105,28 @@ export class Replays {
     return toReplayView(job);
   }
 
-  /** Moves every running job on until each is done or `budgetMs` has passed; answers the messages sent. */
+  /**
+   * Moves every running job on until each is done or `budgetMs` has passed; answers the messages sent. A job that
+   * fails does not hold up the others: its page is tried again by the next run, and the failures are thrown together
+   * at the end, so that the tick reports them.
+   */
   async run(budgetMs: number): Promise<number> {
     const deadline = this.clock.now() + budgetMs;
     let sent = 0;
+    const failures: string[] = [];
     for (const job of await this.store.runningReplays()) {
       let current: ReplayJob | undefined = job;
-      while (current !== undefined && current.state === 'RUNNING' && this.clock.now() < deadline) {
-        const before: number = current.sent;
-        current = await this.step(current);
-        sent += (current?.sent ?? before) - before;
+      try {
+        while (current !== undefined && current.state === 'RUNNING' && this.clock.now() < deadline) {
+          const before: number = current.sent;
+          current = await this.step(current);
+          sent += (current?.sent ?? before) - before;
+        }
+      } catch (error) {
+        failures.push(`replay ${job.replayId}: ${String(error)}`);
       }
     }
+    if (failures.length > 0) throw new Error(failures.join('; '));
     return sent;
   }
 
@@ -127,6 +142,12 @@ export class Replays {
         finishedAt: now,
         reason: group === undefined ? 'the group was deleted' : `the group no longer subscribes to '${job.topic}'`,
       });
+      return (await this.store.saveReplay(next, job.version)) ? next : undefined;
+    }
+    // Saved before start() refused a range that begins in the future (its end was cut to the time of the request):
+    // nothing was published in it.
+    if (job.from > job.to) {
+      Object.assign(next, { state: 'DONE', finishedAt: now });
       return (await this.store.saveReplay(next, job.version)) ? next : undefined;
     }
     const page = await this.store.messagesByTime(

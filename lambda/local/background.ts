@@ -8,6 +8,7 @@ import { createTickHandler } from '../handlers/tick.ts';
 import type { LocalEnv } from './local-services.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { TickLoop } from './tick-loop.ts';
+import { TimerWheelChangedError } from '../core/tick.ts';
 
 export interface BackgroundOptions {
   env: LocalEnv;
@@ -48,10 +49,16 @@ export async function startBackground(options: BackgroundOptions): Promise<Backg
   poller.start();
   try {
     const tickHandler = createTickHandler(services.tick);
-    await tickHandler();
-    const ticks = new TickLoop(tickHandler, services.config.tickSeconds * 1000, (error) =>
-      console.error(`ferry: tick failed: ${message(error)}`),
-    );
+    const reportTickFailure = (error: unknown) => console.error(`ferry: tick failed: ${message(error)}`);
+    try {
+      await tickHandler();
+    } catch (error) {
+      // A changed timer wheel is a setting to put back before anything runs; any other failure is the next tick's to
+      // retry, as in AWS, and must not keep the stack (and every message in its data folder) from starting.
+      if (error instanceof TimerWheelChangedError) throw error;
+      reportTickFailure(error);
+    }
+    const ticks = new TickLoop(tickHandler, services.config.tickSeconds * 1000, reportTickFailure);
     ticks.start();
     return {
       poller,

@@ -124,6 +124,44 @@ describe('replay', () => {
     );
   });
 
+  it('refuses a range that starts in the future; a job saved so by an earlier version finishes empty and holds up neither another replay nor the tick', async () => {
+    const inAYear = Date.now() + 365 * 24 * 3600 * 1000;
+    expect(
+      await failure(stack.client.replay('billing', { topic: 'orders', from: inAYear, to: inAYear + 1000 })),
+    ).toEqual({ status: 400, code: 'INVALID_QUERY' });
+
+    // The earlier version cut the end to now after checking the range: from after to, which DynamoDB's BETWEEN
+    // refuses, so every tick failed (and the local stack could not start again on that data folder).
+    const now = Date.now();
+    const stuck = '01M8ZZZZZZZZZZZZZZZZZZSTCK';
+    await stack.services.store.createReplay({
+      replayId: stuck,
+      group: 'billing',
+      topic: 'orders',
+      from: inAYear,
+      to: now,
+      state: 'RUNNING',
+      sent: 0,
+      skipped: 0,
+      createdAt: now,
+      updatedAt: now,
+      version: 0,
+      expiresAt: Math.ceil(now / 1000) + 3600,
+    });
+    const from = Date.now();
+    const paid = await stack.client.publish('orders', { body: 'paid after the stuck replay', tag: 'paid' });
+    await drain(stack, 'billing', 1, 5000);
+    const next = await stack.client.replay('billing', { topic: 'orders', from, to: Date.now() });
+    await expect
+      .poll(() => stack.client.getReplay('billing', stuck), EVENTUALLY)
+      .toMatchObject({ state: 'DONE', sent: 0 });
+    await expect
+      .poll(() => stack.client.getReplay('billing', next.replayId), EVENTUALLY)
+      .toMatchObject({ state: 'DONE', sent: 1 });
+    expect((await drain(stack, 'billing', 1)).map((message) => message.messageId)).toEqual([paid.messageId]);
+    await expect.poll(async () => (await request(stack, 'GET', '/v1/health')).status, EVENTUALLY).toBe(200);
+  });
+
   it('refuses a topic the group does not subscribe to, and an unknown replay is a 404', async () => {
     expect(await failure(stack.client.replay('billing', { topic: 'timeouts', from: 0, to: Date.now() }))).toEqual({
       status: 400,
