@@ -64,13 +64,21 @@ export function mergeShards<T>(
 const LATEST_INSTANT = 8.64e15;
 
 /** A time given as ISO 8601 (`2026-11-25T10:00:00Z`) or epoch milliseconds, as epoch ms. */
+/**
+ * An ISO 8601 time as epoch ms, or NaN. Date.parse rolls an impossible day over (2027-02-30 becomes 2 March), so the
+ * date must be one of the calendar's: a time meant for one day must not quietly fall on another.
+ */
+export function isoTimeMs(value: string): number {
+  const date = /^(\d{4})-(\d{2})-(\d{2})T/.exec(value);
+  if (date === null) return Number.NaN;
+  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+  const calendarDay = new Date(Date.UTC(year, month - 1, day));
+  if (calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) return Number.NaN;
+  return Date.parse(value);
+}
+
 export function parseInstant(value: string | number, field: string): number {
-  const at =
-    typeof value === 'number' || /^\d+$/.test(value)
-      ? Number(value)
-      : /^\d{4}-\d{2}-\d{2}T/.test(value)
-        ? Date.parse(value)
-        : Number.NaN;
+  const at = typeof value === 'number' || /^\d+$/.test(value) ? Number(value) : isoTimeMs(value);
   if (!Number.isFinite(at) || Math.abs(at) > LATEST_INSTANT)
     throw new ValidationError(
       `${field} '${value}' is neither an ISO 8601 time (2026-11-25T10:00:00Z) nor epoch milliseconds (at most ${LATEST_INSTANT})`,

@@ -4,6 +4,7 @@ import { FerryError, NotFoundError, PayloadTooLargeError, ValidationError } from
 import type { FerryConfig } from './config.ts';
 import { requestedDeliveryTime } from './delivery-time.ts';
 import { newMessageId } from './ids.ts';
+import { isoTimeMs } from './pages.ts';
 import { MESSAGE_GROUP_PATTERN, MESSAGE_GROUP_RULE } from './names.ts';
 import { toDelivered, toQueued, type InitialState, type Message, type MessageId, type Topic } from './model.ts';
 import { encodeForQueue, QUEUE_BODY_MAX_BYTES } from './queue-body.ts';
@@ -330,11 +331,8 @@ function initialState(
 }
 
 function parseTime(value: string | number): number {
-  const at = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (
-    !Number.isFinite(at) ||
-    (typeof value === 'string' && !/^\d+$/.test(value) && !/^\d{4}-\d{2}-\d{2}T/.test(value))
-  ) {
+  const at = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : isoTimeMs(value);
+  if (!Number.isFinite(at)) {
     throw new ValidationError(
       `deliverAt '${value}' is neither an ISO 8601 time (2026-11-25T10:00:00Z) nor epoch milliseconds`,
       'INVALID_DELIVERY_TIME',

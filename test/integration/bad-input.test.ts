@@ -259,6 +259,25 @@ describe('bad input', () => {
     });
   });
 
+  it('a day the calendar does not have (30 February, 31 April) is refused, not moved to the next month', async () => {
+    for (const deliverAt of ['2027-02-30T00:00:00Z', '2027-04-31T10:00:00Z', '2027-02-29T00:00:00Z']) {
+      const published = await request(stack, 'POST', '/v1/topics/timeouts/messages', { body: 'x', deliverAt });
+      expect(published, deliverAt).toMatchObject({ status: 400, json: { error: { code: 'INVALID_DELIVERY_TIME' } } });
+    }
+    const query = await request(
+      stack,
+      'GET',
+      '/v1/topics/orders/messages?from=2026-02-30T00:00:00Z&to=2026-03-01T00:00:00Z',
+    );
+    expect(query).toMatchObject({ status: 400, json: { error: { code: 'INVALID_TIME' } } });
+    // A leap day is one (in the past: delivered at once).
+    const leap = await request(stack, 'POST', '/v1/topics/timeouts/messages', {
+      body: 'x',
+      deliverAt: '2024-02-29T00:00:00Z',
+    });
+    expect(leap).toMatchObject({ status: 200, json: { state: 'READY' } });
+  });
+
   it('a body sent as another media type than JSON is a 415 that says to send JSON', async () => {
     const response = await fetch(`${stack.apiUrl}/v1/topics/orders/messages`, {
       method: 'POST',
