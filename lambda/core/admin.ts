@@ -55,6 +55,7 @@ export class Admin {
 
   /** Same type again is a no-op; another type is a conflict (RocketMQ fixes a topic's type at creation). */
   async putTopic(name: string, input: TopicInput): Promise<Topic> {
+    await this.refuseGroupsOfOtherQueueType(name, input.messageType === 'FIFO');
     const wanted: Topic = {
       name,
       messageType: input.messageType,
@@ -70,6 +71,22 @@ export class Admin {
       );
     }
     return stored;
+  }
+
+  /**
+   * A group's subscriptions outlive a deleted topic, so a topic re-created as FIFO (or no longer FIFO) could find groups
+   * whose queue is of the other kind: a FIFO topic's messages would lose their order in a standard queue.
+   */
+  private async refuseGroupsOfOtherQueueType(topic: string, fifo: boolean): Promise<void> {
+    const conflicting = (await this.catalog.listGroups()).filter(
+      (group) => group.fifo !== fifo && group.subscriptions.some((subscription) => subscription.topic === topic),
+    );
+    if (conflicting.length === 0) return;
+    const names = conflicting.map((group) => `'${group.name}'`).join(', ');
+    throw new ConflictError(
+      `group${conflicting.length === 1 ? '' : 's'} ${names} subscribe${conflicting.length === 1 ? 's' : ''} to '${topic}' with ${fifo ? 'a standard' : 'a FIFO'} queue, which a ${fifo ? 'FIFO' : 'non-FIFO'} topic cannot use (a group's queue is FIFO exactly when its topics are); remove the subscription or delete the group first`,
+      'TOPIC_QUEUE_TYPE_CONFLICT',
+    );
   }
 
   async getTopic(name: string): Promise<Topic> {

@@ -66,6 +66,37 @@ describe.each(ENGINE_MODES)('FIFO messages (%s engines)', (mode) => {
     await stack.client.call('DELETE', '/v1/groups/fifo-probe');
   });
 
+  it('a topic re-created as FIFO is refused while a group of standard queues subscribes to it, and the other way round', async () => {
+    const { client } = stack;
+    const conflict = async (call: Promise<unknown>) => {
+      const error = (await call.then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      )) as { status?: number; code?: string } | undefined;
+      return { status: error?.status, code: error?.code };
+    };
+    await client.putTopic('was-normal', 'NORMAL');
+    await client.putGroup('standard-reader', [{ topic: 'was-normal' }]);
+    await client.deleteTopic('was-normal');
+    // Its messages would lose their order in the group's standard queue.
+    expect(await conflict(client.putTopic('was-normal', 'FIFO'))).toEqual({
+      status: 409,
+      code: 'TOPIC_QUEUE_TYPE_CONFLICT',
+    });
+    await client.putTopic('was-normal', 'NORMAL');
+
+    await client.putTopic('was-fifo', 'FIFO');
+    await client.putGroup('fifo-reader', [{ topic: 'was-fifo' }]);
+    await client.deleteTopic('was-fifo');
+    expect(await conflict(client.putTopic('was-fifo', 'DELAY'))).toEqual({
+      status: 409,
+      code: 'TOPIC_QUEUE_TYPE_CONFLICT',
+    });
+    // Once the group is gone, the name is free for any type.
+    await client.deleteGroup('fifo-reader');
+    expect((await client.putTopic('was-fifo', 'DELAY')).messageType).toBe('DELAY');
+  });
+
   it('a batch publish keeps its order', async () => {
     await stack.client.putGroup('batch-reader', [{ topic: 'order-events' }]);
     const bodies = Array.from({ length: 30 }, (_, i) => `step ${i}`);
