@@ -8,7 +8,7 @@ import { UsageError } from './usage-error.ts';
 const DEFAULT_LONG_DELAY_SECONDS = '960';
 
 interface SmokeCommandOptions {
-  url: string;
+  url?: string;
   region?: string;
   quick?: boolean;
   longDelaySeconds: string;
@@ -26,14 +26,16 @@ function wholeSeconds(value: string, option: string): number {
 }
 
 async function smoke(options: SmokeCommandOptions): Promise<void> {
-  const client = apiClient({ url: options.url, ...(options.region === undefined ? {} : { region: options.region }) });
+  // The API every other command talks to, unless --url names another.
+  const url = options.url ?? process.env.FERRY_URL ?? `http://127.0.0.1:${process.env.FERRY_PORT ?? 4000}`;
+  const client = apiClient({ url, ...(options.region === undefined ? {} : { region: options.region }) });
   const settings = {
     quick: options.quick === true,
     longDelaySeconds: wholeSeconds(options.longDelaySeconds, '--long-delay-seconds'),
     arrivalTimeoutSeconds: wholeSeconds(options.timeoutSeconds, '--timeout-seconds'),
   };
   const mode = settings.quick ? 'quick' : `the scheduled check waits ${settings.longDelaySeconds} s`;
-  console.log(`ferry smoke: ${options.url} (${mode})`);
+  console.log(`ferry smoke: ${url} (${mode})`);
   const results = await runSmoke(client, settings, (result) => console.log(line(result)));
   const failed = results.filter((result) => !result.ok).length;
   console.log(failed === 0 ? `all ${results.length} checks passed` : `${failed} of ${results.length} checks failed`);
@@ -44,7 +46,7 @@ export function registerSmokeCommand(program: Command): void {
   program
     .command('smoke')
     .description('check a running Ferry end to end on temporary topics and groups, then delete them')
-    .requiredOption('--url <api>', 'the API base URL (the stack output ApiUrl, or http://127.0.0.1:4000)')
+    .option('--url <api>', "the API's base URL (the ApiUrl output); default FERRY_URL or the local stack")
     .option('--region <region>', 'sign requests with SigV4 for a deployed API in this region')
     .option('--quick', 'schedule only within the direct-delay limit (seconds), not past it (minutes)')
     .option('--long-delay-seconds <n>', 'the scheduled check delay, past the direct limit', DEFAULT_LONG_DELAY_SECONDS)

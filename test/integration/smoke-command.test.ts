@@ -15,15 +15,20 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function smoke(...args: string[]): Promise<{ code: number; lines: string[] }> {
+/** `ferry smoke <args>` with FERRY_URL set to `ferryUrl`. */
+function ferrySmoke(args: string[], ferryUrl: string): Promise<{ code: number; lines: string[] }> {
   const tsx = `${ROOT}/node_modules/.bin/tsx`;
-  const command = ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'smoke', '--url', stack.apiUrl, ...args];
+  const command = ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'smoke', ...args];
+  const env = { ...process.env, FERRY_URL: ferryUrl };
   return new Promise((resolve) => {
-    execFile(tsx, command, { cwd: ROOT }, (error, stdout) => {
+    execFile(tsx, command, { cwd: ROOT, env }, (error, stdout) => {
       resolve({ code: error === null ? 0 : Number(error.code ?? 1), lines: stdout.trim().split('\n') });
     });
   });
 }
+
+/** `ferry smoke --url <the test stack> <args>`, with FERRY_URL at an address nothing listens on: --url wins. */
+const smoke = (...args: string[]) => ferrySmoke(['--url', stack.apiUrl, ...args], 'http://127.0.0.1:9');
 
 const checkLines = (lines: string[]) => lines.filter((line) => /^(ok|FAIL) /.test(line));
 
@@ -39,6 +44,13 @@ describe('ferry smoke', () => {
     expect(checkLines(lines).map((line) => line.slice(0, 4))).toEqual(Array(9).fill('ok  '));
     expect(lines.join('\n')).toMatch(/ok {4}SQL92 filter +\d+ ms/);
     expect(await leftovers()).toEqual([]);
+  });
+
+  it('without --url, checks the API that FERRY_URL names, as the other commands do', async () => {
+    const { code, lines } = await ferrySmoke(['--quick'], stack.apiUrl);
+    expect(code, lines.join('\n')).toBe(0);
+    expect(lines[0]).toBe(`ferry smoke: ${stack.apiUrl} (quick)`);
+    expect(lines.at(-1)).toBe('all 9 checks passed');
   });
 
   it('without --quick, the scheduled message waits in the table past the direct limit and still arrives', async () => {
