@@ -9,6 +9,12 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const jsonOption = () => new Option('--json', 'print the API answer as JSON (for scripts)');
 const TOPIC_TYPES: TopicType[] = ['NORMAL', 'FIFO', 'DELAY', 'TRANSACTION'];
 
+/** The API answers a delete with 204 and no body: for --json, the name it deleted stands in for one. */
+function printDeleted(options: OutputOptions, kind: 'topic' | 'group', name: string): void {
+  if (options.json === true) printObject(options, { deleted: name });
+  else console.log(`deleted ${kind} ${name}`);
+}
+
 /** `orders`, `orders:TAG:paid || shipped` or `orders:SQL92:region = 'eu'`: a topic and, optionally, its filter. */
 export function parseSubscription(text: string): Subscription {
   const match = /^([^:]+)(?::(TAG|SQL92):(.+))?$/is.exec(text);
@@ -69,9 +75,10 @@ function registerTopicCommands(topics: Command): void {
   topics
     .command('delete <topic>')
     .description('delete a topic (refused while a group subscribes to it)')
-    .action(async (name: string) => {
+    .addOption(jsonOption())
+    .action(async (name: string, options: OutputOptions) => {
       await client().deleteTopic(name);
-      console.log(`deleted topic ${name}`);
+      printDeleted(options, 'topic', name);
     });
 }
 
@@ -118,9 +125,10 @@ function registerGroupCommands(groups: Command): void {
   groups
     .command('delete <group>')
     .description('delete a group and its queues')
-    .action(async (name: string) => {
+    .addOption(jsonOption())
+    .action(async (name: string, options: OutputOptions) => {
       await client().deleteGroup(name);
-      console.log(`deleted group ${name}`);
+      printDeleted(options, 'group', name);
     });
 }
 

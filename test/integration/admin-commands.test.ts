@@ -77,6 +77,20 @@ describe('ferry admin commands', () => {
     expect(await ferry('topics', 'list')).not.toContain('cli-orders');
   });
 
+  it('deletes a group and a topic with --json, printing the name deleted as JSON', async () => {
+    await stack.client.putTopic('cli-scratch', 'NORMAL');
+    await stack.client.putGroup('cli-scratch-readers', [{ topic: 'cli-scratch' }]);
+    expect(JSON.parse(await ferry('groups', 'delete', 'cli-scratch-readers', '--json'))).toEqual({
+      deleted: 'cli-scratch-readers',
+    });
+    expect(JSON.parse(await ferry('topics', 'delete', 'cli-scratch', '--json'))).toEqual({ deleted: 'cli-scratch' });
+    expect((await stack.client.listGroups()).map((group) => group.name)).not.toContain('cli-scratch-readers');
+    expect((await stack.client.listTopics()).map((topic) => topic.name)).not.toContain('cli-scratch');
+    // For people, as before.
+    await stack.client.putTopic('cli-scratch', 'NORMAL');
+    expect(await ferry('topics', 'delete', 'cli-scratch')).toBe('deleted topic cli-scratch');
+  });
+
   it("commits and rolls back transaction messages, and lists a producer group's checks", async () => {
     await stack.client.putTopic('cli-payments', 'TRANSACTION');
     await ferry('producer-groups', 'create', 'cli-payer');
