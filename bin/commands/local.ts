@@ -1,5 +1,6 @@
 // `ferry local` (what `npm start` runs): starts the local stack and keeps it up until Ctrl-C.
 import type { Command } from 'commander';
+import { readConfig } from '../../lambda/core/config.ts';
 
 export function registerLocalCommand(program: Command): void {
   program
@@ -12,6 +13,14 @@ export function registerLocalCommand(program: Command): void {
       'keep nothing: the engines hold their data in memory, gone at Ctrl-C (faster; FERRY_DATA_DIR unused)',
     )
     .action(async (options: { inMemory?: boolean }) => {
+      // A bad FERRY_* setting is the user's to fix: one line and exit 2, as for a command given wrongly, and before
+      // any engine starts (the stack's modules read the settings as they load, and would throw with a stack trace).
+      try {
+        readConfig(process.env);
+      } catch (error) {
+        console.error(`ferry: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(2);
+      }
       // Loaded here, so that the other commands do not start the emulators' machinery.
       const { JavaMissingError } = await import('../../lambda/local/engines.ts');
       const { startLocalStack } = await import('../../lambda/local/local-stack.ts');
