@@ -6,6 +6,7 @@ import type { MessagePage, PageRequest } from './pages.ts';
 import type { TimerWheel } from './timers.ts';
 import type {
   BodyRef,
+  CheckAnswer,
   ConsumerGroup,
   FilterExpression,
   Message,
@@ -256,13 +257,23 @@ export interface ShardWaker {
   wakeShard(work: ShardWork): Promise<WakeCounts>;
 }
 
+/**
+ * What a check-back came to: the producer's answer, or UNKNOWN with `reason` when it gave no valid one (a status code,
+ * an answer that is not one, a failed or refused connection, none in time). The reason never quotes the answer's body:
+ * a producer's endpoint may answer anything. A producer that answers UNKNOWN itself gives no reason.
+ */
+export interface CheckOutcome {
+  answer: CheckAnswer;
+  reason?: string;
+}
+
 /** Asks a producer's check endpoint about a transaction, signing the request with every secret given. */
 export interface CheckClient {
   check(
     url: string,
     payload: Record<string, unknown>,
     options: { timeoutMs: number; secrets: readonly string[] },
-  ): Promise<'COMMIT' | 'ROLLBACK' | 'UNKNOWN'>;
+  ): Promise<CheckOutcome>;
 }
 
 /** One push: a POST of a message to a push group's endpoint. */

@@ -197,7 +197,7 @@ export class Tick implements ShardWaker {
       await this.store.transition(refOf(message), checkedAgainLater(now, 'PULL', checkCount, nextCheckAt));
       return undefined;
     }
-    const answer = await this.checks.check(group.checkUrl, checkPayload(message, checkCount), {
+    const { answer, reason } = await this.checks.check(group.checkUrl, checkPayload(message, checkCount), {
       timeoutMs: this.config.txnCheckTimeoutSeconds * 1000,
       secrets: signingSecretsOf(group, now),
     });
@@ -206,7 +206,11 @@ export class Tick implements ShardWaker {
         ? 'committed'
         : undefined;
     if (answer === 'ROLLBACK') return rolledBack('the check-back answered ROLLBACK', checkCount);
-    await this.store.transition(refOf(message), checkedAgainLater(now, answer, checkCount, nextCheckAt));
+    const checked = checkedAgainLater(now, answer, checkCount, nextCheckAt);
+    // Why no valid answer came (as a failed push records its status or error): otherwise a producer whose endpoint
+    // fails looks, in the trace, like one that keeps answering UNKNOWN until its transaction is rolled back.
+    if (reason !== undefined) checked.event.detail = { ...checked.event.detail, reason };
+    await this.store.transition(refOf(message), checked);
     return undefined;
   }
 }

@@ -27,7 +27,7 @@ const noPushers: PushMappings = { sync: async () => undefined, remove: async () 
 const noEndpoint: PushTransport = { post: async () => ({ kind: 'failed', error: 'no endpoint in memory' }) };
 
 /** A check endpoint nobody answers: every check-back is UNKNOWN. */
-const unanswered: CheckClient = { check: async () => 'UNKNOWN' };
+const unanswered: CheckClient = { check: async () => ({ answer: 'UNKNOWN' }) };
 
 export function createMemoryPorts(
   options: { env?: Record<string, string>; clock?: ManualClock; checkClient?: CheckClient; resolve?: Resolve } = {},

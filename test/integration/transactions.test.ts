@@ -1,4 +1,6 @@
 // Transaction messages: half messages no consumer sees, decisions with one winner, check-backs, and the order story.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FerryApiError } from '../../client/index.ts';
 import { startCheckEndpoint, type CheckBehaviour, type CheckEndpoint } from '../support/check-endpoint.ts';
@@ -22,11 +24,21 @@ beforeAll(async () => {
   await stack.client.putTopic('orders', 'TRANSACTION');
   await stack.client.call('PUT', '/v1/producer-groups/checkout', { checkUrl: endpoint.url });
   await stack.client.call('PUT', '/v1/producer-groups/puller', {});
+  await stack.client.call('PUT', '/v1/producer-groups/gone', { checkUrl: await closedPortUrl() });
 });
 afterAll(async () => {
   await stack?.stop();
   await endpoint?.close();
 });
+
+/** A check URL on 127.0.0.1 that nothing listens on (a port just given back): connecting to it is refused. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/check`;
+}
 
 const half = (body: string, producerGroup = 'checkout') =>
   stack.client.publish('orders', { body, producerGroup, keys: [body] });
@@ -117,33 +129,49 @@ describe('transaction messages', () => {
     await stack.client.call('DELETE', '/v1/groups/crash-watcher');
   });
 
-  it('check-back: COMMIT and ROLLBACK decide; slow, failing and garbage answers count as UNKNOWN; checks run out into a rollback', async () => {
+  it('check-back: COMMIT and ROLLBACK decide; anything else counts as UNKNOWN, each check saying why it got no valid answer; checks run out into a rollback', async () => {
     await stack.client.putGroup('checked', [{ topic: 'orders' }]);
     const commit = await half('check-commit');
     const rollback = await half('check-rollback');
+    const unknown = await half('check-unknown');
     const slow = await half('check-slow');
     const failing = await half('check-failing');
     const garbage = await half('check-garbage');
+    const lowercase = await half('check-lowercase');
+    const redirect = await half('check-redirect');
+    const refused = await half('check-refused', 'gone');
     behaviour
       .set(commit.messageId, 'COMMIT')
       .set(rollback.messageId, 'ROLLBACK')
+      .set(unknown.messageId, 'UNKNOWN')
       .set(slow.messageId, 'SLOW')
       .set(failing.messageId, 'ERROR')
-      .set(garbage.messageId, 'GARBAGE');
+      .set(garbage.messageId, 'GARBAGE')
+      .set(lowercase.messageId, 'LOWERCASE_COMMIT')
+      .set(redirect.messageId, 'REDIRECT');
+    // The producer's own UNKNOWN gives no reason; every other UNKNOWN names what went wrong, never the answer's body.
+    const reasons = new Map<string, string | undefined>([
+      [unknown.messageId, undefined],
+      [slow.messageId, 'no answer within 1 s'],
+      [failing.messageId, 'HTTP 500'],
+      [garbage.messageId, 'not JSON'],
+      [lowercase.messageId, "status 'commit' is not COMMIT, ROLLBACK or UNKNOWN"],
+      [redirect.messageId, 'redirect (302) not followed'],
+      [refused.messageId, 'connection refused'],
+    ]);
 
     const received = await drain(stack, 'checked', 5, 9000);
     expect(received.map((message) => message.body)).toEqual(['check-commit']);
 
     const stateOf = async (messageId: string) => (await stack.client.getMessage(messageId)).state;
     // Three checks a second apart, each up to 1 s: on a loaded machine the last ones may come after the drain.
-    for (const decided of [rollback, slow, failing, garbage])
-      await expect.poll(() => stateOf(decided.messageId), { timeout: 30_000, interval: 500 }).toBe('ROLLED_BACK');
-    for (const undecided of [slow, failing, garbage]) {
-      const { events } = await stack.client.getMessage(undecided.messageId);
+    for (const decided of [rollback.messageId, ...reasons.keys()])
+      await expect.poll(() => stateOf(decided), { timeout: 30_000, interval: 500 }).toBe('ROLLED_BACK');
+    for (const [undecided, reason] of reasons) {
+      const { events } = await stack.client.getMessage(undecided);
       const checks = events.filter((event) => event.type === 'CHECKED');
-      expect(checks).toHaveLength(3);
-      expect(checks.every((event) => (event as { detail?: { answer?: string } }).detail?.answer === 'UNKNOWN')).toBe(
-        true,
+      expect(checks.map((event) => event.detail)).toEqual(
+        [1, 2, 3].map((checkCount) => ({ answer: 'UNKNOWN', checkCount, ...(reason === undefined ? {} : { reason }) })),
       );
       expect(events.at(-1)).toMatchObject({
         type: 'ROLLED_BACK',

@@ -3,7 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type CheckBehaviour = 'COMMIT' | 'ROLLBACK' | 'UNKNOWN' | 'GARBAGE' | 'SLOW' | 'ERROR';
+/** A valid answer, or a way to fail: not JSON, 5 s late, HTTP 500, a lowercase status, a redirect to itself. */
+export type CheckBehaviour =
+  'COMMIT' | 'ROLLBACK' | 'UNKNOWN' | 'GARBAGE' | 'SLOW' | 'ERROR' | 'LOWERCASE_COMMIT' | 'REDIRECT';
 
 /** The fields of a check-back payload that an answer may depend on. */
 export interface Check {
@@ -34,6 +36,10 @@ export async function startCheckEndpoint(answer: (check: Check) => CheckBehaviou
         response.writeHead(500).end('oops');
       } else if (behaviour === 'GARBAGE') {
         response.end('<html>not json</html>');
+      } else if (behaviour === 'LOWERCASE_COMMIT') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'commit' }));
+      } else if (behaviour === 'REDIRECT') {
+        response.writeHead(302, { location: endpoint.url }).end();
       } else {
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: behaviour }));
       }

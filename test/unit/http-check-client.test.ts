@@ -1,12 +1,14 @@
 // The producer check-back call: only a timely 2xx COMMIT or ROLLBACK decides; a down, slow, redirecting or confused
-// endpoint is UNKNOWN; every call is signed; and a name is connected to only at the address that was checked.
+// endpoint is UNKNOWN, with why (never the answer's body); every call is signed; and a name is connected to only at the
+// address that was checked.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../lambda/aws/logger.ts';
 import { verifyFerrySignature } from '../../client/verify-signature.ts';
 import type { EndpointRules, Resolve } from '../../lambda/core/endpoint-rules.ts';
 import { signatureHeader } from '../../lambda/core/signature.ts';
-import { createHttpCheckClient } from '../../lambda/http/http-check-client.ts';
+import { createHttpCheckClient, MAX_REASON_BYTES } from '../../lambda/http/http-check-client.ts';
 import { createOutboundPost } from '../../lambda/http/outbound-post.ts';
 
 let server: Server;
@@ -26,6 +28,10 @@ beforeAll(async () => {
       const answers: Record<string, () => void> = {
         '/commit': () => response.end(JSON.stringify({ status: 'COMMIT' })),
         '/rollback': () => response.end(JSON.stringify({ status: 'ROLLBACK' })),
+        '/unknown': () => response.end(JSON.stringify({ status: 'UNKNOWN' })),
+        '/html': () => response.end('<html>secret stack trace</html>'),
+        '/no-status': () => response.end(JSON.stringify({ decision: 'COMMIT' })),
+        '/long-status': () => response.end(JSON.stringify({ status: 'a secret: hunter2 hunter2' })),
         '/lowercase': () => response.end(JSON.stringify({ status: 'commit' })),
         '/null': () => response.end('null'),
         '/slow': () => setTimeout(() => response.end(JSON.stringify({ status: 'COMMIT' })), 1000).unref(),
@@ -40,15 +46,21 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
 });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 afterAll(() => {
   server.closeAllConnections();
   server.close();
 });
 
 describe('the check-back client', () => {
-  it('takes COMMIT and ROLLBACK, and posts the payload as JSON', async () => {
-    expect(await client.check(`${base}/commit`, { messageId: 'm1', checkCount: 1 }, unsigned(500))).toBe('COMMIT');
-    expect(await client.check(`${base}/rollback`, { messageId: 'm2' }, unsigned(500))).toBe('ROLLBACK');
+  it("takes COMMIT, ROLLBACK and the producer's own UNKNOWN (no reason), and posts the payload as JSON", async () => {
+    expect(await client.check(`${base}/commit`, { messageId: 'm1', checkCount: 1 }, unsigned(500))).toEqual({
+      answer: 'COMMIT',
+    });
+    expect(await client.check(`${base}/rollback`, { messageId: 'm2' }, unsigned(500))).toEqual({ answer: 'ROLLBACK' });
+    expect(await client.check(`${base}/unknown`, {}, unsigned(500))).toEqual({ answer: 'UNKNOWN' });
     expect(JSON.parse(received.find((call) => call.url === '/commit')!.body)).toEqual({
       messageId: 'm1',
       checkCount: 1,
@@ -56,26 +68,79 @@ describe('the check-back client', () => {
   });
 
   it.each([
-    ['a lowercase answer', '/lowercase'],
-    ['a JSON null', '/null'],
-    ['an error status, whatever its body', '/error'],
-    ['a redirect, which it does not follow (even to an endpoint that would commit)', '/redirect'],
-    ['an answer larger than 64 KiB', '/huge'],
-  ])('counts %s as UNKNOWN', async (_name, path) => {
+    ['a lowercase answer', '/lowercase', "status 'commit' is not COMMIT, ROLLBACK or UNKNOWN"],
+    ['a long status, not repeated', '/long-status', 'the status is not COMMIT, ROLLBACK or UNKNOWN'],
+    ['an answer without a status', '/no-status', 'no status'],
+    ['a JSON null', '/null', 'not a JSON object'],
+    ['an answer that is not JSON, not repeated', '/html', 'not JSON'],
+    ['an error status, whatever its body', '/error', 'HTTP 503'],
+    [
+      'a redirect, which it does not follow (even to an endpoint that would commit)',
+      '/redirect',
+      'redirect (307) not followed',
+    ],
+    ['an answer larger than 64 KiB', '/huge', 'the answer is larger than 65536 bytes'],
+  ])('counts %s as UNKNOWN, and says why', async (_name, path, reason) => {
     received.length = 0;
-    expect(await client.check(`${base}${path}`, {}, unsigned(500))).toBe('UNKNOWN');
+    expect(await client.check(`${base}${path}`, {}, unsigned(500))).toEqual({ answer: 'UNKNOWN', reason });
     expect(received.map((call) => call.url)).toEqual([path]);
   });
 
-  it('counts an endpoint that is down, or answers after the deadline, as UNKNOWN, and gives up at the deadline', async () => {
+  it('counts an endpoint that is down, or answers after the deadline, as UNKNOWN, says which, and gives up at the deadline', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/check`;
     await new Promise((resolve) => closed.close(resolve));
-    expect(await client.check(closedUrl, {}, unsigned(500))).toBe('UNKNOWN');
+    expect(await client.check(closedUrl, {}, unsigned(500))).toEqual({
+      answer: 'UNKNOWN',
+      reason: 'connection refused',
+    });
     const started = Date.now();
-    expect(await client.check(`${base}/slow`, {}, unsigned(200))).toBe('UNKNOWN');
+    expect(await client.check(`${base}/slow`, {}, unsigned(200))).toEqual({
+      answer: 'UNKNOWN',
+      reason: 'no answer within 0.2 s',
+    });
     expect(Date.now() - started).toBeLessThan(900); // the deadline, not the endpoint, ended the wait
+  });
+
+  it("logs a check-back without a valid answer with its reason, never the answer's body", async () => {
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    await client.check(`${base}/html`, { messageId: 'm5', producerGroup: 'checkout' }, unsigned(500));
+    await client.check(`${base}/long-status`, { messageId: 'm6', producerGroup: 'checkout' }, unsigned(500));
+    await client.check(`${base}/unknown`, { messageId: 'm7', producerGroup: 'checkout' }, unsigned(500));
+    expect(info.mock.calls).toEqual([
+      [
+        'check-back without a valid answer',
+        { url: `${base}/html`, producerGroup: 'checkout', messageId: 'm5', reason: 'not JSON' },
+      ],
+      [
+        'check-back without a valid answer',
+        {
+          url: `${base}/long-status`,
+          producerGroup: 'checkout',
+          messageId: 'm6',
+          reason: 'the status is not COMMIT, ROLLBACK or UNKNOWN',
+        },
+      ],
+    ]);
+    expect(JSON.stringify(info.mock.calls)).not.toMatch(/secret|hunter2/);
+  });
+
+  it('names an endpoint the rules refused without calling it, and cuts a long error to fit its trace event', async () => {
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const inAws = createHttpCheckClient(createOutboundPost({ policy: 'public' }, async () => []));
+    expect(await inAws.check(`${base}/commit`, {}, unsigned(500))).toEqual({
+      answer: 'UNKNOWN',
+      reason: 'not called: the URL must be https://',
+    });
+    const wordy = createHttpCheckClient(async () => ({
+      kind: 'failed',
+      error: `getaddrinfo EAI_AGAIN ${'é'.repeat(500)}`,
+    }));
+    const { answer, reason } = await wordy.check(`${base}/commit`, {}, unsigned(500));
+    expect(answer).toBe('UNKNOWN');
+    expect(reason).toMatch(/^getaddrinfo EAI_AGAIN é+\.\.\.$/);
+    expect(Buffer.byteLength(reason!)).toBeLessThanOrEqual(MAX_REASON_BYTES);
   });
 
   it('signs the exact body with every secret given; the producer verifies it, and a changed body fails', async () => {

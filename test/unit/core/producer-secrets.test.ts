@@ -19,7 +19,7 @@ interface Answer {
 function setUp(options: { resolve?: Resolve } = {}) {
   const signedWith: string[][] = [];
   const checkClient: CheckClient = {
-    check: async (_url, _payload, { secrets }) => (signedWith.push([...secrets]), 'UNKNOWN'),
+    check: async (_url, _payload, { secrets }) => (signedWith.push([...secrets]), { answer: 'UNKNOWN' }),
   };
   const ferry = memoryFerry({
     env: { FERRY_TXN_CHECK_FIRST_SECONDS: '6', FERRY_TXN_CHECK_INTERVAL_SECONDS: '60' },

@@ -1,6 +1,7 @@
 // The tick on the memory adapters: hands scheduled messages on at their lead, catches up missed ticks, keeps its cursor
 // on a bucket a failed shard still holds, and rolls back a transaction nobody decides.
 import { describe, expect, it } from 'vitest';
+import type { MessageId } from '../../../lambda/core/model.ts';
 import type { CheckClient, ShardWaker } from '../../../lambda/core/ports.ts';
 import { Tick } from '../../../lambda/core/tick.ts';
 import { TICK_SAFETY_MARGIN_MS, TimerWheel } from '../../../lambda/core/timers.ts';
@@ -110,7 +111,10 @@ describe('tick', () => {
     const answers = new Map<string, 'COMMIT' | 'UNKNOWN'>();
     const asked: unknown[] = [];
     const ferry = await delayTopic({
-      check: async (_url, payload) => (asked.push(payload), answers.get(String(payload.messageId)) ?? 'UNKNOWN'),
+      check: async (_url, payload) => (
+        asked.push(payload),
+        { answer: answers.get(String(payload.messageId)) ?? 'UNKNOWN' }
+      ),
     });
     await ferry.admin.putTopic('order-txns', { messageType: 'TRANSACTION' });
     await ferry.producers.put('checkout', { checkUrl: 'https://shop.example/check' });
@@ -138,6 +142,41 @@ describe('tick', () => {
       by: 'CHECK',
       reason: expect.stringContaining('FERRY_TXN_CHECK_MAX'),
     });
+  });
+
+  it("records in each CHECKED event why a check-back got no valid answer, and no reason for the producer's own UNKNOWN", async () => {
+    const reasons = ['HTTP 500', 'not JSON', 'no answer within 3 s'];
+    const failing = new Set<string>();
+    const ferry = await delayTopic({
+      check: async (_url, payload) =>
+        failing.has(String(payload.messageId))
+          ? { answer: 'UNKNOWN', reason: reasons[Number(payload.checkCount) - 1]! }
+          : { answer: 'UNKNOWN' },
+    });
+    await ferry.admin.putTopic('order-txns', { messageType: 'TRANSACTION' });
+    await ferry.producers.put('checkout', { checkUrl: 'https://shop.example/check' });
+    const broken = (await ferry.publisher.publish('order-txns', { body: 'order 1', producerGroup: 'checkout' }))
+      .messageId;
+    const undecided = (await ferry.publisher.publish('order-txns', { body: 'order 2', producerGroup: 'checkout' }))
+      .messageId;
+    failing.add(broken);
+    ferry.ports.clock.advance(6_000);
+    for (let check = 1; check <= 4; check++) {
+      await ferry.tick.run();
+      ferry.ports.clock.advance(MINUTE);
+    }
+    const checkedDetails = async (messageId: MessageId) =>
+      (await ferry.message(messageId)).transitions
+        ?.filter((event) => event.type === 'CHECKED')
+        .map((event) => event.detail);
+    expect(await checkedDetails(broken)).toEqual([
+      { answer: 'UNKNOWN', checkCount: 1, reason: 'HTTP 500' },
+      { answer: 'UNKNOWN', checkCount: 2, reason: 'not JSON' },
+      { answer: 'UNKNOWN', checkCount: 3, reason: 'no answer within 3 s' },
+    ]);
+    expect(await checkedDetails(undecided)).toEqual([1, 2, 3].map((checkCount) => ({ answer: 'UNKNOWN', checkCount })));
+    // The answer semantics are unchanged: both are rolled back once the checks run out.
+    for (const id of [broken, undecided]) expect((await ferry.message(id)).state).toBe('ROLLED_BACK');
   });
 
   it('a producer group without a check URL pulls: its undecided transactions are listed until decided', async () => {
