@@ -55,7 +55,9 @@ export class Admin {
 
   /** Same type again is a no-op; another type is a conflict (RocketMQ fixes a topic's type at creation). */
   async putTopic(name: string, input: TopicInput): Promise<Topic> {
-    await this.refuseGroupsOfOtherQueueType(name, input.messageType === 'FIFO');
+    // An existing topic of another type is refused below, with what to do about it.
+    if ((await this.catalog.getTopic(name)) === undefined)
+      await this.refuseGroupsOfOtherQueueType(name, input.messageType === 'FIFO');
     const wanted: Topic = {
       name,
       messageType: input.messageType,
