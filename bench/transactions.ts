@@ -37,6 +37,7 @@ export async function runTransactionBenchmark(
   const client = new FerryClient({ baseUrl: stack.apiUrl });
   await client.putTopic('bench-normal', 'NORMAL');
   await client.putTopic('bench-txn', 'TRANSACTION');
+  await client.putProducerGroup('bench-checkout');
   const normalPublish = await measure(async (i) => {
     await client.publish('bench-normal', { body: `order ${i}` });
   });

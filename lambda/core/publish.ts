@@ -58,13 +58,32 @@ export class Publisher {
     private readonly clock: Clock,
     private readonly metrics: Metrics = noMetrics,
     private readonly bodies?: BodyStore,
+    /** Whether a producer group exists; none given: any name is taken (the core's unit tests). */
+    private readonly producerGroupExists?: (name: string) => Promise<boolean>,
   ) {}
 
   async publish(topicName: string, input: PublishInput): Promise<PublishResult> {
     const topic = await this.requireTopic(topicName);
-    const [result] = await this.write([this.build(topic, input)]);
+    const message = this.build(topic, input);
+    const unknown = await this.unknownProducerGroups([message]);
+    if (message.producerGroup !== undefined && unknown.has(message.producerGroup))
+      throw new NotFoundError('PRODUCER_GROUP', message.producerGroup);
+    const [result] = await this.write([message]);
     this.countPublished(topic.name, [result!]);
     return result!;
+  }
+
+  /**
+   * The producer groups named that do not exist. A half message must name one: its check-backs go to that group's
+   * checkUrl, or wait for it to pull them, and a misspelt name would have rolled it back once the checks ran out,
+   * however its local transaction ended.
+   */
+  private async unknownProducerGroups(messages: Message[]): Promise<Set<string>> {
+    const exists = this.producerGroupExists;
+    if (exists === undefined) return new Set();
+    const names = [...new Set(messages.flatMap((message) => message.producerGroup ?? []))];
+    const known = await Promise.all(names.map((name) => exists(name)));
+    return new Set(names.filter((_, index) => !known[index]));
   }
 
   /** Valid messages are written together; each invalid one gets its error, in request order. */
@@ -78,10 +97,16 @@ export class Publisher {
         throw error;
       }
     });
-    const results = await this.write(built.filter((entry): entry is Message => !('error' in entry)));
+    const unknown = await this.unknownProducerGroups(built.filter((entry): entry is Message => !('error' in entry)));
+    const checked = built.map((entry) => {
+      if ('error' in entry || entry.producerGroup === undefined || !unknown.has(entry.producerGroup)) return entry;
+      const error = new NotFoundError('PRODUCER_GROUP', entry.producerGroup);
+      return { error: { code: error.code, message: error.message } };
+    });
+    const results = await this.write(checked.filter((entry): entry is Message => !('error' in entry)));
     this.countPublished(topic.name, results);
     let next = 0;
-    return built.map((entry) => ('error' in entry ? entry : results[next++]!));
+    return checked.map((entry) => ('error' in entry ? entry : results[next++]!));
   }
 
   /**

@@ -4,7 +4,7 @@ import { createDispatcher, type DispatchingPorts } from './wiring.ts';
 import type { FerryConfig } from './config.ts';
 import { Consumer } from './consume.ts';
 import { Dispatcher } from './dispatch.ts';
-import type { ConsumerGroup, Topic } from './model.ts';
+import type { ConsumerGroup, ProducerGroup, Topic } from './model.ts';
 import type { BodyStore, FaultLog, MessageStore, Ports } from './ports.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { Decisions } from './decisions.ts';
@@ -127,6 +127,7 @@ export function createApiServices(ports: ApiPorts): ApiServices {
   const metrics = ports.metrics ?? noMetrics;
   const topics = new TtlCache<Topic | undefined>(ttlMs, ports.clock);
   const groups = new TtlCache<ConsumerGroup | undefined>(ttlMs, ports.clock);
+  const producerGroups = new TtlCache<ProducerGroup | undefined>(ttlMs, ports.clock);
   const topicOf = (name: string) => topics.get(name, () => ports.catalog.getTopic(name));
   const decisions = new Decisions(ports.store, ports.clock, metrics);
   const replays = createReplays(ports);
@@ -146,6 +147,7 @@ export function createApiServices(ports: ApiPorts): ApiServices {
       ports.clock,
       metrics,
       ports.bodies,
+      async (name) => (await producerGroups.get(name, () => ports.catalog.getProducerGroup(name))) !== undefined,
     ),
     consumer: new Consumer(
       (name) => groups.get(name, () => ports.catalog.getGroup(name)),

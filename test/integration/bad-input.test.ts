@@ -278,6 +278,38 @@ describe('bad input', () => {
     expect(leap).toMatchObject({ status: 200, json: { state: 'READY' } });
   });
 
+  it('a half message naming a producer group that does not exist is a 404 and is not stored, alone or in a batch', async () => {
+    await stack.client.putTopic('order-txns', 'TRANSACTION');
+    await stack.client.putProducerGroup('checkout');
+    // A misspelt name: nobody would answer or pull its check-backs, and it would be rolled back when they ran out.
+    const alone = await request(stack, 'POST', '/v1/topics/order-txns/messages', {
+      body: 'x',
+      keys: ['ghost-alone'],
+      producerGroup: 'chekout',
+    });
+    expect(alone).toMatchObject({
+      status: 404,
+      json: { error: { code: 'PRODUCER_GROUP_NOT_FOUND', message: "producer group 'chekout' does not exist" } },
+    });
+    const batch = await request(stack, 'POST', '/v1/topics/order-txns/messages/batch', {
+      messages: [
+        { body: 'y', keys: ['ghost-batch'], producerGroup: 'checkout' },
+        { body: 'z', keys: ['ghost-batch'], producerGroup: 'chekout' },
+      ],
+    });
+    expect(batch.status).toBe(200);
+    const results = (batch.json as { results: Array<{ state?: string; error?: { code: string } }> }).results;
+    expect(results.map((result) => result.state ?? result.error?.code)).toEqual([
+      'PREPARED',
+      'PRODUCER_GROUP_NOT_FOUND',
+    ]);
+    const stored = await stack.client.call<{ messages: Array<{ body: string }> }>(
+      'GET',
+      '/v1/topics/order-txns/messages?key=ghost-alone',
+    );
+    expect(stored.messages).toEqual([]);
+  });
+
   it('a body sent as another media type than JSON is a 415 that says to send JSON', async () => {
     const response = await fetch(`${stack.apiUrl}/v1/topics/orders/messages`, {
       method: 'POST',

@@ -329,6 +329,7 @@ describe('the command line', () => {
     expect(await ferry('cancel', 'timeouts', '--key', 'order-cli')).toContain(`${messageId}  CANCELLED`);
     expect(await ferry('replay', '--help')).toContain('--from <time>');
 
+    await stack.client.putProducerGroup('cli-checkout');
     const half = await stack.client.publish('order-txns', { body: 'cli half', producerGroup: 'cli-checkout' });
     const transactions = (await ferry('transactions', 'cli-checkout')).split('\n');
     expect(transactions[0]).toMatch(/^MESSAGE ID\s+TOPIC\s+BORN\s+CHECKS\s+TAG\s+KEYS\s+BODY/);

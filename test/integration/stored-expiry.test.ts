@@ -34,6 +34,7 @@ describe('stored expiry (DynamoDB TTL)', () => {
 
   it('a prepared transaction on a topic kept 1 hour outlives every check-back and the rollback after them', async () => {
     await stack.client.putTopic('short-txns', 'TRANSACTION', 1);
+    await stack.client.putProducerGroup('checkout');
     const before = Date.now();
     const { messageId } = await stack.client.publish('short-txns', { body: 'order 42', producerGroup: 'checkout' });
     const { txnCheckFirstSeconds, txnCheckIntervalSeconds, txnCheckMax } = stack.services.config;

@@ -6,6 +6,7 @@ import { memoryFerry } from './memory-ferry.ts';
 async function prepared() {
   const ferry = memoryFerry();
   await ferry.admin.putTopic('order-txns', { messageType: 'TRANSACTION' });
+  await ferry.producers.put('checkout', {});
   const { messageId } = await ferry.publisher.publish('order-txns', { body: 'order 42', producerGroup: 'checkout' });
   return { ferry, messageId };
 }

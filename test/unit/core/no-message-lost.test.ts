@@ -161,6 +161,7 @@ describe('the outbox and the sweep', () => {
     const ferry = ferryWith();
     await ferry.admin.putTopic('txns', { messageType: 'TRANSACTION' });
     await ferry.admin.putGroup('cart', { subscriptions: [{ topic: 'txns' }] });
+    await ferry.producers.put('checkout', {});
     const committed = await ferry.publisher.publish('txns', { body: 'commit me', producerGroup: 'checkout' });
     const rolledBack = await ferry.publisher.publish('txns', { body: 'roll me back', producerGroup: 'checkout' });
     await ferry.decisions.commit(committed.messageId);

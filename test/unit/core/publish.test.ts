@@ -72,6 +72,7 @@ describe('publish rules per topic type', () => {
 
   it('a transaction message is PREPARED and waits for its first check-back', async () => {
     const ferry = await withTopics();
+    await ferry.producers.put('checkout', {});
     const { messageId, state } = await ferry.publisher.publish('transaction', { body: 'x', producerGroup: 'checkout' });
     expect(state).toBe('PREPARED');
     expect(await ferry.message(messageId)).toMatchObject({ wakeAt: ferry.ports.clock.now() + 6_000, checkCount: 0 });
