@@ -9,12 +9,16 @@ import type { Transition } from './ports.ts';
 
 export type Decider = 'PRODUCER' | 'CHECK';
 
-/** `checkCount`: the check-back whose answer decided, which the trace names as it names every other check. */
+/**
+ * `checkCount`: the check-back whose answer decided, which the trace names as it names every other check; the message
+ * counts it too, so that the query's `checkCount` and the trace agree.
+ */
 export function commit(now: number, by: Decider, checkCount?: number): Transition {
   return {
     from: 'PREPARED',
     to: 'READY',
     event: { type: 'COMMITTED', at: now, detail: checkCount === undefined ? { by } : { by, checkCount } },
+    ...(checkCount === undefined ? {} : { checkCount }),
   };
 }
 
@@ -31,6 +35,7 @@ export function rollback(now: number, by: Decider, reason?: string, checkCount?:
         ...(checkCount === undefined ? {} : { checkCount }),
       },
     },
+    ...(checkCount === undefined ? {} : { checkCount }),
   };
 }
 

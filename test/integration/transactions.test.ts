@@ -187,6 +187,17 @@ describe('transaction messages', () => {
       type: 'ROLLED_BACK',
       detail: { by: 'CHECK', reason: 'the check-back answered ROLLBACK', checkCount: 1 },
     });
+    // The query counts the check that decided, as the trace does; one that ran out counts every check.
+    const queriedCheckCount = async (key: string) =>
+      (
+        await stack.client.call<{ messages: Array<{ checkCount?: number }> }>(
+          'GET',
+          `/v1/topics/orders/messages?key=${key}`,
+        )
+      ).messages[0]?.checkCount;
+    expect(await queriedCheckCount('check-commit')).toBe(1);
+    expect(await queriedCheckCount('check-rollback')).toBe(1);
+    expect(await queriedCheckCount('check-unknown')).toBe(3);
     await stack.client.call('DELETE', '/v1/groups/checked');
   });
 
