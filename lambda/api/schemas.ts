@@ -255,7 +255,13 @@ export const NackInput = z
   .strict()
   .openapi('NackInput');
 
-export const NackResult = z.object({ retryAfterSeconds: z.number() });
+export const NackResult = z.object({
+  retryAfterSeconds: z.number(),
+  deadLettered: z
+    .literal(true)
+    .optional()
+    .openapi({ description: 'the last attempt: no retry; the message goes to the dead-letter queue at once' }),
+});
 
 export const VisibilityInput = z
   .object({ receiptHandle: z.string().min(1), invisibleSeconds: seconds(MAX_VISIBILITY_SECONDS) })

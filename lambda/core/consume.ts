@@ -196,20 +196,26 @@ export class Consumer {
     groupName: string,
     receiptHandle: string,
     retryAfterSeconds?: number,
-  ): Promise<{ retryAfterSeconds: number }> {
+  ): Promise<{ retryAfterSeconds: number; deadLettered?: true }> {
     const group = await this.requireGroup(groupName);
     const handle = decodeReceiptHandleOf(group.name, receiptHandle, await this.receiptKeys.verifyingKey());
-    const delay = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
-    checkVisibility(delay, 'retryAfterSeconds');
+    const requested = retryAfterSeconds ?? backoffSeconds(handle.deliveryAttempt);
+    checkVisibility(requested, 'retryAfterSeconds');
+    // Its last attempt: no retry comes. Visible at once, SQS moves it to the dead-letter queue at the next receive.
+    const lastAttempt = handle.deliveryAttempt >= group.maxDeliveryAttempts;
+    const delay = lastAttempt ? 0 : requested;
     await this.queues.changeVisibility(group.queueUrl, handle.queueHandle, delay);
+    const attempt = { deliveryAttempt: handle.deliveryAttempt };
     await traceBestEffort(this.store, this.faults, [
-      this.trace(handle, 'NACKED', group.name, { deliveryAttempt: handle.deliveryAttempt, retryAfterSeconds: delay }),
+      this.trace(handle, 'NACKED', group.name, lastAttempt ? attempt : { ...attempt, retryAfterSeconds: delay }),
+      ...(lastAttempt
+        ? [this.trace(handle, 'DEAD_LETTERED', group.name, { ...attempt, reason: 'nacked at its last attempt' })]
+        : []),
     ]);
     const scope = { topic: handle.topic, group: group.name };
     this.metrics.count('nacked', scope);
-    // Its last attempt: SQS moves it to the dead-letter queue instead of delivering it again.
-    if (handle.deliveryAttempt >= group.maxDeliveryAttempts) this.metrics.count('deadLettered', scope);
-    return { retryAfterSeconds: delay };
+    if (lastAttempt) this.metrics.count('deadLettered', scope);
+    return lastAttempt ? { retryAfterSeconds: 0, deadLettered: true } : { retryAfterSeconds: delay };
   }
 
   async changeVisibility(groupName: string, receiptHandle: string, invisibleSeconds: number): Promise<void> {
@@ -238,9 +244,9 @@ export class Consumer {
 
   private trace(
     message: ReceiptHandle | ReceivedMessage,
-    type: 'RECEIVED' | 'ACKED' | 'NACKED',
+    type: 'RECEIVED' | 'ACKED' | 'NACKED' | 'DEAD_LETTERED',
     group: string,
-    detail: Record<string, number>,
+    detail: Record<string, number | string>,
   ): TraceEntry {
     return { message: refOf(message), event: { type, at: this.clock.now(), groups: [group], detail } };
   }

@@ -116,11 +116,19 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     await client.putTopic('poison', 'NORMAL');
     await client.putGroup('poison-eater', [{ topic: 'poison' }], 2);
     const { messageId } = await client.publish('poison', { body: 'poison' });
+    const answers = [];
     for (let attempt = 1; attempt <= 2; attempt++) {
       const [message] = await client.receive('poison-eater', { waitSeconds: 10 });
       expect(message?.deliveryAttempt).toBe(attempt);
-      await client.nack('poison-eater', message!.receiptHandle, 0);
+      answers.push(await client.nack('poison-eater', message!.receiptHandle, 0));
     }
+    // The last attempt's nack says so: no retry comes, and the trace says where the message went.
+    expect(answers).toEqual([{ retryAfterSeconds: 0 }, { retryAfterSeconds: 0, deadLettered: true }]);
+    const events = (await client.getMessage(messageId)).events.map((event) => [event.type, event.detail]);
+    expect(events.slice(-2)).toEqual([
+      ['NACKED', { deliveryAttempt: 2 }],
+      ['DEAD_LETTERED', { deliveryAttempt: 2, reason: 'nacked at its last attempt' }],
+    ]);
     expect(await client.receive('poison-eater', { waitSeconds: 1 })).toHaveLength(0);
     expect((await client.getGroup('poison-eater')).backlog.deadLetters).toBe(1);
     const listed = await client.call<{ messages: Array<{ messageId: string }> }>(
