@@ -163,8 +163,9 @@ export class Consumer {
   async ack(groupName: string, receiptHandles: string[]): Promise<AckResult> {
     const group = await this.requireGroup(groupName);
     const key = await this.receiptKeys.verifyingKey();
-    // Every handle is checked before any is deleted: one forged handle refuses the whole call, and nothing changes.
-    const handles = receiptHandles.map((encoded) => ({
+    // Every handle is checked before any is deleted: one forged handle refuses the whole call, and nothing changes. A
+    // handle given twice is one acknowledgement.
+    const handles = [...new Set(receiptHandles)].map((encoded) => ({
       encoded,
       handle: decodeReceiptHandleOf(group.name, encoded, key),
     }));

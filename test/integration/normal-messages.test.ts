@@ -153,7 +153,12 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     expect(await client.nack('nack-now-reader', first!.receiptHandle, 0)).toEqual({ retryAfterSeconds: 0 });
     const [again] = await client.receive('nack-now-reader', { waitSeconds: 5 });
     expect(again).toMatchObject({ messageId, deliveryAttempt: 2 });
-    await client.ack('nack-now-reader', [again!.receiptHandle]);
+    // A handle given twice in one call is one acknowledgement, with one ACKED in the trace.
+    expect(await client.ack('nack-now-reader', [again!.receiptHandle, again!.receiptHandle])).toEqual({
+      acked: 1,
+      failed: [],
+    });
+    expect((await client.getMessage(messageId)).events.filter((event) => event.type === 'ACKED')).toHaveLength(1);
     expect((await client.getGroup('nack-now-reader')).backlog).toMatchObject({ visible: 0, inFlight: 0 });
   });
 
