@@ -4,6 +4,7 @@ import { isMessageId } from './ids.ts';
 import type { Message, MessageId, MessageState } from './model.ts';
 import type { Clock, MessageStore, Transition } from './ports.ts';
 import { cancel, commit, rollback } from './state-machine.ts';
+import { handedOnAlready } from './delivery-time.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 
 export interface DecisionResult {
@@ -38,13 +39,7 @@ export class Decisions {
         `message ${id} is not a scheduled message (topic type ${current.topicType})`,
         'NOT_SCHEDULED',
       );
-    const handedOn = current.transitions?.find((event) => event.type === 'DUE')?.at;
-    throw new ConflictError(
-      handedOn === undefined
-        ? `message ${id} was handed to its queues when it was published: its delay was within FERRY_DIRECT_DELAY_LIMIT_SECONDS`
-        : `message ${id} was handed to its queues at ${new Date(handedOn).toISOString()}, FERRY_TIMER_LEAD_SECONDS before its delivery time`,
-      'NO_LONGER_CANCELLABLE',
-    );
+    throw new ConflictError(handedOnAlready(current), 'NO_LONGER_CANCELLABLE');
   }
 
   private async decide(messageId: MessageId, transition: Transition, wanted: MessageState): Promise<DecisionResult> {

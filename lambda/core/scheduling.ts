@@ -2,7 +2,7 @@
 import { ConflictError, FerryError, NotFoundError, ValidationError } from './errors.ts';
 import type { FerryConfig } from './config.ts';
 import type { Decisions } from './decisions.ts';
-import { requestedDeliveryTime, type DeliveryTimeInput } from './delivery-time.ts';
+import { handedOnAlready, requestedDeliveryTime, type DeliveryTimeInput } from './delivery-time.ts';
 import { isMessageId } from './ids.ts';
 import type { Message, MessageId, MessageState, Topic } from './model.ts';
 import { parseInstant } from './pages.ts';
@@ -154,13 +154,7 @@ export class Scheduling {
 function notReschedulable(current: Message): ConflictError {
   if (current.state === 'CANCELLED')
     return new ConflictError(`message ${current.messageId} was cancelled`, 'NO_LONGER_RESCHEDULABLE');
-  const handedOn = current.transitions?.find((event) => event.type === 'DUE')?.at;
-  return new ConflictError(
-    handedOn === undefined
-      ? `message ${current.messageId} was handed to its queues when it was published: its delay was within FERRY_DIRECT_DELAY_LIMIT_SECONDS`
-      : `message ${current.messageId} was handed to its queues at ${iso(handedOn)}, FERRY_TIMER_LEAD_SECONDS before its delivery time`,
-    'NO_LONGER_RESCHEDULABLE',
-  );
+  return new ConflictError(handedOnAlready(current), 'NO_LONGER_RESCHEDULABLE');
 }
 
 const iso = (at: number) => new Date(at).toISOString();
