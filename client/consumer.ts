@@ -12,10 +12,7 @@ export interface ConsumeOptions {
   invisibleSeconds?: number;
   /** How often a running handler's message gets its invisible time renewed (default half of invisibleSeconds). */
   heartbeatSeconds?: number;
-  /**
-   * Long-poll time of each receive (0-20, default 10). stop() waits for the receive in flight, so up to this long, and
-   * gives back unhandled whatever it brings.
-   */
+  /** Long-poll time of each receive (0-20, default 10); stop() waits for a poll in flight. */
   waitSeconds?: number;
   /** Nack with this delay instead of the group's backoff (10 s, 30 s, 1 min …) for the delivery attempt. */
   retryAfterSeconds?: number;
@@ -29,10 +26,7 @@ export interface ConsumeOptions {
 const MAX_RECEIVE = 32;
 
 export class FerryConsumer {
-  /**
-   * Resolves when the consumer has stopped: after stop(), once the receive in flight answered (up to waitSeconds) and
-   * what it brought was given back unhandled, and every handler already running finished with its ack or nack.
-   */
+  /** Resolves when the consumer has stopped: after stop(), once the poll in flight and every handler finished. */
   readonly stopped: Promise<void>;
   private readonly running = new Set<Promise<void>>();
   private readonly acks: AckBatcher;
@@ -55,11 +49,7 @@ export class FerryConsumer {
     this.stopped = this.run();
   }
 
-  /**
-   * Stops receiving. Waits for the receive in flight (up to waitSeconds): messages it brings are not handled but given
-   * back at once (a nack with no delay), for another consumer to get straight away. Then waits for the handlers already
-   * running (and their acks) to finish.
-   */
+  /** Stops receiving, then waits for the handlers in flight (and their acks) to finish. */
   stop(): Promise<void> {
     this.stopping = true;
     this.wakeFromPause?.();
@@ -75,12 +65,7 @@ export class FerryConsumer {
       }
       await this.acksSent();
       if (this.stopping) break;
-      const received = await this.receive(Math.min(free, MAX_RECEIVE));
-      if (this.stopping) {
-        await Promise.all(received.map((message) => this.giveBack(message)));
-        break;
-      }
-      for (const message of received) this.track(this.process(message));
+      for (const message of await this.receive(Math.min(free, MAX_RECEIVE))) this.track(this.process(message));
     }
     await Promise.all(this.running);
   }
@@ -134,15 +119,6 @@ export class FerryConsumer {
         this.report(failure.error, message);
         await this.client.nack(this.group, message.receiptHandle, this.options.retryAfterSeconds);
       }
-    } catch (error) {
-      this.report(error, message);
-    }
-  }
-
-  /** A message received after stop(): nobody is to handle it here, and it should not wait out its invisible time. */
-  private async giveBack(message: ReceivedMessage): Promise<void> {
-    try {
-      await this.client.nack(this.group, message.receiptHandle, 0);
     } catch (error) {
       this.report(error, message);
     }
