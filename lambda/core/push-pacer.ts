@@ -12,7 +12,8 @@ export interface Pacing {
  */
 export class PushPacer implements Pacing {
   private nextSlot = 0;
-  private lastTakenAt = -Infinity;
+  /** The last slot handed out: a pacer is idle when it passed more than an interval ago. */
+  private lastSlot = -Infinity;
   /** The time between two slots. */
   readonly intervalMs: number;
 
@@ -27,21 +28,23 @@ export class PushPacer implements Pacing {
   /** Resolves when the caller may send its request. */
   async take(): Promise<void> {
     const now = this.now();
-    this.lastTakenAt = now;
     const slot = Math.max(now, this.nextSlot);
+    this.lastSlot = slot;
     this.nextSlot = slot + this.intervalMs;
     if (slot > now) await this.sleep(slot - now);
   }
 
   /**
-   * When work comes after an idle spell (no slot taken for over an interval, or none yet), the next slot is put at a
+   * When work comes after an idle spell (the last slot more than an interval ago, or none yet), the next slot is put at a
    * random point of the coming interval. Pushers that share a rate but no memory (Lambda instances, each pacing its
    * share) would otherwise all send their first request at the same moment: as many at once as there are instances.
    * Spread at random, they send the rate in expectation from the first second on.
    */
   spreadIfIdle(random: () => number): void {
     const now = this.now();
-    if (now - this.lastTakenAt > this.intervalMs) this.nextSlot = now + random() * this.intervalMs;
+    // Never earlier than the slot already due: a pusher between two batches is not idle, and keeps its pace.
+    if (now - this.lastSlot > this.intervalMs)
+      this.nextSlot = Math.max(this.nextSlot, now + random() * this.intervalMs);
   }
 }
 

@@ -137,6 +137,29 @@ describe('pacing', () => {
     expect(waits).toEqual([125, 500, 250]);
   });
 
+  it('keeps the rate across batches under steady load, however long each request takes', async () => {
+    // One pusher instance at 1/s: batches of 5, each request answered after 200 ms, one invocation after another (as
+    // an event source mapping hands them on while the queue has a backlog).
+    let now = 0;
+    const sentAt: number[] = [];
+    const pacer = new PushPacer(
+      1,
+      () => now,
+      async (ms) => void (now += ms),
+    );
+    for (let batch = 0; batch < 10; batch++) {
+      now += 50; // between two invocations
+      pacer.spreadIfIdle(() => 0.1);
+      for (let request = 0; request < 5; request++) {
+        await pacer.take();
+        sentAt.push(now);
+        now += 200;
+      }
+    }
+    const gaps = sentAt.slice(1).map((at, index) => at - sentAt[index]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+  });
+
   it('lets instances that pace their shares apart send the rate from the first second, not one each at once', async () => {
     // A group at 5/s with 10 instances: each paces 0.5/s. Messages come after a quiet spell, and every instance sends.
     const firstSends = (spread: boolean) =>
