@@ -387,7 +387,8 @@ export type FaultKind =
   | 'BODY_MISSING'
   | 'BODY_NOT_FETCHED'
   | 'PUSH_RETRY_NOT_SET'
-  | 'DEAD_LETTERS_NOT_COUNTED';
+  | 'DEAD_LETTERS_NOT_COUNTED'
+  | 'REPLAY_FAILED';
 
 export interface FaultLog {
   report(kind: FaultKind, details: Record<string, unknown>): void;

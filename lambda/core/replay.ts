@@ -107,13 +107,12 @@ export class Replays {
 
   /**
    * Moves every running job on until each is done or `budgetMs` has passed; answers the messages sent. A job that
-   * fails does not hold up the others: its page is tried again by the next run, and the failures are thrown together
-   * at the end, so that the tick reports them.
+   * fails is logged as a fault (REPLAY_FAILED) and holds up neither the others nor the tick, whose health says
+   * whether scheduled messages and check-backs run: its page is tried again by the next run.
    */
   async run(budgetMs: number): Promise<number> {
     const deadline = this.clock.now() + budgetMs;
     let sent = 0;
-    const failures: string[] = [];
     for (const job of await this.store.runningReplays()) {
       let current: ReplayJob | undefined = job;
       try {
@@ -123,10 +122,9 @@ export class Replays {
           sent += (current?.sent ?? before) - before;
         }
       } catch (error) {
-        failures.push(`replay ${job.replayId}: ${String(error)}`);
+        this.faults.report('REPLAY_FAILED', { replayId: job.replayId, group: job.group, error: String(error) });
       }
     }
-    if (failures.length > 0) throw new Error(failures.join('; '));
     return sent;
   }
 

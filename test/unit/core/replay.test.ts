@@ -36,7 +36,14 @@ describe('replay', () => {
 
     // The first page goes out and is checkpointed; then every send fails.
     control.sendsBeforeFailing = 1;
-    await expect(ferry.replays.run(60_000)).rejects.toThrow('connection reset');
+    // The failure is a fault, not the tick's: it says which replay, and the job waits for the next run.
+    expect(await ferry.replays.run(60_000)).toBe(100);
+    expect(ports.faults.reports).toMatchObject([
+      {
+        kind: 'REPLAY_FAILED',
+        details: { replayId: replay.replayId, error: expect.stringContaining('connection reset') },
+      },
+    ]);
     expect(await ferry.replays.get('billing', replay.replayId)).toMatchObject({ state: 'RUNNING', sent: 100 });
 
     delete control.sendsBeforeFailing;
