@@ -74,7 +74,9 @@ function registerTopicCommands(topics: Command): void {
     .action(async (name: string, options: OutputOptions) => printObject(options, await client().getTopic(name)));
   topics
     .command('delete <topic>')
-    .description('delete a topic (refused while a group subscribes to it)')
+    .description(
+      'delete a topic (its groups keep their subscriptions; a topic of the other queue type is not re-created under that name while they do)',
+    )
     .addOption(jsonOption())
     .action(async (name: string, options: OutputOptions) => {
       await client().deleteTopic(name);

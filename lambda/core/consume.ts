@@ -210,7 +210,12 @@ export class Consumer {
     await traceBestEffort(this.store, this.faults, [
       this.trace(handle, 'NACKED', group.name, lastAttempt ? attempt : { ...attempt, retryAfterSeconds: delay }),
       ...(lastAttempt
-        ? [this.trace(handle, 'DEAD_LETTERED', group.name, { ...attempt, reason: 'nacked at its last attempt' })]
+        ? [
+            this.trace(handle, 'DEAD_LETTERED', group.name, {
+              ...attempt,
+              reason: 'nacked at its last attempt: SQS moves it to the dead-letter queue at the next receive',
+            }),
+          ]
         : []),
     ]);
     const scope = { topic: handle.topic, group: group.name };

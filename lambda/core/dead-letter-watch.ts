@@ -22,7 +22,7 @@ export class DeadLetterWatch {
     private readonly metrics: Metrics,
     private readonly faults: FaultLog,
     private readonly clock: Clock,
-    /** FERRY_DEAD_LETTER_COUNT_SECONDS: at most one count in this long (the tick runs every second locally). */
+    /** FERRY_DEAD_LETTER_COUNT_SECONDS: at most one count in this long (the local tick runs every 5 s). */
     private readonly everySeconds: number,
   ) {}
 

@@ -63,7 +63,6 @@ export function mergeShards<T>(
 /** The latest time JavaScript's Date holds (±100,000,000 days from 1970). */
 const LATEST_INSTANT = 8.64e15;
 
-/** A time given as ISO 8601 (`2026-11-25T10:00:00Z`) or epoch milliseconds, as epoch ms. */
 /**
  * An ISO 8601 time as epoch ms, or NaN. Date.parse rolls an impossible day over (2027-02-30 becomes 2 March), so the
  * date must be one of the calendar's: a time meant for one day must not quietly fall on another.
@@ -77,6 +76,7 @@ export function isoTimeMs(value: string): number {
   return Date.parse(value);
 }
 
+/** A time given as ISO 8601 (`2026-11-25T10:00:00Z`) or epoch milliseconds, as epoch ms. */
 export function parseInstant(value: string | number, field: string): number {
   const at = typeof value === 'number' || /^\d+$/.test(value) ? Number(value) : isoTimeMs(value);
   if (!Number.isFinite(at) || Math.abs(at) > LATEST_INSTANT)

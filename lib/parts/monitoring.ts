@@ -24,12 +24,13 @@ export interface MonitoringProps {
 }
 
 export interface GroupAlarms {
-  /** A group sent a message to its dead-letter queue (it nacked it on its last attempt): look at its dead letters. */
+  /** A group dead-lettered a message (a nack, or a failed push, at its last attempt): look at its dead letters. */
   readonly deadLetters: Alarm;
   /**
    * Dead letters wait in a group's dead-letter queue, however they got there: also those SQS moved aside by itself
    * when a last delivery was never answered (a consumer that crashed or timed out), which `deadLetters` cannot see.
-   * The tick counts each group's dead-letter queue every FERRY_DEAD_LETTER_COUNT_SECONDS (60 s).
+   * The tick counts each group's dead-letter queue every FERRY_DEAD_LETTER_COUNT_SECONDS (60 s). It stays in alarm
+   * until they are redriven or removed: one notification per episode, where `deadLetters` notifies of each new one.
    */
   readonly deadLettersWaiting: Alarm;
   /** A group's oldest message waits longer than the threshold: its consumers are down or too slow. */

@@ -120,14 +120,21 @@ describe.each(ENGINE_MODES)('normal messages (%s engines)', (mode) => {
     for (let attempt = 1; attempt <= 2; attempt++) {
       const [message] = await client.receive('poison-eater', { waitSeconds: 10 });
       expect(message?.deliveryAttempt).toBe(attempt);
-      answers.push(await client.nack('poison-eater', message!.receiptHandle, 0));
+      // The last one without a delay: the group's backoff (30 s after attempt 2) would hold it, but no retry comes.
+      answers.push(await client.nack('poison-eater', message!.receiptHandle, attempt === 1 ? 0 : undefined));
     }
     // The last attempt's nack says so: no retry comes, and the trace says where the message went.
     expect(answers).toEqual([{ retryAfterSeconds: 0 }, { retryAfterSeconds: 0, deadLettered: true }]);
     const events = (await client.getMessage(messageId)).events.map((event) => [event.type, event.detail]);
     expect(events.slice(-2)).toEqual([
       ['NACKED', { deliveryAttempt: 2 }],
-      ['DEAD_LETTERED', { deliveryAttempt: 2, reason: 'nacked at its last attempt' }],
+      [
+        'DEAD_LETTERED',
+        {
+          deliveryAttempt: 2,
+          reason: 'nacked at its last attempt: SQS moves it to the dead-letter queue at the next receive',
+        },
+      ],
     ]);
     expect(await client.receive('poison-eater', { waitSeconds: 1 })).toHaveLength(0);
     expect((await client.getGroup('poison-eater')).backlog.deadLetters).toBe(1);
