@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { Hono } from 'hono';
 import { awsIamSigner } from '../../client/index.ts';
 import { registerDashboardPage } from '../../lambda/dashboard/serve-page.ts';
+import { apiUrl } from './api-client.ts';
 
 export interface DashboardProxyOptions {
   /** The API's base URL (with its stage for a REST API). */
@@ -92,7 +93,7 @@ export function registerDashboardCommand(program: Command): void {
     )
     .option('--port <port>', 'port on 127.0.0.1', '4100')
     .action(async (opts: { url?: string; region?: string; port: string }) => {
-      const url = opts.url ?? process.env.FERRY_URL ?? `http://127.0.0.1:${process.env.FERRY_PORT ?? 4000}`;
+      const url = apiUrl(opts.url);
       const region = opts.region ?? process.env.FERRY_AWS_REGION ?? regionOf(url);
       const proxy = await startDashboardProxy({
         url,

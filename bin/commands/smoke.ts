@@ -1,7 +1,7 @@
 // `ferry smoke`: checks a running Ferry (the local stack or a deployed one) from outside, one line per check.
 import type { Command } from 'commander';
 import { runSmoke, type CheckResult } from '../smoke/smoke-checks.ts';
-import { apiClient } from './api-client.ts';
+import { apiClient, apiUrl } from './api-client.ts';
 import { UsageError } from './usage-error.ts';
 
 /** A minute past SQS's 900 s, the default FERRY_DIRECT_DELAY_LIMIT_SECONDS: the tick's path. */
@@ -27,7 +27,7 @@ function wholeSeconds(value: string, option: string): number {
 
 async function smoke(options: SmokeCommandOptions): Promise<void> {
   // The API every other command talks to, unless --url names another.
-  const url = options.url ?? process.env.FERRY_URL ?? `http://127.0.0.1:${process.env.FERRY_PORT ?? 4000}`;
+  const url = apiUrl(options.url);
   const client = apiClient({ url, ...(options.region === undefined ? {} : { region: options.region }) });
   const settings = {
     quick: options.quick === true,
