@@ -99,31 +99,19 @@ export function createMonitoring(scope: Construct, props: MonitoringProps): Moni
   return {
     dashboard,
     alarms: {
-      deadLetters: new Alarm(scope, 'DeadLettersAlarm', {
-        alarmDescription:
+      deadLetters: anyGroupAlarm(scope, 'DeadLettersAlarm', {
+        description:
           "Ferry: a consumer group dead-lettered a message (it failed its last delivery attempt). GET /v1/groups/{group}/dead-letters shows them, POST …/dead-letters/redrive sends them back; the dashboard's 'Dead-lettered per group' names the group.",
-        metric: new MathExpression({
-          expression: `SELECT SUM(deadLettered) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) WHERE service = '${props.serviceName}' GROUP BY Group`,
-          label: 'dead-lettered',
-          period: Duration.minutes(5),
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        select: 'SUM(deadLettered)',
+        label: 'dead-lettered',
+        serviceName: props.serviceName,
       }),
-      deadLettersWaiting: new Alarm(scope, 'DeadLettersWaitingAlarm', {
-        alarmDescription:
+      deadLettersWaiting: anyGroupAlarm(scope, 'DeadLettersWaitingAlarm', {
+        description:
           "Ferry: dead letters wait in a consumer group's dead-letter queue (counted by the tick every minute, whether a nack or SQS put them there after an unanswered last delivery). GET /v1/groups/{group}/dead-letters shows them, POST …/dead-letters/redrive sends them back; the dashboard's 'Dead letters waiting per group' names the group.",
-        metric: new MathExpression({
-          expression: `SELECT MAX(deadLetterBacklog) FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) WHERE service = '${props.serviceName}' GROUP BY Group`,
-          label: 'dead letters waiting',
-          period: Duration.minutes(5),
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        select: 'MAX(deadLetterBacklog)',
+        label: 'dead letters waiting',
+        serviceName: props.serviceName,
       }),
       oldestMessageAge: new Alarm(scope, 'OldestMessageAgeAlarm', {
         alarmDescription: `Ferry: a queue's oldest message is older than ${props.oldestMessageAgeAlarm.toSeconds()} s: the group's consumers are stopped or too slow. The group queues are named ${props.queuePrefix}q-<group>; the query watches every queue of the account and region, since Metrics Insights cannot select a name prefix.`,
@@ -139,6 +127,26 @@ export function createMonitoring(scope: Construct, props: MonitoringProps): Moni
       }),
     },
   };
+}
+
+/** Fires when any group's figure (of this Ferry's service) reaches 1 within 5 minutes; no figure is no alarm. */
+function anyGroupAlarm(
+  scope: Construct,
+  id: string,
+  alarm: { description: string; select: string; label: string; serviceName: string },
+): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription: alarm.description,
+    metric: new MathExpression({
+      expression: `SELECT ${alarm.select} FROM SCHEMA(${METRICS_NAMESPACE}, Group, service) WHERE service = '${alarm.serviceName}' GROUP BY Group`,
+      label: alarm.label,
+      period: Duration.minutes(5),
+    }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }
 
 /** One series per topic or group of a metric in Ferry's namespace; a figure with both is written under both sets. */
