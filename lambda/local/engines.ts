@@ -52,6 +52,27 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * Refuses a port something already listens on. A DynamoDB Local left running by a stack that was killed (kill -9
+ * runs no exit hook) would otherwise answer in place of the one started here, which would fail to bind, and this stack
+ * would run on a database it does not own and never stops.
+ */
+async function assertPortFree(port: number, setting: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} is in use (a DynamoDB Local left by a stack that was killed?): stop what holds it, or set ${setting}`,
+            )
+          : error,
+      ),
+    );
+    server.listen(port, LOOPBACK, () => server.close(() => resolve()));
+  });
+}
+
+/**
  * The engines are optional dependencies of the package (a deployment needs neither): without them, say what to install
  * rather than Node's "Cannot find module". `resolve`: require.resolve from here.
  */
@@ -76,6 +97,7 @@ export async function startEngines(options: EngineOptions = {}): Promise<Engines
   assertJava17();
   assertJavaRunsSource();
   const dynamoDbPort = options.dynamoDbPort || (await freePort());
+  if (options.dynamoDbPort) await assertPortFree(dynamoDbPort, 'FERRY_DYNAMODB_PORT');
   // Absolute: DynamoDB Local runs with the jar's folder as its working directory.
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const dynamoDbPath = dataDir === undefined ? null : join(dataDir, 'dynamodb');
@@ -84,8 +106,9 @@ export async function startEngines(options: EngineOptions = {}): Promise<Engines
   if (sqsDataDir !== undefined) mkdirSync(sqsDataDir, { recursive: true });
 
   const java = spawnDynamoDbLocal({ port: dynamoDbPort, path: dynamoDbPath });
-  // However this process ends, DynamoDB Local must not outlive it.
-  const killJava = () => java.kill('SIGKILL');
+  // However this process ends, DynamoDB Local must not outlive it. SIGTERM, not SIGKILL: it closes its database
+  // itself, after what it has acknowledged (this process cannot wait for it here, in its exit).
+  const killJava = () => java.kill('SIGTERM');
   process.once('exit', killJava);
   const dynamoDbEndpoint = `http://${LOOPBACK}:${dynamoDbPort}`;
   try {

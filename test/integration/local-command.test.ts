@@ -1,5 +1,6 @@
 // `npm start` as a user runs it: `ferry local` in a child process, with a relative data folder, stopped by Ctrl-C.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,5 +93,26 @@ describe('ferry local (npm start)', () => {
     expect(await answers(`http://127.0.0.1:${port + 2}`)).toBe(false);
     expect(processesOfStack('background-process', port)).toEqual([]);
     expect(processesOfStack('sqs-emulator-process', port)).toEqual([]);
+  });
+
+  it('refuses a DynamoDB port something already listens on (a DynamoDB Local left by a killed stack) rather than use it', async () => {
+    const port = await freePortTriple();
+    const squatter = createServer().listen(port + 1, '127.0.0.1');
+    await new Promise((resolve) => squatter.once('listening', resolve));
+    try {
+      const child = spawn(
+        `${ROOT}/node_modules/.bin/tsx`,
+        ['--disable-warning=ExperimentalWarning', 'bin/ferry.ts', 'local'],
+        { cwd: ROOT, env: { ...process.env, FERRY_PORT: String(port), FERRY_DATA_DIR: DATA_DIR } },
+      );
+      let output = '';
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(output).toContain(`ferry: port ${port + 1} is in use`);
+      expect(processesOfStack('DynamoDBLocal', port)).toEqual([]);
+    } finally {
+      squatter.close();
+    }
   });
 });
