@@ -39,25 +39,13 @@ export function assertJava17(): void {
   if (result.error !== undefined || major === undefined || Number(major) < 17) throw new JavaMissingError();
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
- * Refuses a port something already listens on. A DynamoDB Local left running by a stack that was killed (kill -9
- * runs no exit hook) would otherwise answer in place of the one started here, which would fail to bind, and this stack
- * would run on a database it does not own and never stops.
+ * Listens on `port` (0: any free one) and lets it go again; answers the port. A port something already holds is
+ * refused: a DynamoDB Local left running by a stack that was killed (kill -9 runs no exit hook) would otherwise answer
+ * in place of the one started here, which would fail to bind, and the stack would run on a database it does not own.
  */
-async function assertPortFree(port: number, setting: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+export async function freePort(port = 0, setting = 'its setting'): Promise<number> {
+  return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -68,7 +56,11 @@ async function assertPortFree(port: number, setting: string): Promise<void> {
           : error,
       ),
     );
-    server.listen(port, LOOPBACK, () => server.close(() => resolve()));
+    server.listen(port, LOOPBACK, () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(bound));
+    });
   });
 }
 
@@ -96,8 +88,7 @@ export async function startEngines(options: EngineOptions = {}): Promise<Engines
   assertEnginePackages();
   assertJava17();
   assertJavaRunsSource();
-  const dynamoDbPort = options.dynamoDbPort || (await freePort());
-  if (options.dynamoDbPort) await assertPortFree(dynamoDbPort, 'FERRY_DYNAMODB_PORT');
+  const dynamoDbPort = await freePort(options.dynamoDbPort || 0, 'FERRY_DYNAMODB_PORT');
   // Absolute: DynamoDB Local runs with the jar's folder as its working directory.
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const dynamoDbPath = dataDir === undefined ? null : join(dataDir, 'dynamodb');
